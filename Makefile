@@ -1,0 +1,100 @@
+# Logits: the two commands are `make demo` and `make test` (see README.md).
+#
+#   make / make lib   build build/lib/liblogits.so (static Swift runtime,
+#                     SONAME liblogits.so.<ABI major>, exports logits_* only)
+#   make demo         build everything, run the C and the Python example
+#   make test         every test suite (Swift, C, Python, ABI, portability)
+#   make clean        remove build outputs
+
+SWIFT   ?= swift
+CC      ?= cc
+CXX     ?= c++
+PYTHON  ?= python3
+CLANG   ?= $(shell command -v clang 2>/dev/null)
+
+ABI_MAJOR := $(shell sed -n 's/^\#define LOGITS_VERSION_MAJOR \([0-9]*\).*/\1/p' include/logits.h)
+VERSION   := $(shell sed -n 's/^\#define LOGITS_VERSION_STRING "\(.*\)"/\1/p' include/logits.h)
+
+LIB_DIR   := build/lib
+LIB_REAL  := $(LIB_DIR)/liblogits.so.$(VERSION)
+LIB_SO    := $(LIB_DIR)/liblogits.so
+SWIFT_OUT := .build/release/liblogits.so
+SWIFT_SOURCES := $(wildcard Sources/*/*.swift) Package.swift include/logits.h abi/logits.map
+
+RELEASE_FLAGS := -c release --product logits \
+	-Xswiftc -static-stdlib \
+	-Xlinker --version-script=$(CURDIR)/abi/logits.map \
+	-Xlinker -soname=liblogits.so.$(ABI_MAJOR)
+
+CWARN   := -std=c99 -Wall -Wextra -Werror -pedantic
+CLINK   := -Iinclude -L$(LIB_DIR) -llogits -lm -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
+
+.PHONY: all lib demo test check-prereqs check-build-tools test-swift test-c test-python \
+	test-abi test-portable clean
+
+all: lib
+
+lib: $(LIB_SO)
+
+check-build-tools:
+	@command -v $(SWIFT) >/dev/null 2>&1 || { echo "error: 'swift' not found. Install Swift 6.3 or later (https://swift.org/install) and put it on PATH."; exit 1; }
+	@command -v $(CC) >/dev/null 2>&1 || { echo "error: a C compiler ('$(CC)') is needed: apt-get install gcc"; exit 1; }
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: '$(PYTHON)' not found: apt-get install python3 python3-pip"; exit 1; }
+	@$(PYTHON) -c "import numpy" 2>/dev/null || { echo "numpy is missing: installing it with pip"; $(PYTHON) -m pip install --quiet numpy || { echo "error: could not install numpy (pip install numpy)"; exit 1; }; }
+
+check-prereqs: check-build-tools
+	@command -v $(CXX) >/dev/null 2>&1 || { echo "error: a C++ compiler ('$(CXX)') is needed for the header check: apt-get install g++"; exit 1; }
+	@for m in pytest hypothesis scipy; do \
+	  $(PYTHON) -c "import $$m" 2>/dev/null || { echo "$$m is missing: installing it with pip"; \
+	    $(PYTHON) -m pip install --quiet $$m || { echo "error: could not install $$m (pip install $$m)"; exit 1; }; }; \
+	done
+
+$(SWIFT_OUT): $(SWIFT_SOURCES) | check-build-tools
+	$(SWIFT) build $(RELEASE_FLAGS)
+
+$(LIB_SO): $(SWIFT_OUT)
+	@mkdir -p $(LIB_DIR)
+	cp $(SWIFT_OUT) $(LIB_REAL)
+	strip --strip-unneeded $(LIB_REAL)
+	ln -sf liblogits.so.$(VERSION) $(LIB_DIR)/liblogits.so.$(ABI_MAJOR)
+	ln -sf liblogits.so.$(ABI_MAJOR) $(LIB_SO)
+
+build/demo: bindings/c/demo.c include/logits.h $(LIB_SO)
+	$(CC) $(CWARN) -O2 -o $@ $< $(CLINK)
+
+demo: build/demo
+	@echo "== C example (bindings/c/demo.c) =="
+	@./build/demo
+	@echo
+	@echo "== Python example (bindings/python/examples/demo.py) =="
+	@PYTHONPATH=bindings/python $(PYTHON) bindings/python/examples/demo.py
+
+test: check-prereqs lib test-swift test-c test-python test-abi test-portable
+	@echo "make test: all suites passed"
+
+test-swift:
+	@echo "== Swift tests (swift test) =="
+	$(SWIFT) test
+
+build/test_logits: Tests/c/test_logits.c include/logits.h $(LIB_SO)
+	$(CC) $(CWARN) -O1 -o $@ $< $(CLINK)
+
+test-c: build/test_logits
+	@echo "== C tests =="
+	$(CXX) -std=c++11 -Wall -Wextra -Werror -pedantic -Iinclude -fsyntax-only Tests/c/header_cxx.cpp
+	./build/test_logits
+
+test-python: lib
+	@echo "== Python tests (pytest) =="
+	PYTHONPATH=bindings/python $(PYTHON) -m pytest -q Tests/python --doctest-modules bindings/python/logits
+
+test-abi: lib
+	@echo "== ABI checks =="
+	CLANG="$(CLANG)" sh Tests/abi/check_abi.sh $(LIB_REAL) $(ABI_MAJOR)
+
+test-portable: build/demo
+	@echo "== Runs without the Swift toolchain =="
+	PYTHON="$(PYTHON)" sh Tests/abi/check_portable.sh
+
+clean:
+	rm -rf build .build

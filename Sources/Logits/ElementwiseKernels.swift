@@ -1,0 +1,67 @@
+// Elementwise kernels: sigmoid, log-sigmoid, softplus and their gradients.
+// Each computes in Double and rounds once; `y` may equal `x`.
+
+/// Which elementwise function.
+@usableFromInline
+package enum ElementwiseOp: Sendable {
+    case sigmoid, logSigmoid, softplus
+}
+
+/// sigmoid(x): never forms exp of a positive number, so it never overflows.
+@inlinable @inline(__always)
+func sigmoidScalar(_ x: Double) -> Double {
+    if x >= 0 { return 1 / (1 + libmExp(-x)) }
+    let e = libmExp(x)  // NaN also lands here and stays NaN
+    return e / (1 + e)
+}
+
+/// softplus(x) = max(x, 0) + log1p(exp(-|x|)): both terms >= 0, no cancellation.
+@inlinable @inline(__always)
+func softplusScalar(_ x: Double) -> Double {
+    if x.isNaN { return x }
+    return Swift.max(x, 0) + libmLog1p(libmExp(-x.magnitude))
+}
+
+@inlinable
+func elementwiseForward<T: LogitsFloat>(
+    _ op: ElementwiseOp, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int
+) {
+    var i = 0
+    switch op {
+    case .sigmoid:
+        while i < n { y[i] = T(roundingDouble: sigmoidScalar(x[i].doubleValue)); i &+= 1 }
+    case .logSigmoid:
+        while i < n { y[i] = T(roundingDouble: -softplusScalar(-x[i].doubleValue)); i &+= 1 }
+    case .softplus:
+        while i < n { y[i] = T(roundingDouble: softplusScalar(x[i].doubleValue)); i &+= 1 }
+    }
+}
+
+/// Gradients from the forward output y:
+/// sigmoid' = y (1 - y); log-sigmoid' = 1 - exp(y) = -expm1(y);
+/// softplus' = 1 - exp(-y) = -expm1(-y) (exact identities, stable everywhere).
+@inlinable
+func elementwiseBackward<T: LogitsFloat>(
+    _ op: ElementwiseOp, _ y: UnsafePointer<T>, _ dy: UnsafePointer<T>,
+    _ dx: UnsafeMutablePointer<T>, _ n: Int
+) {
+    var i = 0
+    switch op {
+    case .sigmoid:
+        while i < n {
+            let v = y[i].doubleValue
+            dx[i] = T(roundingDouble: dy[i].doubleValue * (v * (1 - v)))
+            i &+= 1
+        }
+    case .logSigmoid:
+        while i < n {
+            dx[i] = T(roundingDouble: dy[i].doubleValue * -libmExpm1(y[i].doubleValue))
+            i &+= 1
+        }
+    case .softplus:
+        while i < n {
+            dx[i] = T(roundingDouble: dy[i].doubleValue * -libmExpm1(-y[i].doubleValue))
+            i &+= 1
+        }
+    }
+}

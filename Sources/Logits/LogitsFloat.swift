@@ -1,0 +1,43 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The element types Logits works on: `Float` and `Double`.
+///
+/// Every kernel loads elements of this type, computes in `Double`, and rounds
+/// once when it stores the result, so `Float` results are correctly rounded
+/// in all but rare ties and `Double` results carry only a few ulps of error.
+///
+/// ```swift
+/// let p: [Float] = try softmax([1, 2, 3])   // works the same with [Double]
+/// ```
+public protocol LogitsFloat: BinaryFloatingPoint, Sendable {
+    /// The value as a `Double` (exact for both conforming types).
+    var doubleValue: Double { get }
+    /// The nearest value of this type to `value` (round to nearest even).
+    init(roundingDouble value: Double)
+}
+
+extension Float: LogitsFloat {
+    @inlinable @inline(__always)
+    public var doubleValue: Double { Double(self) }
+    @inlinable @inline(__always)
+    public init(roundingDouble value: Double) { self = Float(value) }
+}
+
+extension Double: LogitsFloat {
+    @inlinable @inline(__always)
+    public var doubleValue: Double { self }
+    @inlinable @inline(__always)
+    public init(roundingDouble value: Double) { self = value }
+}
+
+// libm in one place, so the kernels name no platform module.
+@inlinable @inline(__always) func libmExp(_ x: Double) -> Double { exp(x) }
+@inlinable @inline(__always) func libmLog(_ x: Double) -> Double { log(x) }
+@inlinable @inline(__always) func libmLog1p(_ x: Double) -> Double { log1p(x) }
+@inlinable @inline(__always) func libmExpm1(_ x: Double) -> Double { expm1(x) }

@@ -1,0 +1,114 @@
+// The public Swift API of the elementwise functions and their gradients.
+
+@inlinable
+func elementwiseArray<T: LogitsFloat>(_ op: ElementwiseOp, _ x: [T]) -> [T] {
+    x.withUnsafeBufferPointer { xb in
+        // Cannot fail: counts match, the new array cannot overlap x.
+        (try? makeArray(count: xb.count) { (y) throws(LogitsError) in
+            try checkedElementwise(op, xb.baseAddress, y, count: xb.count)
+        }) ?? []
+    }
+}
+
+/// The logistic function `1 / (1 + exp(-x))` of each element: an independent
+/// probability per element (no sum to 1). Never overflows.
+///
+/// ```swift
+/// let s = sigmoid([1, 2, 3] as [Float])   // [0.7311, 0.8808, 0.9526]
+/// ```
+@inlinable
+public func sigmoid<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.sigmoid, x) }
+
+/// `log(sigmoid(x)) = -softplus(-x)` of each element; finite for finite x.
+///
+/// ```swift
+/// let l = logSigmoid([-200, 0] as [Double])   // [-200, -0.6931...]
+/// ```
+@inlinable
+public func logSigmoid<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.logSigmoid, x) }
+
+/// `log(1 + exp(x))` of each element, without overflow.
+///
+/// ```swift
+/// let s = softplus([-1000, 0, 1000] as [Double])   // [0, 0.6931..., 1000]
+/// ```
+@inlinable
+public func softplus<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.softplus, x) }
+
+@inlinable
+func elementwiseBackwardArray<T: LogitsFloat>(
+    _ op: ElementwiseOp, _ y: [T], _ dy: [T]
+) throws(LogitsError) -> [T] {
+    guard y.count == dy.count else {
+        throw .invalidArgument("output has \(y.count) elements, gradient \(dy.count)")
+    }
+    return try y.withUnsafeBufferPointer { (yb) throws(LogitsError) -> [T] in
+        try dy.withUnsafeBufferPointer { (db) throws(LogitsError) -> [T] in
+            try makeArray(count: yb.count) { (dx) throws(LogitsError) in
+                try checkedElementwiseBackward(op, yb.baseAddress, db.baseAddress, dx, count: yb.count)
+            }
+        }
+    }
+}
+
+/// Gradient of sigmoid from its output: `gradient * output * (1 - output)`.
+///
+/// ```swift
+/// let dx = try sigmoidBackward(output: sigmoid([0.0]), gradient: [1])   // [0.25]
+/// ```
+@inlinable
+public func sigmoidBackward<T: LogitsFloat>(output: [T], gradient: [T]) throws(LogitsError) -> [T] {
+    try elementwiseBackwardArray(.sigmoid, output, gradient)
+}
+
+/// Gradient of log-sigmoid from its output: `gradient * (1 - exp(output))`.
+///
+/// ```swift
+/// let dx = try logSigmoidBackward(output: logSigmoid([0.0]), gradient: [1])   // [0.5]
+/// ```
+@inlinable
+public func logSigmoidBackward<T: LogitsFloat>(output: [T], gradient: [T]) throws(LogitsError) -> [T] {
+    try elementwiseBackwardArray(.logSigmoid, output, gradient)
+}
+
+/// Gradient of softplus from its output: `gradient * (1 - exp(-output))`,
+/// which is `gradient * sigmoid(x)`.
+///
+/// ```swift
+/// let dx = try softplusBackward(output: softplus([0.0]), gradient: [1])   // [0.5]
+/// ```
+@inlinable
+public func softplusBackward<T: LogitsFloat>(output: [T], gradient: [T]) throws(LogitsError) -> [T] {
+    try elementwiseBackwardArray(.softplus, output, gradient)
+}
+
+/// sigmoid, log-sigmoid or softplus from `x` into `y` (same count; `y` may
+/// be the same memory as `x`). No allocation.
+///
+/// ```swift
+/// var v: [Double] = [-1, 0, 1]
+/// try v.withUnsafeMutableBufferPointer { b in
+///     try apply(.sigmoid, UnsafeBufferPointer(b), into: b)
+/// }
+/// ```
+@inlinable
+public func apply<T: LogitsFloat>(
+    _ function: Activation, _ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<T>
+) throws(LogitsError) {
+    try checkBuffers(x.count, y.count, x.count)
+    try checkedElementwise(function.op, x.baseAddress, y.baseAddress, count: x.count)
+}
+
+/// The elementwise functions, for `apply(_:_:into:)`.
+public enum Activation: Sendable, CaseIterable {
+    case sigmoid, logSigmoid, softplus
+
+    @inlinable
+    var op: ElementwiseOp {
+        switch self {
+        case .sigmoid: return .sigmoid
+        case .logSigmoid: return .logSigmoid
+        case .softplus: return .softplus
+        }
+    }
+}

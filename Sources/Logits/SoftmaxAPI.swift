@@ -1,0 +1,206 @@
+// The public Swift API of the softmax family: over arrays (allocating the
+// result) and over unsafe buffers (writing into caller memory, no allocation).
+
+/// Runs `fill` on the uninitialized storage of a new `[T]` of `count`
+/// elements; `fill` must initialize all of them unless it throws.
+@inlinable
+func makeArray<T: LogitsFloat>(
+    count: Int, _ fill: (UnsafeMutablePointer<T>?) throws(LogitsError) -> Void
+) throws(LogitsError) -> [T] {
+    var failure: LogitsError?
+    let result = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        do throws(LogitsError) {
+            try fill(buffer.baseAddress)
+            initialized = count
+        } catch {
+            failure = error
+            initialized = 0
+        }
+    }
+    if let failure { throw failure }
+    return result
+}
+
+/// The layout for an array of `count` elements seen as `shape` (nil: 1-D).
+@inlinable
+func arrayLayout(count: Int, shape: [Int]?, axis: Int) throws(LogitsError) -> AxisLayout {
+    let layout = try AxisLayout(shape: shape ?? [count], axis: axis)
+    guard layout.count == count else {
+        throw .invalidArgument("shape \(shape ?? []) holds \(layout.count) elements, the array \(count)")
+    }
+    return layout
+}
+
+@inlinable
+func axisForwardArray<T: LogitsFloat>(
+    _ op: AxisOp, _ x: [T], _ shape: [Int]?, _ axis: Int, _ temperature: T
+) throws(LogitsError) -> [T] {
+    let layout = try arrayLayout(count: x.count, shape: shape, axis: axis)
+    let count = op == .logSumExp ? layout.sliceCount : layout.count
+    return try x.withUnsafeBufferPointer { (xb) throws(LogitsError) -> [T] in
+        try makeArray(count: count) { (y) throws(LogitsError) in
+            try checkedAxisForward(op, xb.baseAddress, y, layout, temperature: temperature)
+        }
+    }
+}
+
+/// Softmax of `x / temperature` along `axis` of `x` seen as a C-contiguous
+/// array of `shape` (nil: a single row). Each slice along the axis becomes a
+/// probability distribution: entries in [0, 1] summing to 1.
+///
+/// Stable for every finite input; a slice of all `-infinity` gives zeros,
+/// `+infinity` entries share the mass equally, NaN makes its slice NaN.
+///
+/// ```swift
+/// let p = try softmax([1, 2, 3] as [Double])          // [0.0900, 0.2447, 0.6652]
+/// let q = try softmax([1, 2, 3, 4, 5, 6] as [Float], shape: [2, 3], axis: 0)
+/// ```
+/// - Throws: `LogitsError.invalidArgument` for a bad axis, a shape that does
+///   not match `x.count`, or a temperature that is not finite and > 0.
+@inlinable
+public func softmax<T: LogitsFloat>(
+    _ x: [T], shape: [Int]? = nil, axis: Int = -1, temperature: T = 1
+) throws(LogitsError) -> [T] {
+    try axisForwardArray(.softmax, x, shape, axis, temperature)
+}
+
+/// Log-softmax of `x / temperature` along `axis`: `x/T - logSumExp(x/T)`,
+/// finite wherever the true value is finite. Shapes and errors as `softmax`.
+///
+/// ```swift
+/// let lp = try logSoftmax([0, 1000] as [Double])   // [-1000, 0]
+/// ```
+@inlinable
+public func logSoftmax<T: LogitsFloat>(
+    _ x: [T], shape: [Int]? = nil, axis: Int = -1, temperature: T = 1
+) throws(LogitsError) -> [T] {
+    try axisForwardArray(.logSoftmax, x, shape, axis, temperature)
+}
+
+/// `log(sum(exp(x / temperature)))` along `axis`, one value per slice, in
+/// the C order of the remaining axes. An empty axis gives `-infinity`.
+///
+/// ```swift
+/// let lse = try logSumExp([1000, 1000] as [Double])        // [1000.6931...]
+/// let perRow = try logSumExp([1, 2, 3, 4] as [Float], shape: [2, 2])  // 2 values
+/// ```
+@inlinable
+public func logSumExp<T: LogitsFloat>(
+    _ x: [T], shape: [Int]? = nil, axis: Int = -1, temperature: T = 1
+) throws(LogitsError) -> [T] {
+    try axisForwardArray(.logSumExp, x, shape, axis, temperature)
+}
+
+@inlinable
+func axisBackwardArray<T: LogitsFloat>(
+    _ op: AxisBackwardOp, _ y: [T], _ dy: [T], _ shape: [Int]?, _ axis: Int, _ temperature: T
+) throws(LogitsError) -> [T] {
+    guard y.count == dy.count else {
+        throw .invalidArgument("output has \(y.count) elements, gradient \(dy.count)")
+    }
+    let layout = try arrayLayout(count: y.count, shape: shape, axis: axis)
+    return try y.withUnsafeBufferPointer { (yb) throws(LogitsError) -> [T] in
+        try dy.withUnsafeBufferPointer { (db) throws(LogitsError) -> [T] in
+            try makeArray(count: layout.count) { (dx) throws(LogitsError) in
+                try checkedAxisBackward(op, yb.baseAddress, db.baseAddress, dx, layout,
+                                        temperature: temperature)
+            }
+        }
+    }
+}
+
+/// Gradient of softmax: given `output = softmax(x, ...)` and the upstream
+/// gradient, returns `output * (gradient - sum(output * gradient)) / T`.
+///
+/// ```swift
+/// let y = try softmax([1, 2, 3] as [Double])
+/// let dx = try softmaxBackward(output: y, gradient: [1, 0, 0])
+/// ```
+@inlinable
+public func softmaxBackward<T: LogitsFloat>(
+    output: [T], gradient: [T], shape: [Int]? = nil, axis: Int = -1, temperature: T = 1
+) throws(LogitsError) -> [T] {
+    try axisBackwardArray(.softmax, output, gradient, shape, axis, temperature)
+}
+
+/// Gradient of log-softmax: given `output = logSoftmax(x, ...)` and the
+/// upstream gradient, returns `(gradient - exp(output) * sum(gradient)) / T`.
+///
+/// ```swift
+/// let y = try logSoftmax([1, 2, 3] as [Double])
+/// let dx = try logSoftmaxBackward(output: y, gradient: [0, 0, -1])
+/// ```
+@inlinable
+public func logSoftmaxBackward<T: LogitsFloat>(
+    output: [T], gradient: [T], shape: [Int]? = nil, axis: Int = -1, temperature: T = 1
+) throws(LogitsError) -> [T] {
+    try axisBackwardArray(.logSoftmax, output, gradient, shape, axis, temperature)
+}
+
+// MARK: - Unsafe buffers
+
+/// Softmax along an axis from `x` into `y`, both `layout.count` elements.
+/// `y` may be the same memory as `x` (in place); partial overlap throws
+/// `.overlap`. Nothing is allocated.
+///
+/// ```swift
+/// var v: [Float] = [1, 2, 3, 4, 5, 6]
+/// try v.withUnsafeMutableBufferPointer { b in
+///     try softmax(UnsafeBufferPointer(b), into: b, layout: AxisLayout(rows: 2, cols: 3))
+/// }
+/// ```
+@inlinable
+public func softmax<T: LogitsFloat>(
+    _ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<T>,
+    layout: AxisLayout, temperature: T = 1
+) throws(LogitsError) {
+    try checkBuffers(x.count, y.count, layout.count)
+    try checkedAxisForward(.softmax, x.baseAddress, y.baseAddress, layout, temperature: temperature)
+}
+
+/// Log-softmax along an axis from `x` into `y` (may be `x`). See `softmax(_:into:layout:temperature:)`.
+///
+/// ```swift
+/// let x: [Double] = [1, 2, 3]
+/// var y = [Double](repeating: 0, count: 3)
+/// try x.withUnsafeBufferPointer { xb in try y.withUnsafeMutableBufferPointer { yb in
+///     try logSoftmax(xb, into: yb, layout: AxisLayout(rows: 1, cols: 3)) } }
+/// ```
+@inlinable
+public func logSoftmax<T: LogitsFloat>(
+    _ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<T>,
+    layout: AxisLayout, temperature: T = 1
+) throws(LogitsError) {
+    try checkBuffers(x.count, y.count, layout.count)
+    try checkedAxisForward(.logSoftmax, x.baseAddress, y.baseAddress, layout, temperature: temperature)
+}
+
+/// logsumexp along an axis: `y` receives `layout.sliceCount` values and must
+/// not overlap `x`.
+///
+/// ```swift
+/// let x: [Float] = [1, 2, 3, 4]
+/// var y = [Float](repeating: 0, count: 2)
+/// try x.withUnsafeBufferPointer { xb in try y.withUnsafeMutableBufferPointer { yb in
+///     try logSumExp(xb, into: yb, layout: AxisLayout(rows: 2, cols: 2)) } }
+/// ```
+@inlinable
+public func logSumExp<T: LogitsFloat>(
+    _ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<T>,
+    layout: AxisLayout, temperature: T = 1
+) throws(LogitsError) {
+    try checkBuffers(x.count, y.count, layout.count, outputCount: layout.sliceCount)
+    try checkedAxisForward(.logSumExp, x.baseAddress, y.baseAddress, layout, temperature: temperature)
+}
+
+/// Throws `.invalidArgument` unless the buffers hold what the layout says.
+@inlinable
+func checkBuffers(_ input: Int, _ output: Int, _ expected: Int, outputCount: Int? = nil)
+    throws(LogitsError)
+{
+    let want = outputCount ?? expected
+    guard input == expected, output == want else {
+        throw .invalidArgument(
+            "buffers hold \(input) and \(output) elements, the layout needs \(expected) and \(want)")
+    }
+}

@@ -1,0 +1,50 @@
+"""Logits: exact, fast softmax, sigmoid and their losses and gradients.
+
+A thin ctypes binding to liblogits.so (see include/logits.h for the C API).
+
+>>> import logits, numpy as np
+>>> p = logits.softmax(np.array([1.0, 2.0, 3.0]))   # mutually exclusive classes
+>>> round(float(p.sum()), 12)
+1.0
+>>> logits.sigmoid(np.array([1.0, 2.0, 3.0])).round(4)  # independent labels
+array([0.7311, 0.8808, 0.9526])
+"""
+
+from __future__ import annotations
+
+from . import _library
+from ._errors import LogitsError, LogitsTypeError
+from .activations import (
+    log_sigmoid,
+    log_sigmoid_backward,
+    log_softmax,
+    log_softmax_backward,
+    logsumexp,
+    sigmoid,
+    sigmoid_backward,
+    softmax,
+    softmax_backward,
+    softplus,
+    softplus_backward,
+)
+
+__version__ = "0.1.0"
+
+
+def version() -> str:
+    """The version string of the loaded C library, e.g. ``"0.1.0"``.
+
+    >>> import logits
+    >>> logits.version() == logits.__version__
+    True
+    """
+    return _library.version_string()
+
+
+__all__ = [
+    "LogitsError", "LogitsTypeError", "version", "__version__",
+    "softmax", "log_softmax", "logsumexp",
+    "sigmoid", "log_sigmoid", "softplus",
+    "softmax_backward", "log_softmax_backward",
+    "sigmoid_backward", "log_sigmoid_backward", "softplus_backward",
+]

@@ -1,0 +1,95 @@
+"""Finds, loads and declares liblogits.so (the C ABI in include/logits.h)."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from pathlib import Path
+
+ABI_MAJOR = 0  # the LOGITS_VERSION_MAJOR this binding was written for
+
+_HERE = Path(__file__).resolve().parent
+
+
+def _candidates() -> list[Path]:
+    """Where to look, in order: $LOGITS_LIBRARY, the package, the repo build."""
+    found = []
+    env = os.environ.get("LOGITS_LIBRARY")
+    if env:
+        found.append(Path(env))
+    found += sorted(_HERE.glob("liblogits.so*"))
+    found.append(_HERE.parents[2] / "build" / "lib" / "liblogits.so")
+    return found
+
+
+def _load() -> ctypes.CDLL:
+    tried = []
+    for path in _candidates():
+        if not path.exists():
+            tried.append(f"{path} (not found)")
+            continue
+        try:
+            return ctypes.CDLL(str(path))
+        except OSError as e:
+            tried.append(f"{path} ({e})")
+    raise ImportError(
+        "logits: could not load liblogits.so. Tried:\n  "
+        + "\n  ".join(tried)
+        + "\nBuild it with `make lib` in the repository, or set LOGITS_LIBRARY "
+        "to the library's path."
+    )
+
+
+lib = _load()
+
+_p = ctypes.c_void_p
+_n = ctypes.c_size_t
+_status = ctypes.c_int32
+
+lib.logits_version.argtypes = []
+lib.logits_version.restype = ctypes.c_uint
+lib.logits_version_string.argtypes = []
+lib.logits_version_string.restype = ctypes.c_char_p
+lib.logits_status_string.argtypes = [_status]
+lib.logits_status_string.restype = ctypes.c_char_p
+
+_loaded_major = lib.logits_version() // 10000
+if _loaded_major != ABI_MAJOR:
+    raise ImportError(
+        f"logits: the loaded liblogits.so has ABI version "
+        f"{lib.logits_version_string().decode()} (major {_loaded_major}), but this "
+        f"binding needs major {ABI_MAJOR}. Rebuild the library or point "
+        "LOGITS_LIBRARY at a matching one."
+    )
+
+# name -> ctypes type of the scalar (temperature) for each dtype suffix
+SCALAR = {"f32": ctypes.c_float, "f64": ctypes.c_double}
+
+
+def _declare(name: str, argtypes: list) -> None:
+    fn = getattr(lib, name)
+    fn.argtypes = argtypes
+    fn.restype = _status
+
+
+for _sfx, _scalar in SCALAR.items():
+    for _name in ("softmax", "log_softmax", "logsumexp"):
+        _declare(f"logits_{_name}_axis_{_sfx}", [_p, _p, _n, _n, _n, _scalar])
+    for _name in ("softmax", "log_softmax"):
+        _declare(f"logits_{_name}_backward_axis_{_sfx}", [_p, _p, _p, _n, _n, _n, _scalar])
+    for _name in ("sigmoid", "log_sigmoid", "softplus"):
+        _declare(f"logits_{_name}_{_sfx}", [_p, _p, _n])
+        _declare(f"logits_{_name}_backward_{_sfx}", [_p, _p, _p, _n])
+
+
+def function(name: str, suffix: str):
+    """The declared C function ``logits_<name>_<suffix>``."""
+    return getattr(lib, f"logits_{name}_{suffix}")
+
+
+def status_string(status: int) -> str:
+    return lib.logits_status_string(status).decode()
+
+
+def version_string() -> str:
+    return lib.logits_version_string().decode()

@@ -1,0 +1,230 @@
+"""Softmax family, sigmoid family, and their gradients, on numpy arrays.
+
+Every function here follows the same rules:
+
+* Inputs are array-likes. float32 and float64 arrays are used as they are;
+  anything else is converted the way numpy promotes it with float32 (float16,
+  bool and 8/16-bit integers become float32; wider integers and Python lists
+  become float64). Complex, object and longdouble inputs raise TypeError.
+* A C-contiguous float32/float64 input is passed to the library without a copy;
+  other layouts are copied once.
+* ``out=``, when given, must be a C-contiguous writable array of the result's
+  dtype and shape; it is filled and returned. It may be the input itself.
+* Bad arguments raise ``LogitsError`` (a ValueError) or ``LogitsTypeError``
+  (also a TypeError) and leave ``out`` untouched; a bad axis raises numpy's
+  ``AxisError``.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from . import _arrays, _library
+
+__all__ = [
+    "softmax", "log_softmax", "logsumexp",
+    "sigmoid", "log_sigmoid", "softplus",
+    "softmax_backward", "log_softmax_backward",
+    "sigmoid_backward", "log_sigmoid_backward", "softplus_backward",
+]
+
+
+def _along_axis(name: str, x, axis, temperature, out, reduce=False, keepdims=False):
+    dt, (a,) = _arrays.inputs(x)
+    ax, outer, length, inner = _arrays.layout(a.shape, axis)
+    t = _arrays.temperature(temperature, dt)
+    if reduce:
+        shape = a.shape[:ax] + ((1,) if keepdims else ()) + a.shape[ax + 1:]
+    else:
+        shape = a.shape
+    result = _arrays.output(out, shape, dt)
+    fn = _library.function(f"{name}_axis", _arrays.SUFFIX[dt])
+    _arrays.check(fn(_arrays.address(a), _arrays.address(result), outer, length, inner, t),
+                  name)
+    return result
+
+
+def softmax(x: ArrayLike, axis: int = -1, *, temperature: float = 1.0,
+            out: Optional[np.ndarray] = None) -> np.ndarray:
+    """Softmax along ``axis``: ``exp(x/T - max) / sum(exp(x/T - max))``.
+
+    Each slice along ``axis`` becomes a probability distribution (entries in
+    [0, 1] summing to 1): use it for mutually exclusive classes. A slice of
+    all ``-inf`` (fully masked) gives zeros, ``+inf`` entries share the mass
+    equally, and a NaN makes its own slice NaN. ``out`` may be ``x``.
+
+    >>> import logits, numpy as np
+    >>> logits.softmax(np.array([1.0, 2.0, 3.0])).round(4)
+    array([0.09  , 0.2447, 0.6652])
+    >>> logits.softmax(np.array([1.0, 2.0, 3.0]), temperature=10.0).round(4)
+    array([0.3006, 0.3322, 0.3672])
+    """
+    return _along_axis("softmax", x, axis, temperature, out)
+
+
+def log_softmax(x: ArrayLike, axis: int = -1, *, temperature: float = 1.0,
+                out: Optional[np.ndarray] = None) -> np.ndarray:
+    """Log-softmax along ``axis``: ``x/T - logsumexp(x/T)``, computed directly.
+
+    Finite inputs always give finite outputs (``log(softmax(x))`` would give
+    ``-inf`` once softmax underflows). A fully masked slice gives ``-inf``.
+    ``out`` may be ``x``.
+
+    >>> import logits, numpy as np
+    >>> logits.log_softmax(np.array([0.0, 1000.0]))
+    array([-1000.,     0.])
+    """
+    return _along_axis("log_softmax", x, axis, temperature, out)
+
+
+def logsumexp(x: ArrayLike, axis: int = -1, *, keepdims: bool = False,
+              temperature: float = 1.0, out: Optional[np.ndarray] = None) -> np.ndarray:
+    """``log(sum(exp(x/T)))`` along ``axis``, without overflow.
+
+    The result drops ``axis`` (or keeps it with size 1 when ``keepdims``). An
+    empty axis gives ``-inf`` (the log of an empty sum), as does a fully
+    masked slice. ``out`` must not share memory with ``x``.
+
+    >>> import logits, numpy as np
+    >>> logits.logsumexp(np.array([[1000.0, 1000.0], [0.0, -np.inf]]))
+    array([1000.69314718,    0.        ])
+    """
+    return _along_axis("logsumexp", x, axis, temperature, out, reduce=True,
+                       keepdims=keepdims)
+
+
+def _elementwise(name: str, x, out):
+    dt, (a,) = _arrays.inputs(x)
+    result = _arrays.output(out, a.shape, dt)
+    fn = _library.function(name, _arrays.SUFFIX[dt])
+    _arrays.check(fn(_arrays.address(a), _arrays.address(result), a.size), name)
+    return result
+
+
+def sigmoid(x: ArrayLike, *, out: Optional[np.ndarray] = None) -> np.ndarray:
+    """The logistic function ``1 / (1 + exp(-x))``, elementwise.
+
+    Each output is in [0, 1] on its own (no sum to 1): use it for independent
+    yes/no labels. Never overflows; ``sigmoid(+inf) = 1``, ``sigmoid(-inf) = 0``.
+
+    >>> import logits, numpy as np
+    >>> logits.sigmoid(np.array([1.0, 2.0, 3.0])).round(4)
+    array([0.7311, 0.8808, 0.9526])
+    """
+    return _elementwise("sigmoid", x, out)
+
+
+def log_sigmoid(x: ArrayLike, *, out: Optional[np.ndarray] = None) -> np.ndarray:
+    """``log(sigmoid(x)) = -softplus(-x)``, elementwise, finite for finite x.
+
+    >>> import logits, numpy as np
+    >>> logits.log_sigmoid(np.array([-200.0, 0.0]))
+    array([-200.        ,   -0.69314718])
+    """
+    return _elementwise("log_sigmoid", x, out)
+
+
+def softplus(x: ArrayLike, *, out: Optional[np.ndarray] = None) -> np.ndarray:
+    """``log(1 + exp(x))``, elementwise, without overflow.
+
+    >>> import logits, numpy as np
+    >>> logits.softplus(np.array([-1000.0, 0.0, 1000.0]))
+    array([0.00000000e+00, 6.93147181e-01, 1.00000000e+03])
+    """
+    return _elementwise("softplus", x, out)
+
+
+def _two_inputs(y, dy):
+    dt, (a, b) = _arrays.inputs(y, dy)
+    if a.shape != b.shape:
+        raise _arrays.LogitsError(f"y has shape {a.shape} but dy has shape {b.shape}")
+    return dt, a, b
+
+
+def _backward_along_axis(name, y, dy, axis, temperature, out):
+    dt, a, b = _two_inputs(y, dy)
+    _, outer, length, inner = _arrays.layout(a.shape, axis)
+    t = _arrays.temperature(temperature, dt)
+    result = _arrays.output(out, a.shape, dt)
+    fn = _library.function(f"{name}_backward_axis", _arrays.SUFFIX[dt])
+    _arrays.check(fn(_arrays.address(a), _arrays.address(b), _arrays.address(result),
+                     outer, length, inner, t), f"{name}_backward")
+    return result
+
+
+def softmax_backward(y: ArrayLike, dy: ArrayLike, axis: int = -1, *,
+                     temperature: float = 1.0,
+                     out: Optional[np.ndarray] = None) -> np.ndarray:
+    """Gradient of softmax: ``dx = y * (dy - sum(y * dy, axis)) / T``.
+
+    ``y`` is the forward output ``softmax(x, axis, temperature=T)``, ``dy`` the
+    upstream gradient of the same shape. ``out`` may be ``y`` or ``dy``.
+
+    >>> import logits, numpy as np
+    >>> y = logits.softmax(np.array([1.0, 2.0, 3.0]))
+    >>> logits.softmax_backward(y, np.array([1.0, 0.0, 0.0])).round(4)
+    array([ 0.0819, -0.022 , -0.0599])
+    """
+    return _backward_along_axis("softmax", y, dy, axis, temperature, out)
+
+
+def log_softmax_backward(y: ArrayLike, dy: ArrayLike, axis: int = -1, *,
+                         temperature: float = 1.0,
+                         out: Optional[np.ndarray] = None) -> np.ndarray:
+    """Gradient of log-softmax: ``dx = (dy - exp(y) * sum(dy, axis)) / T``.
+
+    ``y`` is the forward output ``log_softmax(x, axis, temperature=T)``.
+    ``out`` may be ``y`` or ``dy``.
+
+    >>> import logits, numpy as np
+    >>> y = logits.log_softmax(np.array([1.0, 2.0, 3.0]))
+    >>> logits.log_softmax_backward(y, np.array([0.0, 0.0, -1.0])).round(4)
+    array([ 0.09  ,  0.2447, -0.3348])
+    """
+    return _backward_along_axis("log_softmax", y, dy, axis, temperature, out)
+
+
+def _elementwise_backward(name, y, dy, out):
+    dt, a, b = _two_inputs(y, dy)
+    result = _arrays.output(out, a.shape, dt)
+    fn = _library.function(f"{name}_backward", _arrays.SUFFIX[dt])
+    _arrays.check(fn(_arrays.address(a), _arrays.address(b), _arrays.address(result), a.size),
+                  f"{name}_backward")
+    return result
+
+
+def sigmoid_backward(y: ArrayLike, dy: ArrayLike, *,
+                     out: Optional[np.ndarray] = None) -> np.ndarray:
+    """Gradient of sigmoid from its output: ``dx = dy * y * (1 - y)``.
+
+    >>> import logits, numpy as np
+    >>> logits.sigmoid_backward(logits.sigmoid(np.array([0.0])), np.array([1.0]))
+    array([0.25])
+    """
+    return _elementwise_backward("sigmoid", y, dy, out)
+
+
+def log_sigmoid_backward(y: ArrayLike, dy: ArrayLike, *,
+                         out: Optional[np.ndarray] = None) -> np.ndarray:
+    """Gradient of log-sigmoid from its output: ``dx = dy * (1 - exp(y))``.
+
+    >>> import logits, numpy as np
+    >>> logits.log_sigmoid_backward(logits.log_sigmoid(np.array([0.0])), np.array([1.0]))
+    array([0.5])
+    """
+    return _elementwise_backward("log_sigmoid", y, dy, out)
+
+
+def softplus_backward(y: ArrayLike, dy: ArrayLike, *,
+                      out: Optional[np.ndarray] = None) -> np.ndarray:
+    """Gradient of softplus from its output: ``dx = dy * (1 - exp(-y))``,
+    which equals ``dy * sigmoid(x)``.
+
+    >>> import logits, numpy as np
+    >>> logits.softplus_backward(logits.softplus(np.array([0.0])), np.array([1.0]))
+    array([0.5])
+    """
+    return _elementwise_backward("softplus", y, dy, out)

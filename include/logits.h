@@ -1,0 +1,236 @@
+/*
+ * logits.h: the C interface of Logits, a small library that turns raw model
+ * scores (logits) into probabilities, log-probabilities and their gradients,
+ * exactly and without crashing the caller.
+ *
+ * Link with -llogits (liblogits.so, SONAME liblogits.so.<ABI major>). The
+ * library carries its own copy of the Swift runtime: it needs only libc, libm,
+ * libstdc++ and libgcc_s at run time.
+ *
+ * ---------------------------------------------------------------------------
+ * Rules that hold for every function in this header
+ * ---------------------------------------------------------------------------
+ * Status.   Every function except the version and status-string helpers
+ *           returns a logits_status: LOGITS_OK (0) on success, a positive
+ *           error code otherwise. The numeric values are stable.
+ * Errors.   On any error nothing is written: every argument is checked before
+ *           the first output element is touched.
+ * Memory.   All arrays are caller-owned, C-contiguous, and of the function's
+ *           element type. The library never allocates memory that the caller
+ *           must free and keeps no pointer after returning.
+ * Sizes.    size_t arguments give element counts, never bytes. A size, a
+ *           product of sizes, or the resulting byte count above PTRDIFF_MAX
+ *           returns LOGITS_ERROR_SIZE_OVERFLOW.
+ * NULL.     A pointer may be NULL only when the array it points to has zero
+ *           elements; otherwise NULL returns LOGITS_ERROR_NULL_POINTER.
+ *           Zero-sized inputs are a no-op returning LOGITS_OK (the reductions
+ *           over an empty axis are the exception: see logits_logsumexp_*).
+ * In place. An output may be the very same pointer as an input where the
+ *           function says so ("in place"). Any other overlap between an
+ *           output and an input returns LOGITS_ERROR_OVERLAP.
+ * Threads.  Every function is thread-safe: it reads only its arguments and
+ *           writes only its outputs. There is no global mutable state.
+ * Layouts.  Axis functions come in two forms. The row form (rows, cols)
+ *           works along the last axis of a rows x cols matrix. The general
+ *           "_axis" form takes (outer, axis_len, inner): the data is a
+ *           C-contiguous outer x axis_len x inner array and the function
+ *           works along the middle axis, so element (o, k, i) is at
+ *           x[(o * axis_len + k) * inner + i]. Any axis of any C-contiguous
+ *           N-d array maps onto this form without a copy: outer is the
+ *           product of the dimensions before the axis, inner the product of
+ *           those after it. The row form equals the general form with
+ *           outer = rows, axis_len = cols, inner = 1, temperature = 1.
+ * Temperature. The "_axis" forms of softmax, log-softmax and logsumexp take
+ *           a temperature T and compute on x / T inside the same pass (no
+ *           copy). T must be finite and > 0, else LOGITS_ERROR_INVALID_ARGUMENT.
+ * Special values (all functions along an axis, for every temperature):
+ *   - No overflow and no spurious NaN for any finite input, up to the
+ *     largest float: the maximum of each slice is subtracted first.
+ *   - A slice whose entries are all -inf (a fully masked row): softmax gives
+ *     zeros, log-softmax and logsumexp give -inf. Never NaN.
+ *   - +inf entries share the probability equally (the limit): with k entries
+ *     equal to +inf, softmax gives 1/k to each of them and 0 elsewhere,
+ *     log-softmax gives -log(k) and -inf, logsumexp gives +inf.
+ *   - A NaN anywhere in a slice makes every output of that slice NaN; other
+ *     slices are unaffected.
+ * Accuracy. Internally every function computes in double precision and
+ *           rounds once at the end. Measured and tested bounds against a
+ *           float64/mpmath reference are listed in README.md ("Accuracy").
+ */
+#ifndef LOGITS_H
+#define LOGITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Version                                                                  */
+/* ------------------------------------------------------------------------ */
+
+#define LOGITS_VERSION_MAJOR 0 /* the ABI major version, also in the SONAME */
+#define LOGITS_VERSION_MINOR 1
+#define LOGITS_VERSION_PATCH 0
+#define LOGITS_VERSION_NUMBER \
+    (LOGITS_VERSION_MAJOR * 10000 + LOGITS_VERSION_MINOR * 100 + LOGITS_VERSION_PATCH)
+#define LOGITS_VERSION_STRING "0.1.0"
+
+/* The version of the library actually loaded, as
+ * MAJOR * 10000 + MINOR * 100 + PATCH. Compare with LOGITS_VERSION_NUMBER to
+ * detect a header/library mismatch. Thread-safe, never fails. */
+unsigned int logits_version(void);
+
+/* The same as a static, NUL-terminated string such as "0.1.0". Never NULL. */
+const char *logits_version_string(void);
+
+/* ------------------------------------------------------------------------ */
+/* Status codes (stable values)                                             */
+/* ------------------------------------------------------------------------ */
+
+typedef int32_t logits_status;
+
+#define LOGITS_OK                        0 /* success */
+#define LOGITS_ERROR_NULL_POINTER        1 /* a required pointer was NULL */
+#define LOGITS_ERROR_INVALID_ARGUMENT    2 /* a value is outside its domain */
+#define LOGITS_ERROR_SIZE_OVERFLOW       3 /* sizes or byte counts exceed PTRDIFF_MAX */
+#define LOGITS_ERROR_OVERLAP             4 /* output partially overlaps an input */
+#define LOGITS_ERROR_LABEL_OUT_OF_RANGE  5 /* a class label outside [0, classes) */
+
+/* A static, NUL-terminated English description of a status, such as
+ * "invalid argument". Unknown values give "unknown status". Never NULL. */
+const char *logits_status_string(logits_status status);
+
+/* ------------------------------------------------------------------------ */
+/* Softmax family (along an axis)                                           */
+/* ------------------------------------------------------------------------ */
+
+/* softmax: y[i] = exp(x[i]/T - m) / sum_j exp(x[j]/T - m), m = max_j x[j]/T,
+ * independently for every row (every slice along the axis). Each output row
+ * is in [0, 1] and sums to 1 (to rounding), except rows that are NaN.
+ *   x, y   rows x cols (row form) or outer x axis_len x inner (_axis form).
+ *   In place: y may equal x.
+ *   Errors: LOGITS_ERROR_NULL_POINTER, LOGITS_ERROR_SIZE_OVERFLOW,
+ *           LOGITS_ERROR_OVERLAP, LOGITS_ERROR_INVALID_ARGUMENT (bad T). */
+logits_status logits_softmax_f32(const float *x, float *y, size_t rows, size_t cols);
+logits_status logits_softmax_f64(const double *x, double *y, size_t rows, size_t cols);
+logits_status logits_softmax_axis_f32(const float *x, float *y, size_t outer,
+                                      size_t axis_len, size_t inner, float temperature);
+logits_status logits_softmax_axis_f64(const double *x, double *y, size_t outer,
+                                      size_t axis_len, size_t inner, double temperature);
+
+/* log-softmax: y[i] = (x[i] - max)/T - log(sum_j exp((x[j] - max)/T)), the
+ * logarithm of softmax computed without forming softmax, so it is never -inf
+ * where the true value is finite (finite inputs give finite outputs).
+ * Shapes, in place, errors: as softmax. */
+logits_status logits_log_softmax_f32(const float *x, float *y, size_t rows, size_t cols);
+logits_status logits_log_softmax_f64(const double *x, double *y, size_t rows, size_t cols);
+logits_status logits_log_softmax_axis_f32(const float *x, float *y, size_t outer,
+                                          size_t axis_len, size_t inner, float temperature);
+logits_status logits_log_softmax_axis_f64(const double *x, double *y, size_t outer,
+                                          size_t axis_len, size_t inner, double temperature);
+
+/* logsumexp: y = log(sum_j exp(x[j]/T)), one value per row (per slice).
+ *   x   rows x cols, or outer x axis_len x inner.
+ *   y   rows values (row form), or outer x inner values (_axis form), in the
+ *       order y[o * inner + i].
+ *   An empty axis (cols == 0 or axis_len == 0) gives -inf, the logarithm of
+ *   an empty sum, for each of the rows / outer x inner outputs.
+ *   Not in place: y must not overlap x (LOGITS_ERROR_OVERLAP).
+ *   Errors: as softmax. */
+logits_status logits_logsumexp_f32(const float *x, float *y, size_t rows, size_t cols);
+logits_status logits_logsumexp_f64(const double *x, double *y, size_t rows, size_t cols);
+logits_status logits_logsumexp_axis_f32(const float *x, float *y, size_t outer,
+                                        size_t axis_len, size_t inner, float temperature);
+logits_status logits_logsumexp_axis_f64(const double *x, double *y, size_t outer,
+                                        size_t axis_len, size_t inner, double temperature);
+
+/* ------------------------------------------------------------------------ */
+/* Gradients of the softmax family                                          */
+/* ------------------------------------------------------------------------ */
+
+/* softmax backward: given the forward output y = softmax(x/T) and the
+ * upstream gradient dy = dL/dy, writes dx = dL/dx:
+ *     dx[i] = y[i] * (dy[i] - sum_j y[j] * dy[j]) / T
+ *   y, dy, dx   all of the same shape (rows x cols, or outer x axis_len x inner).
+ *   In place: dx may equal y or dy (y and dy may also be the same array).
+ *   Non-finite values propagate as IEEE arithmetic says.
+ *   Errors: as softmax. */
+logits_status logits_softmax_backward_f32(const float *y, const float *dy, float *dx,
+                                          size_t rows, size_t cols);
+logits_status logits_softmax_backward_f64(const double *y, const double *dy, double *dx,
+                                          size_t rows, size_t cols);
+logits_status logits_softmax_backward_axis_f32(const float *y, const float *dy, float *dx,
+                                               size_t outer, size_t axis_len, size_t inner,
+                                               float temperature);
+logits_status logits_softmax_backward_axis_f64(const double *y, const double *dy, double *dx,
+                                               size_t outer, size_t axis_len, size_t inner,
+                                               double temperature);
+
+/* log-softmax backward: given y = log_softmax(x/T) and dy = dL/dy, writes
+ *     dx[i] = (dy[i] - exp(y[i]) * sum_j dy[j]) / T
+ * Shapes, in place, errors: as softmax backward. */
+logits_status logits_log_softmax_backward_f32(const float *y, const float *dy, float *dx,
+                                              size_t rows, size_t cols);
+logits_status logits_log_softmax_backward_f64(const double *y, const double *dy, double *dx,
+                                              size_t rows, size_t cols);
+logits_status logits_log_softmax_backward_axis_f32(const float *y, const float *dy, float *dx,
+                                                   size_t outer, size_t axis_len, size_t inner,
+                                                   float temperature);
+logits_status logits_log_softmax_backward_axis_f64(const double *y, const double *dy,
+                                                   double *dx, size_t outer, size_t axis_len,
+                                                   size_t inner, double temperature);
+
+/* ------------------------------------------------------------------------ */
+/* Elementwise: sigmoid, log-sigmoid, softplus and their gradients          */
+/* ------------------------------------------------------------------------ */
+
+/* sigmoid: y = 1 / (1 + exp(-x)), each output in [0, 1] (exactly 0 or 1 only
+ * where the true value rounds there); computed as 1/(1+exp(-x)) for x >= 0 and
+ * exp(x)/(1+exp(x)) for x < 0, so it never overflows.
+ * sigmoid(+inf) = 1, sigmoid(-inf) = 0, NaN gives NaN.
+ *   x, y   count elements. In place: y may equal x.
+ *   Errors: LOGITS_ERROR_NULL_POINTER, LOGITS_ERROR_SIZE_OVERFLOW,
+ *           LOGITS_ERROR_OVERLAP. */
+logits_status logits_sigmoid_f32(const float *x, float *y, size_t count);
+logits_status logits_sigmoid_f64(const double *x, double *y, size_t count);
+
+/* log-sigmoid: y = log(sigmoid(x)) = -softplus(-x) = min(x, 0) - log1p(exp(-|x|)),
+ * always <= 0, never -inf for finite x. log_sigmoid(-inf) = -inf,
+ * log_sigmoid(+inf) = 0, NaN gives NaN. Shapes, in place, errors: as sigmoid. */
+logits_status logits_log_sigmoid_f32(const float *x, float *y, size_t count);
+logits_status logits_log_sigmoid_f64(const double *x, double *y, size_t count);
+
+/* softplus: y = log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)), always >= 0,
+ * never overflows for finite x. softplus(-inf) = 0, softplus(+inf) = +inf,
+ * NaN gives NaN. Shapes, in place, errors: as sigmoid. */
+logits_status logits_softplus_f32(const float *x, float *y, size_t count);
+logits_status logits_softplus_f64(const double *x, double *y, size_t count);
+
+/* sigmoid backward: given y = sigmoid(x) and dy, dx = dy * y * (1 - y).
+ * log-sigmoid backward: given y = log_sigmoid(x) and dy,
+ *     dx = dy * (1 - exp(y)) = dy * sigmoid(-x)   (computed as -expm1(y)).
+ * softplus backward: given y = softplus(x) and dy,
+ *     dx = dy * (1 - exp(-y)) = dy * sigmoid(x)   (computed as -expm1(-y)).
+ *   y, dy, dx   count elements. In place: dx may equal y or dy.
+ *   Errors: as sigmoid. */
+logits_status logits_sigmoid_backward_f32(const float *y, const float *dy, float *dx,
+                                          size_t count);
+logits_status logits_sigmoid_backward_f64(const double *y, const double *dy, double *dx,
+                                          size_t count);
+logits_status logits_log_sigmoid_backward_f32(const float *y, const float *dy, float *dx,
+                                              size_t count);
+logits_status logits_log_sigmoid_backward_f64(const double *y, const double *dy, double *dx,
+                                              size_t count);
+logits_status logits_softplus_backward_f32(const float *y, const float *dy, float *dx,
+                                           size_t count);
+logits_status logits_softplus_backward_f64(const double *y, const double *dy, double *dx,
+                                           size_t count);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* LOGITS_H */
