@@ -229,6 +229,172 @@ logits_status logits_softplus_backward_f32(const float *y, const float *dy, floa
 logits_status logits_softplus_backward_f64(const double *y, const double *dy, double *dx,
                                            size_t count);
 
+/* ------------------------------------------------------------------------ */
+/* Losses: options                                                          */
+/* ------------------------------------------------------------------------ */
+
+/* How a loss is reduced over samples. Passed as a plain integer and checked:
+ * any other value returns LOGITS_ERROR_INVALID_ARGUMENT. */
+#define LOGITS_REDUCTION_NONE 0 /* one loss per sample                        */
+#define LOGITS_REDUCTION_MEAN 1 /* the weighted mean (see each loss)          */
+#define LOGITS_REDUCTION_SUM  2 /* the sum of the per-sample losses           */
+
+/* Options of the categorical cross-entropy. Always fill one with
+ * logits_ce_options_init() first and then change fields: new fields may be
+ * added at the end in later versions, and struct_size tells the library which
+ * version the caller was compiled against. */
+typedef struct logits_ce_options {
+    uint32_t struct_size;     /* sizeof(logits_ce_options); set by init. A value
+                                 smaller than the first version's size is
+                                 LOGITS_ERROR_INVALID_ARGUMENT. */
+    int32_t reduction;        /* LOGITS_REDUCTION_*; default MEAN */
+    int32_t from_logits;      /* 1 (default): input holds logits; 0: input
+                                 holds probabilities (Keras semantics below) */
+    int32_t has_ignore_index; /* 0 (default) or 1: samples whose label equals
+                                 ignore_index add nothing (labels only) */
+    int64_t ignore_index;     /* default -100 (PyTorch's value), used only when
+                                 has_ignore_index is 1 */
+    double label_smoothing;   /* epsilon in [0, 1]; default 0 */
+    double temperature;       /* T: finite and > 0; logits are divided by it;
+                                 default 1 (must be 1 when from_logits is 0) */
+    double eps;               /* clipping of probabilities, in (0, 0.5);
+                                 default 1e-7 (used when from_logits is 0) */
+} logits_ce_options;
+
+/* Options of the binary (multi-label) cross-entropy; same rules as above. */
+typedef struct logits_bce_options {
+    uint32_t struct_size;     /* sizeof(logits_bce_options); set by init */
+    int32_t reduction;        /* LOGITS_REDUCTION_*; default MEAN */
+    int32_t from_logits;      /* 1 (default): logits; 0: probabilities */
+    int32_t has_alpha;        /* 0 (default) or 1: focal alpha is used */
+    double label_smoothing;   /* epsilon in [0, 1]; targets become
+                                 y (1 - epsilon) + epsilon / 2; default 0 */
+    double gamma;             /* focal gamma >= 0; 0 (default) is plain BCE */
+    double alpha;             /* focal alpha in [0, 1] when has_alpha is 1 */
+    double eps;               /* clipping of probabilities, in (0, 0.5);
+                                 default 1e-7 (used when from_logits is 0) */
+} logits_bce_options;
+
+/* Fill *options with the defaults listed above. NULL is ignored. */
+void logits_ce_options_init(logits_ce_options *options);
+void logits_bce_options_init(logits_bce_options *options);
+
+/* ------------------------------------------------------------------------ */
+/* Categorical cross-entropy (softmax over mutually exclusive classes)       */
+/* ------------------------------------------------------------------------ */
+
+/* Cross-entropy between the softmax of each sample's scores and its target.
+ *
+ * Layout: input is outer x classes x inner, C-contiguous, classes along the
+ * middle axis (rows x classes is outer = rows, inner = 1; PyTorch's N x C x d
+ * is outer = N, inner = d). A sample is one (o, i) pair: there are
+ * outer x inner samples.
+ *
+ * Targets:
+ *   _labels_  labels: outer x inner int64 class indices. A label outside
+ *             [0, classes) that is not the ignore index returns
+ *             LOGITS_ERROR_LABEL_OUT_OF_RANGE (nothing written).
+ *   _soft_    target: soft targets of the input's shape, each >= 0 and finite
+ *             (else LOGITS_ERROR_INVALID_ARGUMENT); rows need not sum to 1.
+ *
+ * Per sample, with T the temperature, epsilon the label smoothing, C the
+ * number of classes, w the class weights (all 1 when class_weight is NULL):
+ *   q_c      = (1 - epsilon) t_c + epsilon / C, where t is the one-hot label
+ *              or the soft target row;
+ *   log p_c  = from logits: log_softmax(x / T)_c;
+ *              from probabilities (Keras): log(clip(x_c / sum_k x_k, eps, 1 - eps));
+ *   loss     = -sum_c w_c q_c log p_c   (a term with q_c w_c = 0 counts 0, even
+ *              where log p_c = -inf).
+ * This is PyTorch's nn.CrossEntropyLoss (weights, ignore_index,
+ * label_smoothing) for logits and Keras' categorical_crossentropy for
+ * probabilities.
+ * Reduction: NONE writes outer x inner losses (ignored samples: 0). SUM
+ * writes their sum. MEAN writes sum / D with D = the sum of w[label] over
+ * samples not ignored (labels, PyTorch) or D = the number of samples (soft
+ * targets, PyTorch); when D is 0 (every sample ignored) the loss is 0 and the
+ * gradient is 0.
+ *
+ * Gradient: if grad is not NULL it receives d(loss)/d(input), input-shaped,
+ * for the reduced loss (for NONE: of the sum of the per-sample losses). From
+ * logits: (p_c sum_k w_k q_k - w_c q_c) / T / D per sample (0 for ignored
+ * samples). From probabilities: the derivative through the renormalisation
+ * and the clip (zero where the clip is active). grad may equal input (the
+ * gradient overwrites the logits: no extra memory); any other overlap with
+ * an input returns LOGITS_ERROR_OVERLAP.
+ *
+ *   class_weight  NULL or classes weights, each finite and >= 0.
+ *   loss          outer x inner values (NONE) or 1 value (MEAN, SUM).
+ *   options       NULL means the defaults.
+ * Probabilities (from_logits = 0): every input must be finite and >= 0 and
+ * every sample's sum > 0, else LOGITS_ERROR_INVALID_ARGUMENT (you probably
+ * meant from_logits = 1); a sample not summing to 1 is renormalised (Keras).
+ * Special values from logits: a -inf logit where q_c w_c = 0 gives a finite
+ * loss; a -inf logit on the true class gives +inf; a NaN input makes its
+ * sample's loss and gradient NaN, other samples unaffected. Classes == 0 with
+ * samples present returns LOGITS_ERROR_INVALID_ARGUMENT.
+ * Errors: LOGITS_ERROR_NULL_POINTER, LOGITS_ERROR_SIZE_OVERFLOW,
+ *   LOGITS_ERROR_OVERLAP, LOGITS_ERROR_LABEL_OUT_OF_RANGE,
+ *   LOGITS_ERROR_INVALID_ARGUMENT (options out of range, unknown reduction,
+ *   negative weights, bad targets or probabilities).
+ * Thread-safe. Accuracy: computed in double, rounded once per output. */
+logits_status logits_cross_entropy_labels_f32(
+    const float *input, const int64_t *labels, const float *class_weight,
+    float *loss, float *grad, size_t outer, size_t classes, size_t inner,
+    const logits_ce_options *options);
+logits_status logits_cross_entropy_labels_f64(
+    const double *input, const int64_t *labels, const double *class_weight,
+    double *loss, double *grad, size_t outer, size_t classes, size_t inner,
+    const logits_ce_options *options);
+logits_status logits_cross_entropy_soft_f32(
+    const float *input, const float *target, const float *class_weight,
+    float *loss, float *grad, size_t outer, size_t classes, size_t inner,
+    const logits_ce_options *options);
+logits_status logits_cross_entropy_soft_f64(
+    const double *input, const double *target, const double *class_weight,
+    double *loss, double *grad, size_t outer, size_t classes, size_t inner,
+    const logits_ce_options *options);
+
+/* ------------------------------------------------------------------------ */
+/* Binary cross-entropy (sigmoid, independent labels), with focal loss      */
+/* ------------------------------------------------------------------------ */
+
+/* Elementwise binary cross-entropy of rows x classes scores against targets
+ * in [0, 1] (soft targets allowed), for multi-label problems.
+ *
+ * Per element, with y' = y (1 - epsilon) + epsilon / 2 (Keras' binary label
+ * smoothing), pw = pos_weight[class] (1 when NULL), w = weight[element] (1
+ * when NULL):
+ *   from logits (PyTorch BCEWithLogitsLoss):
+ *       bce = w ((1 - y') x - (1 + (pw - 1) y') log_sigmoid(x))
+ *   from probabilities (Keras), p = clip(x, eps, 1 - eps):
+ *       bce = -w (pw y' log p + (1 - y') log(1 - p))
+ *   focal (gamma > 0 or has_alpha), with p = sigmoid(x) or the clipped
+ *   probability and p_t = p y' + (1 - p)(1 - y'):
+ *       loss = a_t (1 - p_t)^gamma bce,  a_t = alpha y' + (1 - alpha)(1 - y')
+ *       (a_t = 1 without alpha), with log(1 - p_t) computed stably from
+ *       log_sigmoid; gamma = 0 without alpha is exactly bce.
+ * Reduction: NONE writes rows x classes losses; SUM their sum; MEAN the sum
+ * divided by rows x classes (PyTorch; weights do not change the divisor).
+ * Gradient: if grad is not NULL, d(loss)/d(input) of the reduced loss (for
+ * NONE, of the sum), input-shaped. grad may equal input; other overlaps
+ * return LOGITS_ERROR_OVERLAP. From probabilities the gradient is zero where
+ * the clip is active.
+ *   target      rows x classes, each in [0, 1] (else INVALID_ARGUMENT).
+ *   pos_weight  NULL or classes values, finite and >= 0, broadcast over rows.
+ *   weight      NULL or rows x classes values, finite and >= 0.
+ *   options     NULL means the defaults.
+ * Probabilities (from_logits = 0) must be in [0, 1] (else INVALID_ARGUMENT).
+ * A NaN input gives NaN for that element (and the reduced loss).
+ * Errors: as the categorical loss, without LABEL_OUT_OF_RANGE. Thread-safe. */
+logits_status logits_binary_cross_entropy_f32(
+    const float *input, const float *target, const float *pos_weight,
+    const float *weight, float *loss, float *grad, size_t rows, size_t classes,
+    const logits_bce_options *options);
+logits_status logits_binary_cross_entropy_f64(
+    const double *input, const double *target, const double *pos_weight,
+    const double *weight, double *loss, double *grad, size_t rows, size_t classes,
+    const logits_bce_options *options);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

@@ -28,6 +28,8 @@ from .activations import (
     softplus_backward,
 )
 
+from .losses import binary_cross_entropy, cross_entropy
+
 __version__ = "0.1.0"
 
 
@@ -47,4 +49,5 @@ __all__ = [
     "sigmoid", "log_sigmoid", "softplus",
     "softmax_backward", "log_softmax_backward",
     "sigmoid_backward", "log_sigmoid_backward", "softplus_backward",
+    "cross_entropy", "binary_cross_entropy",
 ]

@@ -82,6 +82,34 @@ for _sfx, _scalar in SCALAR.items():
         _declare(f"logits_{_name}_backward_{_sfx}", [_p, _p, _p, _n])
 
 
+class CEOptions(ctypes.Structure):
+    """logits_ce_options (include/logits.h)."""
+    _fields_ = [("struct_size", ctypes.c_uint32), ("reduction", ctypes.c_int32),
+                ("from_logits", ctypes.c_int32), ("has_ignore_index", ctypes.c_int32),
+                ("ignore_index", ctypes.c_int64), ("label_smoothing", ctypes.c_double),
+                ("temperature", ctypes.c_double), ("eps", ctypes.c_double)]
+
+
+class BCEOptions(ctypes.Structure):
+    """logits_bce_options (include/logits.h)."""
+    _fields_ = [("struct_size", ctypes.c_uint32), ("reduction", ctypes.c_int32),
+                ("from_logits", ctypes.c_int32), ("has_alpha", ctypes.c_int32),
+                ("label_smoothing", ctypes.c_double), ("gamma", ctypes.c_double),
+                ("alpha", ctypes.c_double), ("eps", ctypes.c_double)]
+
+
+lib.logits_ce_options_init.argtypes = [ctypes.POINTER(CEOptions)]
+lib.logits_ce_options_init.restype = None
+lib.logits_bce_options_init.argtypes = [ctypes.POINTER(BCEOptions)]
+lib.logits_bce_options_init.restype = None
+_pce = ctypes.POINTER(CEOptions)
+_pbce = ctypes.POINTER(BCEOptions)
+for _sfx in SCALAR:
+    _declare(f"logits_cross_entropy_labels_{_sfx}", [_p, _p, _p, _p, _p, _n, _n, _n, _pce])
+    _declare(f"logits_cross_entropy_soft_{_sfx}", [_p, _p, _p, _p, _p, _n, _n, _n, _pce])
+    _declare(f"logits_binary_cross_entropy_{_sfx}", [_p, _p, _p, _p, _p, _p, _n, _n, _pbce])
+
+
 def function(name: str, suffix: str):
     """The declared C function ``logits_<name>_<suffix>``."""
     return getattr(lib, f"logits_{name}_{suffix}")

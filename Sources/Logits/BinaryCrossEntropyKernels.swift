@@ -1,0 +1,149 @@
+// Binary (multi-label) cross-entropy with pos_weight, element weights, label
+// smoothing and focal modulation. Elementwise; values are validated.
+
+/// log(e^a + e^b), exact for -inf arguments.
+@inlinable @inline(__always)
+func logAddExp(_ a: Double, _ b: Double) -> Double {
+    let hi = Swift.max(a, b), lo = Swift.min(a, b)
+    if hi == -.infinity { return -.infinity }
+    return hi + libmLog1p(libmExp(lo - hi))
+}
+
+/// c * v, where a zero coefficient gives 0 even for an infinite v.
+@inlinable @inline(__always)
+func weighted(_ c: Double, _ v: Double) -> Double { c == 0 ? 0 : c * v }
+
+/// Per-call constants of the binary loss.
+@usableFromInline
+struct BinaryLossParameters {
+    @usableFromInline let fromLogits: Bool
+    @usableFromInline let smoothing: Double
+    @usableFromInline let gamma: Double
+    @usableFromInline let alpha: Double?
+    @usableFromInline let eps: Double
+
+    @inlinable
+    init(_ o: BinaryCrossEntropyOptions) {
+        fromLogits = o.fromLogits; smoothing = o.labelSmoothing
+        gamma = o.gamma; alpha = o.alpha; eps = o.eps
+    }
+
+    /// (loss, d loss / d x) of one element with input x, raw target y,
+    /// positive weight pw and element weight w.
+    @inlinable @inline(__always)
+    func element(_ x: Double, _ y: Double, _ pw: Double, _ w: Double) -> (Double, Double) {
+        let t = y * (1 - smoothing) + smoothing / 2
+        // logs of p and 1 - p, and dp/dx, for p = sigmoid(x) or clip(x).
+        let logP: Double, log1mP: Double, p: Double, q: Double, dp: Double
+        if fromLogits {
+            logP = -softplusScalar(-x)
+            log1mP = -softplusScalar(x)
+            p = sigmoidScalar(x)
+            q = sigmoidScalar(-x)
+            dp = p * q
+        } else {
+            let c = Swift.min(Swift.max(x, eps), 1 - eps)
+            logP = libmLog(c)
+            log1mP = libmLog1p(-c)
+            p = c
+            q = 1 - c
+            dp = (x >= eps && x <= 1 - eps) ? 1 : 0
+        }
+        let pos = pw * t, neg = 1 - t
+        let bce = -w * (weighted(pos, logP) + weighted(neg, log1mP))
+        // d bce / dp, times dp/dx: -w (pos / p - neg / (1 - p)) dp; for logits
+        // this is w (neg p - pos q), free of divisions.
+        let dbce: Double
+        if fromLogits {
+            dbce = w * (neg * p - pos * q)
+        } else {
+            dbce = dp == 0 ? 0 : -w * (pos / p - neg / q)
+        }
+        if gamma == 0 && alpha == nil { return (bce, dbce) }
+        // Focal: a_t (1 - p_t)^gamma bce, 1 - p_t = t (1 - p) + (1 - t) p.
+        let at = alpha.map { $0 * t + (1 - $0) * (1 - t) } ?? 1
+        let log1mPt = logAddExp(t > 0 ? libmLog(t) + log1mP : -.infinity,
+                                t < 1 ? libmLog1p(-t) + logP : -.infinity)
+        let f = gamma == 0 ? 1 : libmExp(gamma * log1mPt)
+        // d(1 - p_t)^gamma / dx = -gamma (1 - p_t)^(gamma - 1) (2t - 1) dp/dx.
+        var df = 0.0
+        if gamma != 0 && log1mPt != -.infinity {
+            df = -gamma * libmExp((gamma - 1) * log1mPt) * (2 * t - 1) * dp
+        }
+        return (at * f * bce, at * (f * dbce + weighted(bce, df)))
+    }
+}
+
+/// Binary cross-entropy of `rows x classes` elements. `loss` has the element
+/// count for `.none`, else 1; `grad` (optional) may equal `input`.
+@inlinable
+package func checkedBinaryCrossEntropy<T: LogitsFloat>(
+    _ input: UnsafePointer<T>?, _ target: UnsafePointer<T>?, _ posWeight: UnsafePointer<T>?,
+    _ weight: UnsafePointer<T>?, _ loss: UnsafeMutablePointer<T>?, _ grad: UnsafeMutablePointer<T>?,
+    rows: Int, classes: Int, _ options: BinaryCrossEntropyOptions
+) throws(LogitsError) {
+    try options.validate()
+    let layout = try AxisLayout(rows: rows, cols: classes)
+    let count = layout.count
+    let lossCount = options.reduction == .none ? count : 1
+    let inR = try Region(input, count: count)
+    let tR = try Region(target, count: count)
+    let pwR = try Region(posWeight, count: posWeight == nil ? 0 : classes)
+    let wR = try Region(weight, count: weight == nil ? 0 : count)
+    let lossR = try Region(loss, count: lossCount)
+    let gR = try Region(grad, count: grad == nil ? 0 : count)
+    try lossR.checkOutput(against: inR, allowSame: false)
+    try lossR.checkOutput(against: tR, allowSame: false)
+    try lossR.checkOutput(against: pwR, allowSame: false)
+    try lossR.checkOutput(against: wR, allowSame: false)
+    try lossR.checkOutput(against: gR, allowSame: false)
+    try gR.checkOutput(against: inR, allowSame: true)
+    try gR.checkOutput(against: tR, allowSame: false)
+    try gR.checkOutput(against: pwR, allowSame: false)
+    try gR.checkOutput(against: wR, allowSame: false)
+
+    try checkNonNegative(posWeight, classes, "pos_weight")
+    try checkNonNegative(weight, count, "weight")
+    try checkUnitInterval(target, count, "targets", hint: "")
+    if !options.fromLogits {
+        try checkUnitInterval(input, count, "probabilities",
+                              hint: "; pass logits with from_logits = true instead")
+    }
+    guard let loss else { return }
+    let params = BinaryLossParameters(options)
+    let mean = options.reduction == .mean
+    let scale = mean ? (count > 0 ? 1 / Double(count) : 0) : 1
+    var total = 0.0, tc = 0.0
+    var r = 0
+    while r < rows, let input, let target {
+        var c = 0
+        while c < classes {
+            let i = r &* classes &+ c
+            let (l, d) = params.element(input[i].doubleValue, target[i].doubleValue,
+                                        posWeight?[c].doubleValue ?? 1, weight?[i].doubleValue ?? 1)
+            if options.reduction == .none { loss[i] = T(roundingDouble: l) } else { compensatedAdd(&total, &tc, l) }
+            if let grad { grad[i] = T(roundingDouble: d * scale) }
+            c &+= 1
+        }
+        r &+= 1
+    }
+    if options.reduction != .none {
+        let sum = total + tc
+        loss[0] = T(roundingDouble: mean ? (count > 0 ? sum / Double(count) : 0) : sum)
+    }
+}
+
+/// Throws unless each of the `count` values is in [0, 1] (NaN is not).
+@inlinable
+func checkUnitInterval<T: LogitsFloat>(_ p: UnsafePointer<T>?, _ count: Int, _ what: String,
+                                       hint: String) throws(LogitsError) {
+    guard let p else { return }
+    var i = 0
+    while i < count {
+        let v = p[i]
+        guard v >= 0, v <= 1 else {
+            throw .invalidArgument("\(what) must be in [0, 1] (\(what)[\(i)] = \(v))\(hint)")
+        }
+        i &+= 1
+    }
+}

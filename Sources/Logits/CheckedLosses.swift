@@ -1,0 +1,163 @@
+// Checked entry points of the losses: every argument and every value that
+// could make the result meaningless is checked before anything is written.
+
+/// The targets of a categorical cross-entropy.
+@usableFromInline
+package enum CategoricalTargets<T: LogitsFloat> {
+    /// One int64 label per sample (`sliceCount` of them).
+    case labels(UnsafePointer<Int64>?)
+    /// Soft targets of the input's layout.
+    case soft(UnsafePointer<T>?)
+}
+
+/// Throws unless each of the `count` values is finite and >= 0.
+@inlinable
+func checkNonNegative<T: LogitsFloat>(_ p: UnsafePointer<T>?, _ count: Int, _ what: String)
+    throws(LogitsError)
+{
+    guard let p else { return }
+    var i = 0
+    while i < count {
+        let v = p[i]
+        guard v.isFinite, v >= 0 else {
+            throw .invalidArgument("\(what) must be finite and >= 0 (\(what)[\(i)] = \(v))")
+        }
+        i &+= 1
+    }
+}
+
+/// Categorical cross-entropy over `layout` (classes along `layout.length`).
+/// `loss` has `sliceCount` values for `.none`, else 1; `grad` (optional) the
+/// input's count and may equal `input`.
+@inlinable
+package func checkedCrossEntropy<T: LogitsFloat>(
+    _ input: UnsafePointer<T>?, _ targets: CategoricalTargets<T>, _ classWeight: UnsafePointer<T>?,
+    _ loss: UnsafeMutablePointer<T>?, _ grad: UnsafeMutablePointer<T>?,
+    _ layout: AxisLayout, _ options: CrossEntropyOptions
+) throws(LogitsError) {
+    try options.validate()
+    let count = layout.count, samples = layout.sliceCount, classes = layout.length
+    guard classes > 0 || samples == 0 else {
+        throw .invalidArgument("classes must be > 0 when there are samples")
+    }
+    let lossCount = options.reduction == .none ? samples : 1
+    let inR = try Region(input, count: count)
+    let tR: Region
+    switch targets {
+    case .labels(let p): tR = try Region(p, count: samples)
+    case .soft(let p): tR = try Region(p, count: count)
+    }
+    let wR = try Region(classWeight, count: classWeight == nil ? 0 : classes)
+    let lossR = try Region(loss, count: lossCount)
+    let gR = try Region(grad, count: grad == nil ? 0 : count)
+    try lossR.checkOutput(against: inR, allowSame: false)
+    try lossR.checkOutput(against: tR, allowSame: false)
+    try lossR.checkOutput(against: wR, allowSame: false)
+    try lossR.checkOutput(against: gR, allowSame: false)
+    try gR.checkOutput(against: inR, allowSame: true)
+    try gR.checkOutput(against: tR, allowSame: false)
+    try gR.checkOutput(against: wR, allowSame: false)
+
+    try checkNonNegative(classWeight, classes, "class weights")
+    // The reduction's divisor D, and value checks, before any write.
+    var divisor = Double(samples)
+    switch targets {
+    case .labels(let p):
+        var d = 0.0, dc = 0.0
+        var s = 0
+        while s < samples, let p {
+            let y = p[s]
+            if options.ignoreIndex != y {
+                guard y >= 0, y < Int64(classes) else { throw .labelOutOfRange(position: s, label: y) }
+                compensatedAdd(&d, &dc, classWeight?[Int(truncatingIfNeeded: y)].doubleValue ?? 1)
+            }
+            s &+= 1
+        }
+        divisor = d + dc
+    case .soft(let p):
+        try checkNonNegative(p, count, "soft targets")
+    }
+    if !options.fromLogits, let input {
+        try checkProbabilities(input, layout)
+    }
+
+    guard let loss else { return }
+    let smoothing = options.labelSmoothing
+    let a = 1 - smoothing, b = classes > 0 ? smoothing / Double(classes) : 0
+    let mean = options.reduction == .mean
+    let scale = mean ? (divisor > 0 ? 1 / divisor : 0) : 1
+    var total = 0.0, tc = 0.0
+
+    @inline(__always)
+    func sample<R: TargetRow>(_ x: UnsafePointer<T>, _ row: R, _ g: UnsafeMutablePointer<T>?) -> Double {
+        options.fromLogits
+            ? crossEntropyFromLogits(x, row, classWeight, g, classes, layout.inner,
+                                     options.temperature, a, b, scale)
+            : crossEntropyFromProbabilities(x, row, classWeight, g, classes, layout.inner,
+                                            options.eps, a, b, scale)
+    }
+
+    var o = 0
+    while o < layout.outer, let input {
+        var i = 0
+        while i < layout.inner {
+            let s = o &* layout.inner &+ i
+            let base = o &* classes &* layout.inner &+ i
+            let g = grad.map { $0 + base }
+            var l = 0.0
+            switch targets {
+            case .labels(let p):
+                let y = p?[s] ?? 0
+                if options.ignoreIndex == y {
+                    if let g { zeroColumn(g, classes, layout.inner) }
+                } else {
+                    l = sample(input + base, LabelRow(label: Int(truncatingIfNeeded: y)), g)
+                }
+            case .soft(let p):
+                if let p { l = sample(input + base, SoftRow(base: p + base, stride: layout.inner), g) }
+            }
+            if options.reduction == .none { loss[s] = T(roundingDouble: l) } else { compensatedAdd(&total, &tc, l) }
+            i &+= 1
+        }
+        o &+= 1
+    }
+    if options.reduction != .none {
+        let sum = total + tc
+        loss[0] = T(roundingDouble: mean ? (divisor > 0 ? sum / divisor : 0) : sum)
+    }
+}
+
+@inlinable
+func zeroColumn<T: LogitsFloat>(_ g: UnsafeMutablePointer<T>, _ n: Int, _ stride: Int) {
+    var k = 0
+    while k < n { g[k &* stride] = 0; k &+= 1 }
+}
+
+/// Probabilities must be finite and >= 0 with a positive finite sum per sample.
+@inlinable
+func checkProbabilities<T: LogitsFloat>(_ x: UnsafePointer<T>, _ layout: AxisLayout) throws(LogitsError) {
+    let hint = "; pass logits with from_logits = true instead"
+    var o = 0
+    while o < layout.outer {
+        var i = 0
+        while i < layout.inner {
+            let base = o &* layout.length &* layout.inner &+ i
+            var sum = 0.0
+            var k = 0
+            while k < layout.length {
+                let at = base &+ k &* layout.inner
+                let v = x[at]
+                guard v.isFinite, v >= 0 else {
+                    throw .invalidArgument("probabilities must be finite and >= 0 (input[\(at)] = \(v))\(hint)")
+                }
+                sum += v.doubleValue
+                k &+= 1
+            }
+            guard sum > 0, sum.isFinite else {
+                throw .invalidArgument("probabilities of sample \(o &* layout.inner &+ i) sum to \(sum)\(hint)")
+            }
+            i &+= 1
+        }
+        o &+= 1
+    }
+}

@@ -1,0 +1,103 @@
+/// How a loss is reduced over samples (raw values as in `logits.h`).
+public enum Reduction: Int32, Sendable, CaseIterable {
+    /// One loss per sample.
+    case none = 0
+    /// The (weighted) mean; see each loss for its divisor.
+    case mean = 1
+    /// The sum of the per-sample losses.
+    case sum = 2
+}
+
+/// Options of the categorical cross-entropy (`crossEntropy`).
+///
+/// ```swift
+/// var options = CrossEntropyOptions()
+/// options.labelSmoothing = 0.1
+/// options.ignoreIndex = -100
+/// ```
+public struct CrossEntropyOptions: Sendable, Equatable {
+    /// Reduction over samples; default `.mean`.
+    public var reduction: Reduction
+    /// true: the input holds logits; false: probabilities (Keras semantics:
+    /// each sample renormalised by its sum, then clipped to [eps, 1 - eps]).
+    public var fromLogits: Bool
+    /// Samples whose label equals this add nothing (integer labels only).
+    public var ignoreIndex: Int64?
+    /// Label smoothing epsilon in [0, 1]: targets become t (1 - e) + e / C.
+    public var labelSmoothing: Double
+    /// Logits are divided by this (finite, > 0; must be 1 for probabilities).
+    public var temperature: Double
+    /// Probability clipping, in (0, 0.5).
+    public var eps: Double
+
+    /// Options with PyTorch's and Keras' defaults.
+    public init(reduction: Reduction = .mean, fromLogits: Bool = true, ignoreIndex: Int64? = nil,
+                labelSmoothing: Double = 0, temperature: Double = 1, eps: Double = 1e-7) {
+        self.reduction = reduction
+        self.fromLogits = fromLogits
+        self.ignoreIndex = ignoreIndex
+        self.labelSmoothing = labelSmoothing
+        self.temperature = temperature
+        self.eps = eps
+    }
+
+    /// Throws `.invalidArgument` naming the first option out of its domain.
+    @inlinable
+    public func validate() throws(LogitsError) {
+        try checkSmoothingAndEps(labelSmoothing, eps)
+        guard temperature.isFinite, temperature > 0 else {
+            throw .invalidArgument("temperature must be finite and > 0")
+        }
+        guard fromLogits || temperature == 1 else {
+            throw .invalidArgument("temperature must be 1 when the input holds probabilities")
+        }
+    }
+}
+
+/// Options of the binary (multi-label) cross-entropy, with focal loss.
+///
+/// ```swift
+/// let focal = BinaryCrossEntropyOptions(gamma: 2, alpha: 0.25)
+/// ```
+public struct BinaryCrossEntropyOptions: Sendable, Equatable {
+    /// Reduction over elements; default `.mean` (divides by the element count).
+    public var reduction: Reduction
+    /// true: the input holds logits; false: probabilities clipped to [eps, 1 - eps].
+    public var fromLogits: Bool
+    /// Label smoothing epsilon in [0, 1]: targets become y (1 - e) + e / 2.
+    public var labelSmoothing: Double
+    /// Focal gamma >= 0; 0 is plain binary cross-entropy.
+    public var gamma: Double
+    /// Focal alpha in [0, 1], or nil for none.
+    public var alpha: Double?
+    /// Probability clipping, in (0, 0.5).
+    public var eps: Double
+
+    public init(reduction: Reduction = .mean, fromLogits: Bool = true, labelSmoothing: Double = 0,
+                gamma: Double = 0, alpha: Double? = nil, eps: Double = 1e-7) {
+        self.reduction = reduction
+        self.fromLogits = fromLogits
+        self.labelSmoothing = labelSmoothing
+        self.gamma = gamma
+        self.alpha = alpha
+        self.eps = eps
+    }
+
+    /// Throws `.invalidArgument` naming the first option out of its domain.
+    @inlinable
+    public func validate() throws(LogitsError) {
+        try checkSmoothingAndEps(labelSmoothing, eps)
+        guard gamma.isFinite, gamma >= 0 else { throw .invalidArgument("gamma must be finite and >= 0") }
+        if let alpha, !(alpha >= 0 && alpha <= 1) {
+            throw .invalidArgument("alpha must be in [0, 1]")
+        }
+    }
+}
+
+@inlinable
+func checkSmoothingAndEps(_ smoothing: Double, _ eps: Double) throws(LogitsError) {
+    guard smoothing >= 0, smoothing <= 1 else {
+        throw .invalidArgument("label smoothing must be in [0, 1]")
+    }
+    guard eps > 0, eps < 0.5 else { throw .invalidArgument("eps must be in (0, 0.5)") }
+}

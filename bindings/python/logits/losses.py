@@ -1,0 +1,268 @@
+"""Cross-entropy losses with their gradients, on numpy arrays.
+
+* ``cross_entropy``: softmax over mutually exclusive classes (one true class
+  per sample), with integer labels or soft targets.
+* ``binary_cross_entropy``: sigmoid per label, for multi-label problems where
+  each label is an independent yes/no; focal loss via ``gamma``/``alpha``.
+
+The dtype, ``out``-style and error rules are those of ``logits.activations``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+from typing import Optional, Union
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from . import _arrays, _library
+from ._errors import LogitsError, LogitsTypeError
+
+__all__ = ["cross_entropy", "binary_cross_entropy"]
+
+_REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
+_FROM_LOGITS_HINT = " (are these logits? pass from_logits=True)"
+
+LossResult = Union[np.ndarray, np.floating]
+
+
+def _reduction(reduction: str) -> int:
+    try:
+        return _REDUCTIONS[reduction]
+    except (KeyError, TypeError):
+        raise LogitsError(
+            f"reduction must be 'none', 'mean' or 'sum', got {reduction!r}") from None
+
+
+def _as(x, dtype, what: str, shape=None) -> np.ndarray:
+    a = np.asarray(x)
+    if a.dtype.kind not in "biuf":
+        raise LogitsTypeError(f"{what} has unsupported dtype {a.dtype}")
+    if shape is not None:
+        if a.shape != tuple(shape):
+            try:
+                a = np.broadcast_to(a, shape)
+            except ValueError:
+                raise LogitsError(
+                    f"{what} has shape {a.shape}, expected {tuple(shape)}") from None
+    return np.ascontiguousarray(a, dtype=dtype)
+
+
+def _grad_array(input_array, grad_out, return_grad):
+    if grad_out is None and not return_grad:
+        return None
+    return _arrays.output(grad_out, input_array.shape, input_array.dtype)
+
+
+def _result(loss: np.ndarray, grad, return_grad: bool):
+    value = loss[()] if loss.ndim == 0 else loss
+    return (value, grad) if return_grad or grad is not None else value
+
+
+def _first_bad(mask: np.ndarray) -> tuple:
+    return tuple(int(i) for i in np.argwhere(mask)[0])
+
+
+def _diagnose(status: int, name: str, checks) -> None:
+    """Raise the most specific message for a failed call; ``checks`` are
+    (bad_mask_or_bool, message) pairs tried in the library's order."""
+    if status == 2:
+        for bad, message in checks:
+            if isinstance(bad, np.ndarray):
+                if bad.any():
+                    at = _first_bad(bad)
+                    raise LogitsError(f"{name}: {message} (first at index {at})", status=2)
+            elif bad:
+                raise LogitsError(f"{name}: {message}", status=2)
+    _arrays.check(status, name)
+
+
+def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = -1,
+                  from_logits: bool = True, reduction: str = "mean",
+                  label_smoothing: float = 0.0, weight: Optional[ArrayLike] = None,
+                  ignore_index: Optional[int] = None, temperature: float = 1.0,
+                  eps: float = 1e-7, return_grad: bool = False,
+                  grad_out: Optional[np.ndarray] = None):
+    """Categorical cross-entropy: softmax over the classes on ``axis``.
+
+    ``target`` holding integers means class labels, one per sample (the
+    input's shape without ``axis``); a float ``target`` of the input's shape
+    means soft targets (each >= 0). Per sample, with q = (1 - label_smoothing)
+    * t + label_smoothing / C and class weights w:
+    ``loss = -sum_c w_c q_c log p_c``, where ``log p = log_softmax(input / T)``
+    (``from_logits=True``, PyTorch's CrossEntropyLoss) or, for probabilities,
+    ``log(clip(input / input.sum(axis), eps, 1 - eps))`` (Keras).
+
+    ``reduction="mean"`` divides by the summed weight of the non-ignored
+    labels (PyTorch) or by the number of samples (soft targets); if every
+    sample is ignored the loss and gradient are 0. ``"none"`` returns one loss
+    per sample, ``"sum"`` their sum.
+
+    With ``return_grad=True`` returns ``(loss, grad)``, grad = d loss / d input.
+    ``grad_out`` receives the gradient and may be ``input`` itself, so the
+    gradient overwrites the logits (no extra memory).
+
+    Raises ValueError (``LogitsError``) for a label outside ``[0, C)`` that
+    is not ``ignore_index`` (naming the first one: nothing is silently scored
+    0, unlike TensorFlow's one-hot), for probabilities that are negative,
+    non-finite or sum to 0 with ``from_logits=False``, and for bad options.
+
+    >>> import logits, numpy as np
+    >>> x = np.array([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]])
+    >>> round(float(logits.cross_entropy(x, np.array([0, 1]))), 6)
+    0.31854
+    >>> loss, grad = logits.cross_entropy(x, np.array([0, 1]), return_grad=True)
+    >>> grad.round(4)
+    array([[-0.1705,  0.1212,  0.0493],
+           [ 0.0543, -0.0988,  0.0445]])
+    """
+    dt, (x,) = _arrays.inputs(input)
+    ax, outer, classes, inner = _arrays.layout(x.shape, axis)
+    red = _reduction(reduction)
+    t = np.asarray(target)
+    sample_shape = x.shape[:ax] + x.shape[ax + 1:]
+    opts = _library.CEOptions()
+    _library.lib.logits_ce_options_init(ctypes.byref(opts))
+    opts.reduction = red
+    opts.from_logits = 1 if from_logits else 0
+    opts.label_smoothing = float(label_smoothing)
+    opts.temperature = float(temperature)
+    opts.eps = float(eps)
+    if t.dtype.kind in "iu":
+        if t.shape != sample_shape:
+            raise LogitsError(f"labels have shape {t.shape}, expected {sample_shape} "
+                              f"(the input's shape without axis {ax})")
+        if t.dtype == np.uint64 and t.size and t.max() > np.iinfo(np.int64).max:
+            bad = _first_bad(t > np.iinfo(np.int64).max)
+            raise LogitsError(f"label {t[bad]} at position {bad} is out of range "
+                              f"[0, {classes})", status=5)
+        labels = np.ascontiguousarray(t, dtype=np.int64)
+        if ignore_index is not None:
+            opts.has_ignore_index = 1
+            opts.ignore_index = int(ignore_index)
+        kind, targets = "labels", labels
+    elif t.dtype.kind in "fb":
+        if ignore_index is not None:
+            raise LogitsError("ignore_index applies to integer labels, not soft targets")
+        if t.shape != x.shape:
+            raise LogitsError(f"soft targets have shape {t.shape}, expected {x.shape}")
+        kind, targets = "soft", np.ascontiguousarray(t, dtype=dt)
+    else:
+        raise LogitsTypeError(f"target has unsupported dtype {t.dtype}: integer labels "
+                              "or float soft targets")
+    w = None if weight is None else _as(weight, dt, "weight")
+    if w is not None and w.shape != (classes,):
+        raise LogitsError(f"weight has shape {w.shape}, expected ({classes},)")
+    loss = np.empty(sample_shape if red == 0 else (), dtype=dt)
+    grad = _grad_array(x, grad_out, return_grad)
+    fn = _library.function(f"cross_entropy_{kind}", _arrays.SUFFIX[dt])
+    status = fn(_arrays.address(x), _arrays.address(targets),
+                None if w is None else _arrays.address(w), _arrays.address(loss),
+                None if grad is None else _arrays.address(grad),
+                outer, classes, inner, ctypes.byref(opts))
+    if status == 5:
+        flat = targets.reshape(-1)
+        bad = (flat < 0) | (flat >= classes)
+        if ignore_index is not None:
+            bad &= flat != int(ignore_index)
+        pos = np.unravel_index(int(np.argmax(bad)), sample_shape)
+        raise LogitsError(
+            f"cross_entropy: label {int(flat[bad][0])} at position "
+            f"{tuple(int(i) for i in pos)} is out of range [0, {classes})"
+            + ("" if ignore_index is None else f" and is not ignore_index={ignore_index}"),
+            status=5)
+    if status != 0:
+        ls, e, temp = opts.label_smoothing, opts.eps, opts.temperature
+        xm = np.moveaxis(x, ax, -1)
+        _diagnose(status, "cross_entropy", [
+            (not 0 <= ls <= 1, f"label_smoothing must be in [0, 1], got {ls}"),
+            (not 0 < e < 0.5, f"eps must be in (0, 0.5), got {e}"),
+            (not (math.isfinite(temp) and temp > 0), f"temperature must be finite and > 0, got {temp}"),
+            (not from_logits and temp != 1, "temperature must be 1 with from_logits=False"),
+            (classes == 0 and x.size == 0 and any(sample_shape),
+             "there must be at least one class"),
+            (None if w is None else ~(np.isfinite(w) & (w >= 0)),
+             "class weights must be finite and >= 0"),
+            (None if kind != "soft" else ~(np.isfinite(targets) & (targets >= 0)),
+             "soft targets must be finite and >= 0"),
+            (None if from_logits else ~(np.isfinite(x) & (x >= 0)),
+             "probabilities must be finite and >= 0" + _FROM_LOGITS_HINT),
+            (None if from_logits else ~(np.sum(xm, axis=-1) > 0),
+             "each sample's probabilities must have a positive sum" + _FROM_LOGITS_HINT),
+        ])
+    return _result(loss, grad, return_grad)
+
+
+def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bool = True,
+                         pos_weight: Optional[ArrayLike] = None,
+                         weight: Optional[ArrayLike] = None, label_smoothing: float = 0.0,
+                         gamma: float = 0.0, alpha: Optional[float] = None,
+                         reduction: str = "mean", eps: float = 1e-7,
+                         return_grad: bool = False, grad_out: Optional[np.ndarray] = None):
+    """Binary cross-entropy per element, for independent (multi-label) targets.
+
+    ``target`` has the input's shape, values in [0, 1] (soft targets allowed).
+    From logits it is PyTorch's BCEWithLogitsLoss,
+    ``(1 - y) x - (1 + (pos_weight - 1) y) log_sigmoid(x)``, times ``weight``;
+    from probabilities Keras' clipped formula. ``pos_weight`` broadcasts over
+    the last axis; ``weight`` broadcasts to the input's shape. Label smoothing
+    is Keras': y -> y (1 - e) + e / 2. ``gamma > 0`` and/or ``alpha`` give the
+    focal loss ``alpha_t (1 - p_t)^gamma bce`` (torchvision/optax).
+    ``reduction="mean"`` divides by the number of elements.
+
+    With ``return_grad=True`` returns ``(loss, grad)``; ``grad_out`` may be
+    ``input`` itself.
+
+    >>> import logits, numpy as np
+    >>> x = np.array([[1.5, -0.3], [0.2, 2.0]])
+    >>> y = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> round(float(logits.binary_cross_entropy(x, y)), 6)
+    0.420209
+    >>> round(float(logits.binary_cross_entropy(x, y, gamma=2.0, alpha=0.25)), 6)
+    0.064598
+    """
+    dt, (x,) = _arrays.inputs(input)
+    red = _reduction(reduction)
+    classes = x.shape[-1] if x.ndim else 1
+    rows = x.size // classes if classes else 0
+    y = _as(target, dt, "target")
+    if y.shape != x.shape:
+        raise LogitsError(f"target has shape {y.shape}, expected {x.shape}")
+    pw = None if pos_weight is None else _as(pos_weight, dt, "pos_weight", (classes,))
+    w = None if weight is None else _as(weight, dt, "weight", x.shape)
+    opts = _library.BCEOptions()
+    _library.lib.logits_bce_options_init(ctypes.byref(opts))
+    opts.reduction = red
+    opts.from_logits = 1 if from_logits else 0
+    opts.label_smoothing = float(label_smoothing)
+    opts.gamma = float(gamma)
+    opts.eps = float(eps)
+    if alpha is not None:
+        opts.has_alpha = 1
+        opts.alpha = float(alpha)
+    loss = np.empty(x.shape if red == 0 else (), dtype=dt)
+    grad = _grad_array(x, grad_out, return_grad)
+    fn = _library.function("binary_cross_entropy", _arrays.SUFFIX[dt])
+    status = fn(_arrays.address(x), _arrays.address(y),
+                None if pw is None else _arrays.address(pw),
+                None if w is None else _arrays.address(w), _arrays.address(loss),
+                None if grad is None else _arrays.address(grad), rows, classes,
+                ctypes.byref(opts))
+    if status != 0:
+        ls, e, g, a = opts.label_smoothing, opts.eps, opts.gamma, alpha
+        _diagnose(status, "binary_cross_entropy", [
+            (not 0 <= ls <= 1, f"label_smoothing must be in [0, 1], got {ls}"),
+            (not 0 < e < 0.5, f"eps must be in (0, 0.5), got {e}"),
+            (not (math.isfinite(g) and g >= 0), f"gamma must be finite and >= 0, got {g}"),
+            (a is not None and not 0 <= a <= 1, f"alpha must be in [0, 1], got {a}"),
+            (None if pw is None else ~(np.isfinite(pw) & (pw >= 0)),
+             "pos_weight must be finite and >= 0"),
+            (None if w is None else ~(np.isfinite(w) & (w >= 0)),
+             "weight must be finite and >= 0"),
+            (~((y >= 0) & (y <= 1)), "targets must be in [0, 1]"),
+            (None if from_logits else ~((x >= 0) & (x <= 1)),
+             "probabilities must be in [0, 1]" + _FROM_LOGITS_HINT),
+        ])
+    return _result(loss, grad, return_grad)
