@@ -76,13 +76,15 @@ test-swift:
 	@echo "== Swift tests (swift test) =="
 	$(SWIFT) test
 
-build/test_logits: Tests/c/test_logits.c include/logits.h $(LIB_SO)
+C_TESTS := $(patsubst Tests/c/%.c,build/%,$(wildcard Tests/c/test_*.c))
+
+build/test_%: Tests/c/test_%.c include/logits.h $(LIB_SO)
 	$(CC) $(CWARN) -O1 -o $@ $< $(CLINK)
 
-test-c: build/test_logits
+test-c: $(C_TESTS)
 	@echo "== C tests =="
 	$(CXX) -std=c++11 -Wall -Wextra -Werror -pedantic -Iinclude -fsyntax-only Tests/c/header_cxx.cpp
-	./build/test_logits
+	@for t in $(C_TESTS); do echo "-- $$t"; ./$$t || exit 1; done
 
 test-python: lib
 	@echo "== Python tests (pytest) =="

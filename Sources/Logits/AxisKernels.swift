@@ -25,12 +25,16 @@ package enum AxisBackwardOp: Sendable {
     case softmax, logSoftmax
 }
 
-/// Adds `v` to the compensated sum `(s, c)` (Knuth's TwoSum: exact error term).
+/// Adds `v` to the compensated sum `(s, c)` (Knuth's TwoSum: exact error
+/// term). Once the sum is infinite or NaN the error term stops updating, so
+/// s + c is that infinity or NaN rather than inf - inf = NaN.
 @inlinable @inline(__always)
 func compensatedAdd(_ s: inout Double, _ c: inout Double, _ v: Double) {
     let t = s + v
-    let bp = t - s
-    c += (s - (t - bp)) + (v - bp)
+    if t.isFinite {
+        let bp = t - s
+        c += (s - (t - bp)) + (v - bp)
+    }
     s = t
 }
 
