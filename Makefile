@@ -54,8 +54,9 @@ $(SWIFT_OUT): $(SWIFT_SOURCES) | check-build-tools
 
 $(LIB_SO): $(SWIFT_OUT)
 	@mkdir -p $(LIB_DIR)
-	cp $(SWIFT_OUT) $(LIB_REAL)
-	strip --strip-unneeded $(LIB_REAL)
+	cp $(SWIFT_OUT) $(LIB_REAL).tmp
+	strip --strip-unneeded $(LIB_REAL).tmp
+	mv -f $(LIB_REAL).tmp $(LIB_REAL)
 	ln -sf liblogits.so.$(VERSION) $(LIB_DIR)/liblogits.so.$(ABI_MAJOR)
 	ln -sf liblogits.so.$(ABI_MAJOR) $(LIB_SO)
 

@@ -178,7 +178,7 @@ func denseForward<T: LogitsFloat>(
         while k < n {
             j = 0
             while j < w {
-                q[j] = T(roundingDouble: (p[j].doubleValue - m[j]) / t - c[j])
+                q[j] = T(roundingDouble: shifted(p[j].doubleValue, m[j], t) - c[j])
                 j &+= 1
             }
             p += stride
@@ -186,6 +186,16 @@ func denseForward<T: LogitsFloat>(
             k &+= 1
         }
     }
+}
+
+/// (v - m) / t for an entry v of a slice with finite max m >= v. When v - m
+/// overflows (v near -MAX, m near +MAX) but the quotient fits (t > 1), it is
+/// formed as v/t - m/t instead, so a representable result is not -inf.
+@inlinable @inline(__always)
+func shifted(_ v: Double, _ m: Double, _ t: Double) -> Double {
+    let d = v - m
+    if d == -.infinity && v.isFinite { return v / t - m / t }
+    return d / t
 }
 
 /// log(s + c) for a compensated sum s + c >= 1 that includes the max term

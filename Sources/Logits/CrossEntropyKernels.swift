@@ -62,7 +62,7 @@ struct LogSoftmaxSlice {
     /// log softmax of one entry v of the slice.
     @inlinable @inline(__always)
     func logp(_ v: Double) -> Double {
-        if m.isFinite { return (v - m) / t - offset }
+        if m.isFinite { return shifted(v, m, t) - offset }
         if m == .infinity { return v == .infinity ? offset : -.infinity }
         return m  // NaN stays NaN; an all -inf slice gives -inf
     }
