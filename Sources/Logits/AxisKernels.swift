@@ -143,7 +143,7 @@ func denseForward<T: LogitsFloat>(
     while k < n {
         j = 0
         while j < w {
-            let e = libmExp((p[j].doubleValue - m[j]) / t)
+            let e = libmExp(shifted(p[j].doubleValue, m[j], t))
             compensatedAdd(&s[j], &c[j], e)
             if op == .softmax { q[j] = T(roundingDouble: e) }
             j &+= 1

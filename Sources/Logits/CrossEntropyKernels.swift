@@ -49,7 +49,7 @@ struct LogSoftmaxSlice {
         if m.isFinite {
             var s = 0.0, c = 0.0
             k = 0
-            while k < n { compensatedAdd(&s, &c, libmExp((x[k &* stride].doubleValue - m) / t)); k &+= 1 }
+            while k < n { compensatedAdd(&s, &c, libmExp(shifted(x[k &* stride].doubleValue, m, t))); k &+= 1 }
             offset = log1pOfSum(s, c)
         } else if m == .infinity {
             var infinities = 0

@@ -36,7 +36,8 @@ def result_dtype(*arrays: np.ndarray) -> np.dtype:
 
 def as_input(x, dtype: np.dtype) -> np.ndarray:
     """``x`` as a C-contiguous native array of ``dtype``: no copy when it is one."""
-    return np.ascontiguousarray(x, dtype=dtype)
+    # np.asarray keeps 0-d arrays 0-d (np.ascontiguousarray would make them 1-d).
+    return np.asarray(x, dtype=dtype, order="C")
 
 
 def inputs(*xs) -> tuple[np.dtype, list[np.ndarray]]:
@@ -81,6 +82,10 @@ def temperature(value, dtype: np.dtype):
         raise LogitsTypeError(f"temperature must be a real number, got {value!r}") from None
     if not (math.isfinite(t) and t > 0):
         raise LogitsError(f"temperature must be finite and > 0, got {t!r}", status=2)
+    with np.errstate(over="ignore", under="ignore"):
+        narrowed = float(np.array(t, dtype=dtype))
+    if not (math.isfinite(narrowed) and narrowed > 0):
+        raise LogitsError(f"temperature {t!r} is not finite and > 0 in {dtype}", status=2)
     return _library.SCALAR[SUFFIX[dtype]](t)
 
 

@@ -8,9 +8,9 @@ __all__ = ["LogitsError", "LogitsTypeError"]
 class LogitsError(ValueError):
     """A call into liblogits was refused; nothing was written.
 
-    ``status`` is the C library's ``logits_status`` code (0 means OK; see
-    ``include/logits.h``), or ``None`` when the binding refused the arguments
-    before calling the library.
+    ``status`` is the C library's ``logits_status`` code (see
+    ``include/logits.h``); arguments the binding refuses before calling the
+    library carry ``LOGITS_ERROR_INVALID_ARGUMENT`` (2).
 
     >>> import logits
     >>> try:
@@ -20,7 +20,7 @@ class LogitsError(ValueError):
     2
     """
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: str, status: int = 2) -> None:
         super().__init__(message)
         self.status = status
 

@@ -47,7 +47,7 @@ def _as(x, dtype, what: str, shape=None) -> np.ndarray:
             except ValueError:
                 raise LogitsError(
                     f"{what} has shape {a.shape}, expected {tuple(shape)}") from None
-    return np.ascontiguousarray(a, dtype=dtype)
+    return np.asarray(a, dtype=dtype, order="C")
 
 
 def _grad_array(input_array, grad_out, return_grad):
@@ -138,7 +138,7 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = -1,
             bad = _first_bad(t > np.iinfo(np.int64).max)
             raise LogitsError(f"label {t[bad]} at position {bad} is out of range "
                               f"[0, {classes})", status=5)
-        labels = np.ascontiguousarray(t, dtype=np.int64)
+        labels = np.asarray(t, dtype=np.int64, order="C")
         if ignore_index is not None:
             opts.has_ignore_index = 1
             opts.ignore_index = int(ignore_index)
@@ -148,7 +148,7 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = -1,
             raise LogitsError("ignore_index applies to integer labels, not soft targets")
         if t.shape != x.shape:
             raise LogitsError(f"soft targets have shape {t.shape}, expected {x.shape}")
-        kind, targets = "soft", np.ascontiguousarray(t, dtype=dt)
+        kind, targets = "soft", np.asarray(t, dtype=dt, order="C")
     else:
         raise LogitsTypeError(f"target has unsupported dtype {t.dtype}: integer labels "
                               "or float soft targets")

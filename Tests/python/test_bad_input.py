@@ -1,0 +1,390 @@
+"""Bad input: every class raises the documented exception, with a message that
+names the problem, writes nothing into `out`, and never crashes the process."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import logits
+from conftest import BINDING_DIR
+
+AxisError = np.exceptions.AxisError
+
+CANARY = -12345.5
+
+AXIS_FWD = ["softmax", "log_softmax", "logsumexp"]
+ELEM_FWD = ["sigmoid", "log_sigmoid", "softplus"]
+AXIS_BWD = ["softmax_backward", "log_softmax_backward"]
+ELEM_BWD = ["sigmoid_backward", "log_sigmoid_backward", "softplus_backward"]
+ALL = AXIS_FWD + ELEM_FWD + AXIS_BWD + ELEM_BWD
+WITH_AXIS = AXIS_FWD + AXIS_BWD
+
+STATUS_INVALID_ARGUMENT = 2
+STATUS_OVERLAP = 4
+
+
+def out_shape(name, shape, axis=-1, keepdims=False):
+    if name != "logsumexp":
+        return shape
+    axis = axis % len(shape)
+    if keepdims:
+        return tuple(1 if i == axis else s for i, s in enumerate(shape))
+    return tuple(s for i, s in enumerate(shape) if i != axis)
+
+
+def invoke(name, x, dy=None, **kw):
+    """Calls `name` with x (forward) or (y=x, dy) (backward)."""
+    f = getattr(logits, name)
+    if name.endswith("_backward"):
+        return f(x, x if dy is None else dy, **kw)
+    return f(x, **kw)
+
+
+def data(shape=(3, 4), dtype=np.float64):
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0.05, 0.9, shape).astype(dtype)
+    if len(shape) == 2:
+        x /= x.sum(-1, keepdims=True)
+    return x
+
+
+def canary(shape, dtype=np.float64):
+    return np.full(shape, CANARY, dtype=dtype)
+
+
+def assert_canary(out):
+    assert np.all(out == CANARY), "out was written by a failed call"
+
+
+def _status_check(excinfo, code):
+    e = excinfo.value
+    if isinstance(e, logits.LogitsError):
+        assert isinstance(e.status, int)
+        assert e.status == code, f"status {e.status} != {code}"
+
+
+# --------------------------------------------------------------------------
+# Temperature
+# --------------------------------------------------------------------------
+
+BAD_T = [0.0, -0.0, -1.0, -1e-300, float("nan"), float("inf"), float("-inf")]
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "logsumexp"] + AXIS_BWD)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("T", BAD_T)
+def test_bad_temperature(name, dtype, T):
+    x = data(dtype=dtype)
+    x_before = x.copy()
+    out = canary(out_shape(name, x.shape), dtype)
+    with pytest.raises(logits.LogitsError, match=r"(?i)temperature") as ei:
+        invoke(name, x, temperature=T, out=out)
+    assert isinstance(ei.value, ValueError)
+    assert isinstance(ei.value.status, int) and ei.value.status > 0
+    _status_check(ei, STATUS_INVALID_ARGUMENT)
+    assert_canary(out)
+    np.testing.assert_array_equal(x, x_before)
+    with pytest.raises(ValueError, match=r"(?i)temperature"):
+        invoke(name, x, temperature=T)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "logsumexp"] + AXIS_BWD)
+@pytest.mark.parametrize("T", [1e39, 1e-46])
+def test_temperature_not_representable_in_float32(name, T):
+    """For float32 data the temperature is a C float: 1e39 becomes +inf and
+    1e-46 becomes 0, both outside (0, inf)."""
+    x = data(dtype=np.float32)
+    out = canary(out_shape(name, x.shape), np.float32)
+    with pytest.raises(ValueError, match=r"(?i)temperature"):
+        invoke(name, x, temperature=T, out=out)
+    assert_canary(out)
+    # The same value is a valid float64 temperature.
+    invoke(name, x.astype(np.float64), temperature=T)
+
+
+# --------------------------------------------------------------------------
+# Axis
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", WITH_AXIS)
+@pytest.mark.parametrize("axis", [2, -3, 100, -100])
+def test_bad_axis(name, axis):
+    x = data()
+    out = canary(x.shape if name != "logsumexp" else (3,))
+    with pytest.raises(AxisError) as ei:
+        invoke(name, x, axis=axis, out=out)
+    assert isinstance(ei.value, ValueError) and isinstance(ei.value, IndexError)
+    assert_canary(out)
+
+
+@pytest.mark.parametrize("name", WITH_AXIS)
+def test_zero_dim_input_to_axis_function(name):
+    with pytest.raises(AxisError):
+        invoke(name, np.array(1.5))
+    with pytest.raises(AxisError):
+        invoke(name, np.float32(1.5))
+    with pytest.raises(AxisError):
+        invoke(name, 2.0)
+
+
+# --------------------------------------------------------------------------
+# out=
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("xdt,odt", [(np.float32, np.float64), (np.float64, np.float32),
+                                     (np.float64, np.int64), (np.float16, np.float16),
+                                     (np.int64, np.float32), (np.float32, np.complex64)])
+def test_out_wrong_dtype(name, xdt, odt):
+    x = data().astype(xdt)
+    out = np.full(out_shape(name, x.shape), 7, dtype=odt)
+    before = out.copy()
+    with pytest.raises(TypeError, match=r"(?i)dtype"):
+        invoke(name, x, out=out)
+    np.testing.assert_array_equal(out, before)
+
+
+@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("shape", [(4, 3), (12,), (3, 4, 1), (1, 3, 4), (3, 5), ()])
+def test_out_wrong_shape(name, shape):
+    x = data()
+    if name == "logsumexp" and shape == (3,):
+        return
+    out = canary(shape)
+    with pytest.raises(ValueError, match=r"(?i)shape"):
+        invoke(name, x, out=out)
+    assert_canary(out)
+
+
+def test_logsumexp_out_shape_rules():
+    x = data((3, 4, 5))
+    for axis, keepdims, shape in [(1, False, (3, 4, 5)), (1, False, (3, 1, 5)),
+                                  (1, True, (3, 5)), (0, False, (3, 5)), (-1, True, (3, 4))]:
+        out = canary(shape)
+        with pytest.raises(ValueError, match=r"(?i)shape"):
+            logits.logsumexp(x, axis, keepdims=keepdims, out=out)
+        assert_canary(out)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_out_not_contiguous(name):
+    x = data((3, 4))
+    shape = out_shape(name, x.shape)
+    big = canary(tuple(2 * s for s in shape))
+    out = big[tuple(slice(None, None, 2) for _ in shape)]
+    assert not out.flags.c_contiguous
+    with pytest.raises(ValueError, match=r"(?i)contiguous"):
+        invoke(name, x, out=out)
+    assert_canary(big)
+    if len(shape) == 2:
+        f_out = np.asfortranarray(canary(shape))
+        with pytest.raises(ValueError, match=r"(?i)contiguous"):
+            invoke(name, x, out=f_out)
+        assert_canary(f_out)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_out_read_only(name):
+    x = data()
+    out = canary(out_shape(name, x.shape))
+    out.flags.writeable = False
+    with pytest.raises(ValueError, match=r"(?i)writ|read.?only"):
+        invoke(name, x, out=out)
+    assert_canary(out)
+    # A read-only input is fine: it is only read.
+    xr = x.copy()
+    xr.flags.writeable = False
+    r = invoke(name, xr)
+    assert isinstance(r, (np.ndarray, np.generic))
+
+
+@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("bad_out", [[0.0] * 12, "out", 3.0])
+def test_out_not_an_array(name, bad_out):
+    with pytest.raises((TypeError, ValueError)):
+        invoke(name, data(), out=bad_out)
+
+
+# --------------------------------------------------------------------------
+# Overlap
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", AXIS_FWD[:2] + ELEM_FWD)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("offset", [1, -1, 3])
+def test_out_partially_overlapping_x(name, dtype, offset):
+    buf = canary(20, dtype)
+    buf[4:16] = data(dtype=dtype).ravel()
+    x = buf[4:16].reshape(3, 4)
+    out = buf[4 + offset:16 + offset].reshape(3, 4)
+    before = buf.copy()
+    with pytest.raises(ValueError, match=r"(?i)overlap") as ei:
+        invoke(name, x, out=out)
+    _status_check(ei, STATUS_OVERLAP)
+    np.testing.assert_array_equal(buf, before)
+
+
+@pytest.mark.parametrize("name", AXIS_BWD + ELEM_BWD)
+@pytest.mark.parametrize("which", ["y", "dy"])
+@pytest.mark.parametrize("offset", [1, -2])
+def test_backward_out_partially_overlapping(name, which, offset):
+    buf = canary(40)
+    buf[4:16] = data().ravel()
+    buf[24:36] = data().ravel()[::-1]
+    y = buf[4:16].reshape(3, 4)
+    dy = buf[24:36].reshape(3, 4)
+    start = (4 if which == "y" else 24) + offset
+    out = buf[start:start + 12].reshape(3, 4)
+    before = buf.copy()
+    with pytest.raises(ValueError, match=r"(?i)overlap") as ei:
+        getattr(logits, name)(y, dy, out=out)
+    _status_check(ei, STATUS_OVERLAP)
+    np.testing.assert_array_equal(buf, before)
+
+
+def test_logsumexp_out_overlapping_x():
+    buf = data((4, 3)).ravel().copy()
+    x = buf.reshape(4, 3)
+    before = buf.copy()
+    # out is the first four elements of x.
+    with pytest.raises(ValueError, match=r"(?i)overlap") as ei:
+        logits.logsumexp(x, -1, out=buf[:4])
+    _status_check(ei, STATUS_OVERLAP)
+    np.testing.assert_array_equal(buf, before)
+    # out is x itself (same shape thanks to keepdims over a length-1 axis).
+    x1 = data((3, 1)).copy()
+    b1 = x1.copy()
+    with pytest.raises(ValueError, match=r"(?i)overlap") as ei:
+        logits.logsumexp(x1, -1, keepdims=True, out=x1)
+    _status_check(ei, STATUS_OVERLAP)
+    np.testing.assert_array_equal(x1, b1)
+
+
+# --------------------------------------------------------------------------
+# Shapes and dtypes of inputs
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", AXIS_BWD + ELEM_BWD)
+@pytest.mark.parametrize("yshape,dyshape", [((3, 4), (4,)), ((3, 4), (4, 3)), ((3, 4), (3, 1)),
+                                            ((3, 4), (1, 3, 4)), ((12,), (3, 4)), ((3, 4), ())])
+def test_backward_shape_mismatch(name, yshape, dyshape):
+    y = np.full(yshape, 0.25)
+    dy = np.ones(dyshape)
+    out = canary(yshape)
+    with pytest.raises(ValueError, match=r"(?i)shape"):
+        getattr(logits, name)(y, dy, out=out)
+    assert_canary(out)
+    with pytest.raises(ValueError, match=r"(?i)shape"):
+        getattr(logits, name)(dy, y)
+
+
+BAD_DTYPE_INPUTS = {
+    "complex64": lambda: np.ones((2, 3), dtype=np.complex64),
+    "complex128": lambda: np.ones((2, 3), dtype=np.complex128),
+    "object": lambda: np.ones((2, 3), dtype=object),
+    "str": lambda: np.array([["a", "b", "c"]] * 2),
+    "bytes": lambda: np.array([[b"a", b"b", b"c"]] * 2),
+    "longdouble": lambda: np.ones((2, 3), dtype=np.longdouble),
+    "datetime": lambda: np.zeros((2, 3), dtype="datetime64[s]"),
+    "None": lambda: None,
+    "complex-list": lambda: [[1 + 2j, 3.0, 4.0]] * 2,
+}
+
+
+@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("kind", sorted(BAD_DTYPE_INPUTS))
+def test_unsupported_input_dtype(name, kind):
+    x = BAD_DTYPE_INPUTS[kind]()
+    with pytest.raises(TypeError) as ei:
+        invoke(name, x, dy=np.ones((2, 3)) if x is None else None)
+    if kind in ("complex64", "complex128", "object", "str", "longdouble"):
+        assert isinstance(ei.value, logits.LogitsTypeError), type(ei.value)
+        assert ei.match(r"(?i)dtype|complex|object|str|longdouble|float128|type")
+    if name.endswith("_backward") and x is not None:
+        # Bad dy with a good y.
+        with pytest.raises(TypeError):
+            getattr(logits, name)(np.ones((2, 3)), x)
+
+
+def test_exception_carries_status():
+    with pytest.raises(logits.LogitsError) as ei:
+        logits.softmax(np.ones(3), temperature=-1.0)
+    assert type(ei.value.status) is int
+    assert ei.value.status == STATUS_INVALID_ARGUMENT
+    with pytest.raises(logits.LogitsTypeError) as ei:
+        logits.softmax(np.ones(3, dtype=np.complex128))
+    assert type(ei.value.status) is int and ei.value.status > 0
+
+
+def test_library_still_works_after_errors():
+    for T in BAD_T:
+        with pytest.raises(ValueError):
+            logits.softmax(np.ones(4), temperature=T)
+    y = logits.softmax(np.zeros(4))
+    np.testing.assert_array_equal(y, [0.25] * 4)
+
+
+# --------------------------------------------------------------------------
+# Whole-process robustness
+# --------------------------------------------------------------------------
+
+SCRIPT = r"""
+import sys
+sys.path.insert(0, {binding!r})
+import numpy as np
+import logits
+
+bad_calls = [
+    lambda: logits.softmax(np.ones((3, 4)), temperature=0.0),
+    lambda: logits.softmax(np.ones((3, 4)), temperature=float("nan")),
+    lambda: logits.log_softmax(np.ones((3, 4)), axis=5),
+    lambda: logits.logsumexp(np.array(1.0)),
+    lambda: logits.logsumexp(np.ones((3, 4)), out=np.empty(4)),
+    lambda: logits.softmax(np.ones((3, 4)), out=np.empty((3, 4), np.float32)),
+    lambda: logits.softmax(np.ones((3, 4)), out=np.empty((3, 8))[:, ::2]),
+    lambda: logits.sigmoid(np.ones(5, dtype=np.complex128)),
+    lambda: logits.sigmoid(None),
+    lambda: logits.softplus(np.ones(5, dtype=object)),
+    lambda: logits.log_sigmoid(np.ones(5, dtype=np.longdouble)),
+    lambda: logits.softmax_backward(np.ones((3, 4)), np.ones((4, 3))),
+    lambda: logits.log_softmax_backward(np.ones((3, 4)), np.ones((3, 4)), temperature=-2.0),
+    lambda: logits.sigmoid_backward(np.ones(4), np.ones(5)),
+    lambda: logits.softplus_backward(np.ones(4), np.ones(4), out=np.empty(3)),
+]
+buf = np.zeros(13)
+bad_calls.append(lambda: logits.softmax(buf[:12].reshape(3, 4), out=buf[1:13].reshape(3, 4)))
+ro = np.empty(4)
+ro.flags.writeable = False
+bad_calls.append(lambda: logits.sigmoid(np.ones(4), out=ro))
+bad_calls.append(lambda: logits.logsumexp(np.ones((3, 4)), temperature=1e39, out=np.empty(3, np.float32)))
+
+for _ in range(3):
+    for i, call in enumerate(bad_calls):
+        try:
+            call()
+        except (ValueError, TypeError):
+            pass
+        else:
+            print("call", i, "did not raise")
+            sys.exit(3)
+
+assert np.allclose(logits.softmax(np.zeros(4)), 0.25)
+assert np.allclose(logits.sigmoid(np.zeros(2)), 0.5)
+print("OK", logits.version())
+"""
+
+
+def test_subprocess_survives_bad_inputs():
+    script = SCRIPT.format(binding=BINDING_DIR)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "PYTHONFAULTHANDLER": "1"})
+    assert proc.returncode == 0, (proc.returncode, proc.stdout, proc.stderr)
+    assert proc.stdout.startswith("OK"), (proc.stdout, proc.stderr)
