@@ -247,8 +247,9 @@ logits_status logits_softplus_backward_f64(const double *y, const double *dy, do
  * added at the end in later versions, and struct_size tells the library which
  * version the caller was compiled against. */
 typedef struct logits_ce_options {
-    uint32_t struct_size;     /* sizeof(logits_ce_options); set by init. A value
-                                 smaller than the first version's size is
+    uint32_t struct_size;     /* sizeof(logits_ce_options); set by init. A size
+                                 this library does not know (from a header of
+                                 another version, or an unset struct) is
                                  LOGITS_ERROR_INVALID_ARGUMENT. */
     int32_t reduction;        /* LOGITS_REDUCTION_*; default MEAN */
     int32_t from_logits;      /* 1 (default): input holds logits; 0: input
@@ -314,8 +315,8 @@ void logits_bce_options_init(logits_bce_options *options);
  * Reduction: NONE writes outer x inner losses (ignored samples: 0). SUM
  * writes their sum. MEAN writes sum / D with D = the sum of w[label] over
  * samples not ignored (labels, PyTorch) or D = the number of samples (soft
- * targets, PyTorch); when D is 0 (every sample ignored) the loss is 0 and the
- * gradient is 0.
+ * targets, PyTorch); when D is 0 (every sample ignored, or no samples) the
+ * loss is 0 and the gradient is 0.
  *
  * Gradient: if grad is not NULL it receives d(loss)/d(input), input-shaped,
  * for the reduced loss (for NONE: of the sum of the per-sample losses). From
@@ -377,7 +378,8 @@ logits_status logits_cross_entropy_soft_f64(
  *       (a_t = 1 without alpha), with log(1 - p_t) computed stably from
  *       log_sigmoid; gamma = 0 without alpha is exactly bce.
  * Reduction: NONE writes rows x classes losses; SUM their sum; MEAN the sum
- * divided by rows x classes (PyTorch; weights do not change the divisor).
+ * divided by rows x classes (PyTorch; weights do not change the divisor),
+ * and 0 when there are no elements.
  * Gradient: if grad is not NULL, d(loss)/d(input) of the reduced loss (for
  * NONE, of the sum), input-shaped. grad may equal input; other overlaps
  * return LOGITS_ERROR_OVERLAP. From probabilities the gradient is zero where
