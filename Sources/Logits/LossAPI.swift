@@ -42,9 +42,10 @@ func withOptionalBuffer<T, R>(
 
 @inlinable
 func categorical<T: LogitsFloat>(
-    _ input: [T], _ targetCount: Int, _ shape: [Int]?, _ axis: Int, _ classWeights: [T]?,
+    _ input: [T], _ shape: [Int]?, _ axis: Int, _ classWeights: [T]?,
     _ options: CrossEntropyOptions, _ withGradient: Bool,
-    _ targets: (UnsafePointer<T>?, AxisLayout, (CategoricalTargets<T>) throws(LogitsError) -> Void) throws(LogitsError) -> Void
+    // Checks the targets against the layout, then calls `run` with them.
+    _ targets: (AxisLayout, (CategoricalTargets<T>) throws(LogitsError) -> Void) throws(LogitsError) -> Void
 ) throws(LogitsError) -> LossOutput<T> {
     let layout = try arrayLayout(count: input.count, shape: shape, axis: axis)
     if let w = classWeights, w.count != layout.length {
@@ -55,7 +56,7 @@ func categorical<T: LogitsFloat>(
         try withOptionalBuffer(classWeights) { (w) throws(LogitsError) -> LossOutput<T> in
             try lossArrays(inputCount: input.count, lossCount: lossCount, withGradient: withGradient) {
                 (l, g) throws(LogitsError) in
-                try targets(xb.baseAddress, layout) { (t) throws(LogitsError) in
+                try targets(layout) { (t) throws(LogitsError) in
                     try checkedCrossEntropy(xb.baseAddress, t, w, l, g, layout, options)
                 }
             }
@@ -83,8 +84,8 @@ public func crossEntropy<T: LogitsFloat>(
     _ input: [T], labels: [Int64], shape: [Int]? = nil, axis: Int = -1,
     classWeights: [T]? = nil, options: CrossEntropyOptions = .init(), withGradient: Bool = false
 ) throws(LogitsError) -> LossOutput<T> {
-    try categorical(input, labels.count, shape, axis, classWeights, options, withGradient) {
-        (_, layout, run) throws(LogitsError) in
+    try categorical(input, shape, axis, classWeights, options, withGradient) {
+        (layout, run) throws(LogitsError) in
         guard labels.count == layout.sliceCount else {
             throw .invalidArgument("\(labels.count) labels for \(layout.sliceCount) samples")
         }
@@ -103,8 +104,8 @@ public func crossEntropy<T: LogitsFloat>(
     _ input: [T], targets: [T], shape: [Int]? = nil, axis: Int = -1,
     classWeights: [T]? = nil, options: CrossEntropyOptions = .init(), withGradient: Bool = false
 ) throws(LogitsError) -> LossOutput<T> {
-    try categorical(input, targets.count, shape, axis, classWeights, options, withGradient) {
-        (_, layout, run) throws(LogitsError) in
+    try categorical(input, shape, axis, classWeights, options, withGradient) {
+        (layout, run) throws(LogitsError) in
         guard targets.count == layout.count else {
             throw .invalidArgument("targets hold \(targets.count) values, the input \(layout.count)")
         }
