@@ -3,7 +3,8 @@
 #   make / make lib   build build/lib/liblogits.so (static Swift runtime,
 #                     SONAME liblogits.so.<ABI major>, exports logits_* only)
 #   make demo         build everything, run the C and the Python example
-#   make test         every test suite (Swift, C, Python, ABI, portability)
+#   make test         every test suite (Swift, C, Python, ABI, portability,
+#                     ASan/UBSan, valgrind, 8 threads + TSan, trap scan)
 #   make clean        remove build outputs
 
 SWIFT   ?= swift
@@ -70,7 +71,7 @@ demo: build/demo
 	@echo "== Python example (bindings/python/examples/demo.py) =="
 	@PYTHONPATH=bindings/python $(PYTHON) bindings/python/examples/demo.py
 
-test: check-prereqs lib test-swift test-c test-python test-abi test-portable
+test: check-prereqs lib test-swift test-c test-python test-abi test-portable test-checks
 	@echo "make test: all suites passed"
 
 test-swift:
@@ -101,3 +102,6 @@ test-portable: build/demo
 
 clean:
 	rm -rf build .build
+
+# Sanitizer, valgrind, 8-thread and trap checks of the C interface.
+include Tests/checks.mk

@@ -1076,6 +1076,7 @@ static void test_bad_temperature(void)
             a = alloc_elems(t, n);
             b = alloc_elems(t, n);
             out = alloc_elems(t, no);
+            fill(t, b, n, 0);
             gen_inputs(op, t, a, b, s, 1, -8, 8);
             fill(t, out, no, CANARY);
             a0 = dup_elems(t, a, n);
