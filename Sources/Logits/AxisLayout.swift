@@ -25,10 +25,25 @@ public struct AxisLayout: Hashable, Sendable {
     /// size or when `outer * length * inner` or `outer * inner` overflows `Int`.
     @inlinable
     public init(outer: Int, length: Int, inner: Int) throws(LogitsError) {
-        guard outer >= 0, length >= 0, inner >= 0 else { throw .sizeOverflow }
+        guard let layout = AxisLayout.checked(outer: outer, length: length, inner: inner) else {
+            throw .sizeOverflow
+        }
+        self = layout
+    }
+
+    /// The layout, or nil for a negative size or an overflowing product (the
+    /// C layer's form: it cannot throw).
+    @inlinable
+    package static func checked(outer: Int, length: Int, inner: Int) -> AxisLayout? {
+        guard outer >= 0, length >= 0, inner >= 0 else { return nil }
         let (slices, o1) = outer.multipliedReportingOverflow(by: inner)
         let (total, o2) = slices.multipliedReportingOverflow(by: length)
-        guard !o1, !o2 else { throw .sizeOverflow }
+        guard !o1, !o2 else { return nil }
+        return AxisLayout(outer, length, inner, total, slices)
+    }
+
+    @inlinable
+    init(_ outer: Int, _ length: Int, _ inner: Int, _ total: Int, _ slices: Int) {
         self.outer = outer
         self.length = length
         self.inner = inner

@@ -81,35 +81,35 @@ package func checkedBinaryCrossEntropy<T: LogitsFloat>(
     _ input: UnsafePointer<T>?, _ target: UnsafePointer<T>?, _ posWeight: UnsafePointer<T>?,
     _ weight: UnsafePointer<T>?, _ loss: UnsafeMutablePointer<T>?, _ grad: UnsafeMutablePointer<T>?,
     rows: Int, classes: Int, _ options: BinaryCrossEntropyOptions
-) throws(LogitsError) {
-    try options.validate()
-    let layout = try AxisLayout(rows: rows, cols: classes)
+) -> Refusal? {
+    if let e = options.check() { return e }
+    guard let layout = AxisLayout.checked(outer: rows, length: classes, inner: 1) else {
+        return Refusal(.sizeOverflow)
+    }
     let count = layout.count
     let lossCount = options.reduction == .none ? count : 1
-    let inR = try Region(input, count: count)
-    let tR = try Region(target, count: count)
-    let pwR = try Region(posWeight, count: posWeight == nil ? 0 : classes)
-    let wR = try Region(weight, count: weight == nil ? 0 : count)
-    let lossR = try Region(loss, count: lossCount)
-    let gR = try Region(grad, count: grad == nil ? 0 : count)
-    try lossR.checkOutput(against: inR, allowSame: false)
-    try lossR.checkOutput(against: tR, allowSame: false)
-    try lossR.checkOutput(against: pwR, allowSame: false)
-    try lossR.checkOutput(against: wR, allowSame: false)
-    try lossR.checkOutput(against: gR, allowSame: false)
-    try gR.checkOutput(against: inR, allowSame: true)
-    try gR.checkOutput(against: tR, allowSame: false)
-    try gR.checkOutput(against: pwR, allowSame: false)
-    try gR.checkOutput(against: wR, allowSame: false)
-
-    try checkNonNegative(posWeight, classes, "pos_weight")
-    try checkNonNegative(weight, count, "weight")
-    try checkUnitInterval(target, count, "targets", hint: "")
-    if !options.fromLogits {
-        try checkUnitInterval(input, count, "probabilities",
-                              hint: "; pass logits with from_logits = true instead")
-    }
-    guard let loss else { return }
+    let inR = Region(input, count: count)
+    let tR = Region(target, count: count)
+    let pwR = Region(posWeight, count: posWeight == nil ? 0 : classes)
+    let wR = Region(weight, count: weight == nil ? 0 : count)
+    let lossR = Region(loss, count: lossCount)
+    let gR = Region(grad, count: grad == nil ? 0 : count)
+    if let e = inR.refusal ?? tR.refusal ?? pwR.refusal { return e }
+    if let e = wR.refusal ?? lossR.refusal ?? gR.refusal { return e }
+    if let e = lossR.checkOutput(against: inR, allowSame: false)
+        ?? lossR.checkOutput(against: tR, allowSame: false) { return e }
+    if let e = lossR.checkOutput(against: pwR, allowSame: false)
+        ?? lossR.checkOutput(against: wR, allowSame: false) { return e }
+    if let e = lossR.checkOutput(against: gR, allowSame: false)
+        ?? gR.checkOutput(against: inR, allowSame: true) { return e }
+    if let e = gR.checkOutput(against: tR, allowSame: false)
+        ?? gR.checkOutput(against: pwR, allowSame: false) { return e }
+    if let e = gR.checkOutput(against: wR, allowSame: false)
+        ?? checkNonNegative(posWeight, classes, .posWeight) { return e }
+    if let e = checkNonNegative(weight, count, .elementWeight)
+        ?? checkUnitInterval(target, count, .binaryTarget) { return e }
+    if !options.fromLogits, let e = checkUnitInterval(input, count, .binaryProbability) { return e }
+    guard let loss else { return nil }
     let params = BinaryLossParameters(options)
     let mean = options.reduction == .mean
     let scale = mean ? (count > 0 ? 1 / Double(count) : 0) : 1
@@ -131,19 +131,22 @@ package func checkedBinaryCrossEntropy<T: LogitsFloat>(
         let sum = total + tc
         loss[0] = T(roundingDouble: mean ? (count > 0 ? sum / Double(count) : 0) : sum)
     }
+    return nil
 }
 
-/// Throws unless each of the `count` values is in [0, 1] (NaN is not).
+/// A refusal for `what` unless each of the `count` values is in [0, 1]
+/// (NaN is not).
 @inlinable
-func checkUnitInterval<T: LogitsFloat>(_ p: UnsafePointer<T>?, _ count: Int, _ what: String,
-                                       hint: String) throws(LogitsError) {
-    guard let p else { return }
+func checkUnitInterval<T: LogitsFloat>(_ p: UnsafePointer<T>?, _ count: Int,
+                                       _ what: Refusal.Reason) -> Refusal? {
+    guard let p else { return nil }
     var i = 0
     while i < count {
         let v = p[i]
         guard v >= 0, v <= 1 else {
-            throw .invalidArgument("\(what) must be in [0, 1] (\(what)[\(i)] = \(v))\(hint)")
+            return Refusal(what, position: i, value: v.doubleValue)
         }
         i &+= 1
     }
+    return nil
 }

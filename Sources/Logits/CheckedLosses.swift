@@ -10,20 +10,21 @@ package enum CategoricalTargets<T: LogitsFloat> {
     case soft(UnsafePointer<T>?)
 }
 
-/// Throws unless each of the `count` values is finite and >= 0.
+/// A refusal for `what` unless each of the `count` values is finite and >= 0.
 @inlinable
-func checkNonNegative<T: LogitsFloat>(_ p: UnsafePointer<T>?, _ count: Int, _ what: String)
-    throws(LogitsError)
+func checkNonNegative<T: LogitsFloat>(_ p: UnsafePointer<T>?, _ count: Int, _ what: Refusal.Reason)
+    -> Refusal?
 {
-    guard let p else { return }
+    guard let p else { return nil }
     var i = 0
     while i < count {
         let v = p[i]
         guard v.isFinite, v >= 0 else {
-            throw .invalidArgument("\(what) must be finite and >= 0 (\(what)[\(i)] = \(v))")
+            return Refusal(what, position: i, value: v.doubleValue)
         }
         i &+= 1
     }
+    return nil
 }
 
 /// Categorical cross-entropy over `layout` (classes along `layout.length`).
@@ -34,31 +35,30 @@ package func checkedCrossEntropy<T: LogitsFloat>(
     _ input: UnsafePointer<T>?, _ targets: CategoricalTargets<T>, _ classWeight: UnsafePointer<T>?,
     _ loss: UnsafeMutablePointer<T>?, _ grad: UnsafeMutablePointer<T>?,
     _ layout: AxisLayout, _ options: CrossEntropyOptions
-) throws(LogitsError) {
-    try options.validate()
+) -> Refusal? {
+    if let e = options.check() { return e }
     let count = layout.count, samples = layout.sliceCount, classes = layout.length
-    guard classes > 0 || samples == 0 else {
-        throw .invalidArgument("classes must be > 0 when there are samples")
-    }
+    guard classes > 0 || samples == 0 else { return Refusal(.noClasses) }
     let lossCount = options.reduction == .none ? samples : 1
-    let inR = try Region(input, count: count)
+    let inR = Region(input, count: count)
     let tR: Region
     switch targets {
-    case .labels(let p): tR = try Region(p, count: samples)
-    case .soft(let p): tR = try Region(p, count: count)
+    case .labels(let p): tR = Region(p, count: samples)
+    case .soft(let p): tR = Region(p, count: count)
     }
-    let wR = try Region(classWeight, count: classWeight == nil ? 0 : classes)
-    let lossR = try Region(loss, count: lossCount)
-    let gR = try Region(grad, count: grad == nil ? 0 : count)
-    try lossR.checkOutput(against: inR, allowSame: false)
-    try lossR.checkOutput(against: tR, allowSame: false)
-    try lossR.checkOutput(against: wR, allowSame: false)
-    try lossR.checkOutput(against: gR, allowSame: false)
-    try gR.checkOutput(against: inR, allowSame: true)
-    try gR.checkOutput(against: tR, allowSame: false)
-    try gR.checkOutput(against: wR, allowSame: false)
-
-    try checkNonNegative(classWeight, classes, "class weights")
+    let wR = Region(classWeight, count: classWeight == nil ? 0 : classes)
+    let lossR = Region(loss, count: lossCount)
+    let gR = Region(grad, count: grad == nil ? 0 : count)
+    if let e = inR.refusal ?? tR.refusal ?? wR.refusal { return e }
+    if let e = lossR.refusal ?? gR.refusal { return e }
+    if let e = lossR.checkOutput(against: inR, allowSame: false)
+        ?? lossR.checkOutput(against: tR, allowSame: false) { return e }
+    if let e = lossR.checkOutput(against: wR, allowSame: false)
+        ?? lossR.checkOutput(against: gR, allowSame: false) { return e }
+    if let e = gR.checkOutput(against: inR, allowSame: true)
+        ?? gR.checkOutput(against: tR, allowSame: false) { return e }
+    if let e = gR.checkOutput(against: wR, allowSame: false)
+        ?? checkNonNegative(classWeight, classes, .classWeight) { return e }
     // The reduction's divisor D, and value checks, before any write.
     var divisor = Double(samples)
     switch targets {
@@ -68,20 +68,18 @@ package func checkedCrossEntropy<T: LogitsFloat>(
         while s < samples, let p {
             let y = p[s]
             if options.ignoreIndex != y {
-                guard y >= 0, y < Int64(classes) else { throw .labelOutOfRange(position: s, label: y) }
+                guard y >= 0, y < Int64(classes) else { return Refusal(.labelOutOfRange, position: s, label: y) }
                 compensatedAdd(&d, &dc, classWeight?[Int(truncatingIfNeeded: y)].doubleValue ?? 1)
             }
             s &+= 1
         }
         divisor = d + dc
     case .soft(let p):
-        try checkNonNegative(p, count, "soft targets")
+        if let e = checkNonNegative(p, count, .softTarget) { return e }
     }
-    if !options.fromLogits, let input {
-        try checkProbabilities(input, layout)
-    }
+    if !options.fromLogits, let input, let e = checkProbabilities(input, layout) { return e }
 
-    guard let loss else { return }
+    guard let loss else { return nil }
     let smoothing = options.labelSmoothing
     let a = 1 - smoothing, b = classes > 0 ? smoothing / Double(classes) : 0
     let mean = options.reduction == .mean
@@ -125,6 +123,7 @@ package func checkedCrossEntropy<T: LogitsFloat>(
         let sum = total + tc
         loss[0] = T(roundingDouble: mean ? (divisor > 0 ? sum / divisor : 0) : sum)
     }
+    return nil
 }
 
 @inlinable
@@ -135,8 +134,7 @@ func zeroColumn<T: LogitsFloat>(_ g: UnsafeMutablePointer<T>, _ n: Int, _ stride
 
 /// Probabilities must be finite and >= 0 with a positive finite sum per sample.
 @inlinable
-func checkProbabilities<T: LogitsFloat>(_ x: UnsafePointer<T>, _ layout: AxisLayout) throws(LogitsError) {
-    let hint = "; pass logits with from_logits = true instead"
+func checkProbabilities<T: LogitsFloat>(_ x: UnsafePointer<T>, _ layout: AxisLayout) -> Refusal? {
     var o = 0
     while o < layout.outer {
         var i = 0
@@ -148,16 +146,17 @@ func checkProbabilities<T: LogitsFloat>(_ x: UnsafePointer<T>, _ layout: AxisLay
                 let at = base &+ k &* layout.inner
                 let v = x[at]
                 guard v.isFinite, v >= 0 else {
-                    throw .invalidArgument("probabilities must be finite and >= 0 (input[\(at)] = \(v))\(hint)")
+                    return Refusal(.probability, position: at, value: v.doubleValue)
                 }
                 sum += v.doubleValue
                 k &+= 1
             }
             guard sum > 0, sum.isFinite else {
-                throw .invalidArgument("probabilities of sample \(o &* layout.inner &+ i) sum to \(sum)\(hint)")
+                return Refusal(.probabilitySum, position: o &* layout.inner &+ i, value: sum)
             }
             i &+= 1
         }
         o &+= 1
     }
+    return nil
 }

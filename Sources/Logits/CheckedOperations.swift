@@ -1,6 +1,7 @@
 // The checked entry points: validate every argument, then run a kernel. The
 // C export layer and the public Swift API both call these, so the rules in
-// include/logits.h are implemented once.
+// include/logits.h are implemented once. Each returns nil on success, or the
+// Refusal that stopped it before anything was written.
 
 /// softmax, log-softmax or logsumexp of `x / temperature` along an axis.
 /// `y` has `layout.count` elements (`layout.sliceCount` for logsumexp).
@@ -8,20 +9,22 @@
 package func checkedAxisForward<T: LogitsFloat>(
     _ op: AxisOp, _ x: UnsafePointer<T>?, _ y: UnsafeMutablePointer<T>?,
     _ layout: AxisLayout, temperature: T
-) throws(LogitsError) {
-    let t = try checkedTemperature(temperature)
+) -> Refusal? {
+    guard let t = checkedTemperature(temperature) else { return Refusal(.temperature) }
     let outCount = op == .logSumExp ? layout.sliceCount : layout.count
-    let input = try Region(x, count: layout.count)
-    let output = try Region(y, count: outCount)
-    try output.checkOutput(against: input, allowSame: op != .logSumExp)
-    guard outCount > 0, let y else { return }
+    let input = Region(x, count: layout.count)
+    let output = Region(y, count: outCount)
+    if let e = input.refusal ?? output.refusal
+        ?? output.checkOutput(against: input, allowSame: op != .logSumExp) { return e }
+    guard outCount > 0, let y else { return nil }
     guard layout.length > 0, let x else {
         // Empty axis: softmax outputs are empty too; logsumexp is log(0).
         var i = 0
         while i < outCount { y[i] = -.infinity; i &+= 1 }
-        return
+        return nil
     }
     axisForward(op, x, y, layout, t)
+    return nil
 }
 
 /// Gradient of softmax or log-softmax along an axis; all three buffers have
@@ -30,27 +33,31 @@ package func checkedAxisForward<T: LogitsFloat>(
 package func checkedAxisBackward<T: LogitsFloat>(
     _ op: AxisBackwardOp, _ y: UnsafePointer<T>?, _ dy: UnsafePointer<T>?,
     _ dx: UnsafeMutablePointer<T>?, _ layout: AxisLayout, temperature: T
-) throws(LogitsError) {
-    let t = try checkedTemperature(temperature)
-    let yr = try Region(y, count: layout.count)
-    let dyr = try Region(dy, count: layout.count)
-    let dxr = try Region(dx, count: layout.count)
-    try dxr.checkOutput(against: yr, allowSame: true)
-    try dxr.checkOutput(against: dyr, allowSame: true)
-    guard layout.count > 0, let y, let dy, let dx else { return }
+) -> Refusal? {
+    guard let t = checkedTemperature(temperature) else { return Refusal(.temperature) }
+    let yr = Region(y, count: layout.count)
+    let dyr = Region(dy, count: layout.count)
+    let dxr = Region(dx, count: layout.count)
+    if let e = yr.refusal ?? dyr.refusal ?? dxr.refusal
+        ?? dxr.checkOutput(against: yr, allowSame: true)
+        ?? dxr.checkOutput(against: dyr, allowSame: true) { return e }
+    guard layout.count > 0, let y, let dy, let dx else { return nil }
     axisBackward(op, y, dy, dx, layout, t)
+    return nil
 }
 
 /// sigmoid, log-sigmoid or softplus of `count` elements; `y` may equal `x`.
 @inlinable
 package func checkedElementwise<T: LogitsFloat>(
     _ op: ElementwiseOp, _ x: UnsafePointer<T>?, _ y: UnsafeMutablePointer<T>?, count: Int
-) throws(LogitsError) {
-    let input = try Region(x, count: count)
-    let output = try Region(y, count: count)
-    try output.checkOutput(against: input, allowSame: true)
-    guard count > 0, let x, let y else { return }
+) -> Refusal? {
+    let input = Region(x, count: count)
+    let output = Region(y, count: count)
+    if let e = input.refusal ?? output.refusal
+        ?? output.checkOutput(against: input, allowSame: true) { return e }
+    guard count > 0, let x, let y else { return nil }
     elementwiseForward(op, x, y, count)
+    return nil
 }
 
 /// Gradient of an elementwise function from its output; `dx` may equal `y`
@@ -59,12 +66,14 @@ package func checkedElementwise<T: LogitsFloat>(
 package func checkedElementwiseBackward<T: LogitsFloat>(
     _ op: ElementwiseOp, _ y: UnsafePointer<T>?, _ dy: UnsafePointer<T>?,
     _ dx: UnsafeMutablePointer<T>?, count: Int
-) throws(LogitsError) {
-    let yr = try Region(y, count: count)
-    let dyr = try Region(dy, count: count)
-    let dxr = try Region(dx, count: count)
-    try dxr.checkOutput(against: yr, allowSame: true)
-    try dxr.checkOutput(against: dyr, allowSame: true)
-    guard count > 0, let y, let dy, let dx else { return }
+) -> Refusal? {
+    let yr = Region(y, count: count)
+    let dyr = Region(dy, count: count)
+    let dxr = Region(dx, count: count)
+    if let e = yr.refusal ?? dyr.refusal ?? dxr.refusal
+        ?? dxr.checkOutput(against: yr, allowSame: true)
+        ?? dxr.checkOutput(against: dyr, allowSame: true) { return e }
+    guard count > 0, let y, let dy, let dx else { return nil }
     elementwiseBackward(op, y, dy, dx, count)
+    return nil
 }

@@ -57,7 +57,7 @@ func categorical<T: LogitsFloat>(
             try lossArrays(inputCount: input.count, lossCount: lossCount, withGradient: withGradient) {
                 (l, g) throws(LogitsError) in
                 try targets(layout) { (t) throws(LogitsError) in
-                    try checkedCrossEntropy(xb.baseAddress, t, w, l, g, layout, options)
+                    try refusing { checkedCrossEntropy(xb.baseAddress, t, w, l, g, layout, options) }
                 }
             }
         }
@@ -147,8 +147,8 @@ public func binaryCrossEntropy<T: LogitsFloat>(
                 try withOptionalBuffer(weights) { (w) throws(LogitsError) -> LossOutput<T> in
                     try lossArrays(inputCount: input.count, lossCount: lossCount,
                                    withGradient: withGradient) { (l, g) throws(LogitsError) in
-                        try checkedBinaryCrossEntropy(xb.baseAddress, tb.baseAddress, pw, w, l, g,
-                                                      rows: rows, classes: cols, options)
+                        try refusing { checkedBinaryCrossEntropy(xb.baseAddress, tb.baseAddress, pw, w, l, g,
+                                                      rows: rows, classes: cols, options) }
                     }
                 }
             }
@@ -185,6 +185,6 @@ public func crossEntropy<T: LogitsFloat>(
           gradient.map({ $0.count == layout.count }) ?? true,
           classWeights.map({ $0.count == layout.length }) ?? true
     else { throw .invalidArgument("buffer sizes do not match the layout") }
-    try checkedCrossEntropy(input.baseAddress, .labels(labels.baseAddress), classWeights?.baseAddress,
-                            loss.baseAddress, gradient?.baseAddress, layout, options)
+    try refusing { checkedCrossEntropy(input.baseAddress, .labels(labels.baseAddress), classWeights?.baseAddress,
+                            loss.baseAddress, gradient?.baseAddress, layout, options) }
 }

@@ -42,15 +42,23 @@ public struct CrossEntropyOptions: Sendable, Equatable {
     }
 
     /// Throws `.invalidArgument` naming the first option out of its domain.
+    ///
+    /// ```swift
+    /// try CrossEntropyOptions(labelSmoothing: 0.1).validate()   // fine
+    /// try CrossEntropyOptions(eps: 0).validate()   // throws: eps must be in (0, 0.5)
+    /// ```
     @inlinable
     public func validate() throws(LogitsError) {
-        try checkSmoothingAndEps(labelSmoothing, eps)
-        guard temperature.isFinite, temperature > 0 else {
-            throw .invalidArgument("temperature must be finite and > 0")
-        }
-        guard fromLogits || temperature == 1 else {
-            throw .invalidArgument("temperature must be 1 when the input holds probabilities")
-        }
+        try refusing { check() }
+    }
+
+    /// The first option out of its domain, if any.
+    @inlinable
+    package func check() -> Refusal? {
+        if let e = checkSmoothingAndEps(labelSmoothing, eps) { return e }
+        guard temperature.isFinite, temperature > 0 else { return Refusal(.temperature) }
+        guard fromLogits || temperature == 1 else { return Refusal(.temperatureWithProbabilities) }
+        return nil
     }
 }
 
@@ -84,20 +92,29 @@ public struct BinaryCrossEntropyOptions: Sendable, Equatable {
     }
 
     /// Throws `.invalidArgument` naming the first option out of its domain.
+    ///
+    /// ```swift
+    /// try BinaryCrossEntropyOptions(gamma: 2).validate()   // fine
+    /// try BinaryCrossEntropyOptions(alpha: 2).validate()   // throws: alpha must be in [0, 1]
+    /// ```
     @inlinable
     public func validate() throws(LogitsError) {
-        try checkSmoothingAndEps(labelSmoothing, eps)
-        guard gamma.isFinite, gamma >= 0 else { throw .invalidArgument("gamma must be finite and >= 0") }
-        if let alpha, !(alpha >= 0 && alpha <= 1) {
-            throw .invalidArgument("alpha must be in [0, 1]")
-        }
+        try refusing { check() }
+    }
+
+    /// The first option out of its domain, if any.
+    @inlinable
+    package func check() -> Refusal? {
+        if let e = checkSmoothingAndEps(labelSmoothing, eps) { return e }
+        guard gamma.isFinite, gamma >= 0 else { return Refusal(.gamma) }
+        if let alpha, !(alpha >= 0 && alpha <= 1) { return Refusal(.alpha) }
+        return nil
     }
 }
 
 @inlinable
-func checkSmoothingAndEps(_ smoothing: Double, _ eps: Double) throws(LogitsError) {
-    guard smoothing >= 0, smoothing <= 1 else {
-        throw .invalidArgument("label smoothing must be in [0, 1]")
-    }
-    guard eps > 0, eps < 0.5 else { throw .invalidArgument("eps must be in (0, 0.5)") }
+func checkSmoothingAndEps(_ smoothing: Double, _ eps: Double) -> Refusal? {
+    guard smoothing >= 0, smoothing <= 1 else { return Refusal(.labelSmoothing) }
+    guard eps > 0, eps < 0.5 else { return Refusal(.eps) }
+    return nil
 }

@@ -5,7 +5,7 @@ func elementwiseArray<T: LogitsFloat>(_ op: ElementwiseOp, _ x: [T]) -> [T] {
     x.withUnsafeBufferPointer { xb in
         // Cannot fail: counts match, the new array cannot overlap x.
         (try? makeArray(count: xb.count) { (y) throws(LogitsError) in
-            try checkedElementwise(op, xb.baseAddress, y, count: xb.count)
+            try refusing { checkedElementwise(op, xb.baseAddress, y, count: xb.count) }
         }) ?? []
     }
 }
@@ -45,7 +45,7 @@ func elementwiseBackwardArray<T: LogitsFloat>(
     return try y.withUnsafeBufferPointer { (yb) throws(LogitsError) -> [T] in
         try dy.withUnsafeBufferPointer { (db) throws(LogitsError) -> [T] in
             try makeArray(count: yb.count) { (dx) throws(LogitsError) in
-                try checkedElementwiseBackward(op, yb.baseAddress, db.baseAddress, dx, count: yb.count)
+                try refusing { checkedElementwiseBackward(op, yb.baseAddress, db.baseAddress, dx, count: yb.count) }
             }
         }
     }
@@ -96,7 +96,7 @@ public func apply<T: LogitsFloat>(
     _ function: Activation, _ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<T>
 ) throws(LogitsError) {
     try checkBuffers(x.count, y.count, x.count)
-    try checkedElementwise(function.op, x.baseAddress, y.baseAddress, count: x.count)
+    try refusing { checkedElementwise(function.op, x.baseAddress, y.baseAddress, count: x.count) }
 }
 
 /// The elementwise functions, for `apply(_:_:into:)`.

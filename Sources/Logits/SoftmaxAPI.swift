@@ -39,7 +39,7 @@ func axisForwardArray<T: LogitsFloat>(
     let count = op == .logSumExp ? layout.sliceCount : layout.count
     return try x.withUnsafeBufferPointer { (xb) throws(LogitsError) -> [T] in
         try makeArray(count: count) { (y) throws(LogitsError) in
-            try checkedAxisForward(op, xb.baseAddress, y, layout, temperature: temperature)
+            try refusing { checkedAxisForward(op, xb.baseAddress, y, layout, temperature: temperature) }
         }
     }
 }
@@ -102,8 +102,8 @@ func axisBackwardArray<T: LogitsFloat>(
     return try y.withUnsafeBufferPointer { (yb) throws(LogitsError) -> [T] in
         try dy.withUnsafeBufferPointer { (db) throws(LogitsError) -> [T] in
             try makeArray(count: layout.count) { (dx) throws(LogitsError) in
-                try checkedAxisBackward(op, yb.baseAddress, db.baseAddress, dx, layout,
-                                        temperature: temperature)
+                try refusing { checkedAxisBackward(op, yb.baseAddress, db.baseAddress, dx, layout,
+                                        temperature: temperature) }
             }
         }
     }
@@ -155,7 +155,7 @@ public func softmax<T: LogitsFloat>(
     layout: AxisLayout, temperature: T = 1
 ) throws(LogitsError) {
     try checkBuffers(x.count, y.count, layout.count)
-    try checkedAxisForward(.softmax, x.baseAddress, y.baseAddress, layout, temperature: temperature)
+    try refusing { checkedAxisForward(.softmax, x.baseAddress, y.baseAddress, layout, temperature: temperature) }
 }
 
 /// Log-softmax along an axis from `x` into `y` (may be `x`). See `softmax(_:into:layout:temperature:)`.
@@ -172,7 +172,7 @@ public func logSoftmax<T: LogitsFloat>(
     layout: AxisLayout, temperature: T = 1
 ) throws(LogitsError) {
     try checkBuffers(x.count, y.count, layout.count)
-    try checkedAxisForward(.logSoftmax, x.baseAddress, y.baseAddress, layout, temperature: temperature)
+    try refusing { checkedAxisForward(.logSoftmax, x.baseAddress, y.baseAddress, layout, temperature: temperature) }
 }
 
 /// logsumexp along an axis: `y` receives `layout.sliceCount` values and must
@@ -190,7 +190,7 @@ public func logSumExp<T: LogitsFloat>(
     layout: AxisLayout, temperature: T = 1
 ) throws(LogitsError) {
     try checkBuffers(x.count, y.count, layout.count, outputCount: layout.sliceCount)
-    try checkedAxisForward(.logSumExp, x.baseAddress, y.baseAddress, layout, temperature: temperature)
+    try refusing { checkedAxisForward(.logSumExp, x.baseAddress, y.baseAddress, layout, temperature: temperature) }
 }
 
 /// Throws `.invalidArgument` unless the buffers hold what the layout says.

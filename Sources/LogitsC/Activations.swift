@@ -7,8 +7,8 @@ import Logits
 public func logits_softmax_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ rows: Int, _ cols: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedAxisForward(.softmax, x, y, AxisLayout(rows: rows, cols: cols), temperature: 1)
+    withLayout(rows, cols, 1) { layout in
+        checkedAxisForward(.softmax, x, y, layout, temperature: 1)
     }
 }
 
@@ -17,9 +17,8 @@ public func logits_softmax_axis_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?,
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Float
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        let layout = try AxisLayout(outer: outer, length: axisLen, inner: inner)
-        try checkedAxisForward(.softmax, x, y, layout, temperature: temperature)
+    withLayout(outer, axisLen, inner) { layout in
+        checkedAxisForward(.softmax, x, y, layout, temperature: temperature)
     }
 }
 
@@ -27,8 +26,8 @@ public func logits_softmax_axis_f32(
 public func logits_log_softmax_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ rows: Int, _ cols: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedAxisForward(.logSoftmax, x, y, AxisLayout(rows: rows, cols: cols), temperature: 1)
+    withLayout(rows, cols, 1) { layout in
+        checkedAxisForward(.logSoftmax, x, y, layout, temperature: 1)
     }
 }
 
@@ -37,9 +36,8 @@ public func logits_log_softmax_axis_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?,
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Float
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        let layout = try AxisLayout(outer: outer, length: axisLen, inner: inner)
-        try checkedAxisForward(.logSoftmax, x, y, layout, temperature: temperature)
+    withLayout(outer, axisLen, inner) { layout in
+        checkedAxisForward(.logSoftmax, x, y, layout, temperature: temperature)
     }
 }
 
@@ -47,8 +45,8 @@ public func logits_log_softmax_axis_f32(
 public func logits_logsumexp_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ rows: Int, _ cols: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedAxisForward(.logSumExp, x, y, AxisLayout(rows: rows, cols: cols), temperature: 1)
+    withLayout(rows, cols, 1) { layout in
+        checkedAxisForward(.logSumExp, x, y, layout, temperature: 1)
     }
 }
 
@@ -57,9 +55,8 @@ public func logits_logsumexp_axis_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?,
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Float
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        let layout = try AxisLayout(outer: outer, length: axisLen, inner: inner)
-        try checkedAxisForward(.logSumExp, x, y, layout, temperature: temperature)
+    withLayout(outer, axisLen, inner) { layout in
+        checkedAxisForward(.logSumExp, x, y, layout, temperature: temperature)
     }
 }
 
@@ -68,8 +65,8 @@ public func logits_softmax_backward_f32(
     _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
     _ rows: Int, _ cols: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedAxisBackward(.softmax, y, dy, dx, AxisLayout(rows: rows, cols: cols), temperature: 1)
+    withLayout(rows, cols, 1) { layout in
+        checkedAxisBackward(.softmax, y, dy, dx, layout, temperature: 1)
     }
 }
 
@@ -78,9 +75,8 @@ public func logits_softmax_backward_axis_f32(
     _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Float
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        let layout = try AxisLayout(outer: outer, length: axisLen, inner: inner)
-        try checkedAxisBackward(.softmax, y, dy, dx, layout, temperature: temperature)
+    withLayout(outer, axisLen, inner) { layout in
+        checkedAxisBackward(.softmax, y, dy, dx, layout, temperature: temperature)
     }
 }
 
@@ -89,8 +85,8 @@ public func logits_log_softmax_backward_f32(
     _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
     _ rows: Int, _ cols: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedAxisBackward(.logSoftmax, y, dy, dx, AxisLayout(rows: rows, cols: cols), temperature: 1)
+    withLayout(rows, cols, 1) { layout in
+        checkedAxisBackward(.logSoftmax, y, dy, dx, layout, temperature: 1)
     }
 }
 
@@ -99,9 +95,8 @@ public func logits_log_softmax_backward_axis_f32(
     _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Float
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        let layout = try AxisLayout(outer: outer, length: axisLen, inner: inner)
-        try checkedAxisBackward(.logSoftmax, y, dy, dx, layout, temperature: temperature)
+    withLayout(outer, axisLen, inner) { layout in
+        checkedAxisBackward(.logSoftmax, y, dy, dx, layout, temperature: temperature)
     }
 }
 
@@ -109,7 +104,7 @@ public func logits_log_softmax_backward_axis_f32(
 public func logits_sigmoid_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ count: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in try checkedElementwise(.sigmoid, x, y, count: count) }
+    status(checkedElementwise(.sigmoid, x, y, count: count))
 }
 
 @c @implementation
@@ -117,16 +112,14 @@ public func logits_sigmoid_backward_f32(
     _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
     _ count: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedElementwiseBackward(.sigmoid, y, dy, dx, count: count)
-    }
+    status(checkedElementwiseBackward(.sigmoid, y, dy, dx, count: count))
 }
 
 @c @implementation
 public func logits_log_sigmoid_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ count: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in try checkedElementwise(.logSigmoid, x, y, count: count) }
+    status(checkedElementwise(.logSigmoid, x, y, count: count))
 }
 
 @c @implementation
@@ -134,16 +127,14 @@ public func logits_log_sigmoid_backward_f32(
     _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
     _ count: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedElementwiseBackward(.logSigmoid, y, dy, dx, count: count)
-    }
+    status(checkedElementwiseBackward(.logSigmoid, y, dy, dx, count: count))
 }
 
 @c @implementation
 public func logits_softplus_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ count: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in try checkedElementwise(.softplus, x, y, count: count) }
+    status(checkedElementwise(.softplus, x, y, count: count))
 }
 
 @c @implementation
@@ -151,17 +142,15 @@ public func logits_softplus_backward_f32(
     _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
     _ count: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedElementwiseBackward(.softplus, y, dy, dx, count: count)
-    }
+    status(checkedElementwiseBackward(.softplus, y, dy, dx, count: count))
 }
 
 @c @implementation
 public func logits_softmax_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ rows: Int, _ cols: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedAxisForward(.softmax, x, y, AxisLayout(rows: rows, cols: cols), temperature: 1)
+    withLayout(rows, cols, 1) { layout in
+        checkedAxisForward(.softmax, x, y, layout, temperature: 1)
     }
 }
 
@@ -170,9 +159,8 @@ public func logits_softmax_axis_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?,
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Double
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        let layout = try AxisLayout(outer: outer, length: axisLen, inner: inner)
-        try checkedAxisForward(.softmax, x, y, layout, temperature: temperature)
+    withLayout(outer, axisLen, inner) { layout in
+        checkedAxisForward(.softmax, x, y, layout, temperature: temperature)
     }
 }
 
@@ -180,8 +168,8 @@ public func logits_softmax_axis_f64(
 public func logits_log_softmax_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ rows: Int, _ cols: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedAxisForward(.logSoftmax, x, y, AxisLayout(rows: rows, cols: cols), temperature: 1)
+    withLayout(rows, cols, 1) { layout in
+        checkedAxisForward(.logSoftmax, x, y, layout, temperature: 1)
     }
 }
 
@@ -190,9 +178,8 @@ public func logits_log_softmax_axis_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?,
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Double
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        let layout = try AxisLayout(outer: outer, length: axisLen, inner: inner)
-        try checkedAxisForward(.logSoftmax, x, y, layout, temperature: temperature)
+    withLayout(outer, axisLen, inner) { layout in
+        checkedAxisForward(.logSoftmax, x, y, layout, temperature: temperature)
     }
 }
 
@@ -200,8 +187,8 @@ public func logits_log_softmax_axis_f64(
 public func logits_logsumexp_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ rows: Int, _ cols: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedAxisForward(.logSumExp, x, y, AxisLayout(rows: rows, cols: cols), temperature: 1)
+    withLayout(rows, cols, 1) { layout in
+        checkedAxisForward(.logSumExp, x, y, layout, temperature: 1)
     }
 }
 
@@ -210,9 +197,8 @@ public func logits_logsumexp_axis_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?,
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Double
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        let layout = try AxisLayout(outer: outer, length: axisLen, inner: inner)
-        try checkedAxisForward(.logSumExp, x, y, layout, temperature: temperature)
+    withLayout(outer, axisLen, inner) { layout in
+        checkedAxisForward(.logSumExp, x, y, layout, temperature: temperature)
     }
 }
 
@@ -221,8 +207,8 @@ public func logits_softmax_backward_f64(
     _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
     _ rows: Int, _ cols: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedAxisBackward(.softmax, y, dy, dx, AxisLayout(rows: rows, cols: cols), temperature: 1)
+    withLayout(rows, cols, 1) { layout in
+        checkedAxisBackward(.softmax, y, dy, dx, layout, temperature: 1)
     }
 }
 
@@ -231,9 +217,8 @@ public func logits_softmax_backward_axis_f64(
     _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Double
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        let layout = try AxisLayout(outer: outer, length: axisLen, inner: inner)
-        try checkedAxisBackward(.softmax, y, dy, dx, layout, temperature: temperature)
+    withLayout(outer, axisLen, inner) { layout in
+        checkedAxisBackward(.softmax, y, dy, dx, layout, temperature: temperature)
     }
 }
 
@@ -242,8 +227,8 @@ public func logits_log_softmax_backward_f64(
     _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
     _ rows: Int, _ cols: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedAxisBackward(.logSoftmax, y, dy, dx, AxisLayout(rows: rows, cols: cols), temperature: 1)
+    withLayout(rows, cols, 1) { layout in
+        checkedAxisBackward(.logSoftmax, y, dy, dx, layout, temperature: 1)
     }
 }
 
@@ -252,9 +237,8 @@ public func logits_log_softmax_backward_axis_f64(
     _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Double
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        let layout = try AxisLayout(outer: outer, length: axisLen, inner: inner)
-        try checkedAxisBackward(.logSoftmax, y, dy, dx, layout, temperature: temperature)
+    withLayout(outer, axisLen, inner) { layout in
+        checkedAxisBackward(.logSoftmax, y, dy, dx, layout, temperature: temperature)
     }
 }
 
@@ -262,7 +246,7 @@ public func logits_log_softmax_backward_axis_f64(
 public func logits_sigmoid_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ count: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in try checkedElementwise(.sigmoid, x, y, count: count) }
+    status(checkedElementwise(.sigmoid, x, y, count: count))
 }
 
 @c @implementation
@@ -270,16 +254,14 @@ public func logits_sigmoid_backward_f64(
     _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
     _ count: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedElementwiseBackward(.sigmoid, y, dy, dx, count: count)
-    }
+    status(checkedElementwiseBackward(.sigmoid, y, dy, dx, count: count))
 }
 
 @c @implementation
 public func logits_log_sigmoid_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ count: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in try checkedElementwise(.logSigmoid, x, y, count: count) }
+    status(checkedElementwise(.logSigmoid, x, y, count: count))
 }
 
 @c @implementation
@@ -287,16 +269,14 @@ public func logits_log_sigmoid_backward_f64(
     _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
     _ count: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedElementwiseBackward(.logSigmoid, y, dy, dx, count: count)
-    }
+    status(checkedElementwiseBackward(.logSigmoid, y, dy, dx, count: count))
 }
 
 @c @implementation
 public func logits_softplus_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ count: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in try checkedElementwise(.softplus, x, y, count: count) }
+    status(checkedElementwise(.softplus, x, y, count: count))
 }
 
 @c @implementation
@@ -304,7 +284,5 @@ public func logits_softplus_backward_f64(
     _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
     _ count: Int
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedElementwiseBackward(.softplus, y, dy, dx, count: count)
-    }
+    status(checkedElementwiseBackward(.softplus, y, dy, dx, count: count))
 }

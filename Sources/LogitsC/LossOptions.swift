@@ -24,40 +24,35 @@ public func logits_bce_options_init(_ options: UnsafeMutablePointer<logits_bce_o
         has_alpha: 0, label_smoothing: 0, gamma: 0, alpha: 0.25, eps: 1e-7)
 }
 
-func reduction(_ raw: Int32) throws(LogitsError) -> Reduction {
-    guard let r = Reduction(rawValue: raw) else {
-        throw .invalidArgument("reduction must be LOGITS_REDUCTION_NONE, _MEAN or _SUM")
-    }
-    return r
-}
+/// 0 and 1 are the only flag values.
+@inline(__always)
+func isFlag(_ raw: Int32) -> Bool { raw == 0 || raw == 1 }
 
-func flag(_ raw: Int32, _ name: String) throws(LogitsError) -> Bool {
-    guard raw == 0 || raw == 1 else { throw .invalidArgument("\(name) must be 0 or 1") }
-    return raw == 1
-}
-
-func crossEntropyOptions(_ p: UnsafePointer<logits_ce_options>?) throws(LogitsError) -> CrossEntropyOptions {
-    guard let o = p?.pointee else { return CrossEntropyOptions() }
-    guard o.struct_size == ceOptionsSize else {
-        throw .invalidArgument("struct_size: call logits_ce_options_init first")
-    }
-    let options = try CrossEntropyOptions(
-        reduction: reduction(o.reduction), fromLogits: flag(o.from_logits, "from_logits"),
-        ignoreIndex: flag(o.has_ignore_index, "has_ignore_index") ? o.ignore_index : nil,
+/// Reads `*p` (NULL: the defaults) into `options`, or refuses it.
+func crossEntropyOptions(_ p: UnsafePointer<logits_ce_options>?,
+                         _ options: inout CrossEntropyOptions) -> Refusal? {
+    guard let o = p?.pointee else { return nil }
+    guard o.struct_size == ceOptionsSize else { return Refusal(.ceStructSize) }
+    guard let reduction = Reduction(rawValue: o.reduction) else { return Refusal(.reduction) }
+    guard isFlag(o.from_logits) else { return Refusal(.fromLogitsFlag) }
+    guard isFlag(o.has_ignore_index) else { return Refusal(.ignoreIndexFlag) }
+    options = CrossEntropyOptions(
+        reduction: reduction, fromLogits: o.from_logits == 1,
+        ignoreIndex: o.has_ignore_index == 1 ? o.ignore_index : nil,
         labelSmoothing: o.label_smoothing, temperature: o.temperature, eps: o.eps)
-    try options.validate()
-    return options
+    return options.check()
 }
 
-func binaryOptions(_ p: UnsafePointer<logits_bce_options>?) throws(LogitsError) -> BinaryCrossEntropyOptions {
-    guard let o = p?.pointee else { return BinaryCrossEntropyOptions() }
-    guard o.struct_size == bceOptionsSize else {
-        throw .invalidArgument("struct_size: call logits_bce_options_init first")
-    }
-    let options = try BinaryCrossEntropyOptions(
-        reduction: reduction(o.reduction), fromLogits: flag(o.from_logits, "from_logits"),
-        labelSmoothing: o.label_smoothing, gamma: o.gamma,
-        alpha: flag(o.has_alpha, "has_alpha") ? o.alpha : nil, eps: o.eps)
-    try options.validate()
-    return options
+/// Reads `*p` (NULL: the defaults) into `options`, or refuses it.
+func binaryOptions(_ p: UnsafePointer<logits_bce_options>?,
+                   _ options: inout BinaryCrossEntropyOptions) -> Refusal? {
+    guard let o = p?.pointee else { return nil }
+    guard o.struct_size == bceOptionsSize else { return Refusal(.bceStructSize) }
+    guard let reduction = Reduction(rawValue: o.reduction) else { return Refusal(.reduction) }
+    guard isFlag(o.from_logits) else { return Refusal(.fromLogitsFlag) }
+    guard isFlag(o.has_alpha) else { return Refusal(.alphaFlag) }
+    options = BinaryCrossEntropyOptions(
+        reduction: reduction, fromLogits: o.from_logits == 1, labelSmoothing: o.label_smoothing,
+        gamma: o.gamma, alpha: o.has_alpha == 1 ? o.alpha : nil, eps: o.eps)
+    return options.check()
 }

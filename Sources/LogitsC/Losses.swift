@@ -9,10 +9,10 @@ public func logits_cross_entropy_labels_f32(
     _ loss: UnsafeMutablePointer<Float>?, _ grad: UnsafeMutablePointer<Float>?,
     _ outer: Int, _ classes: Int, _ inner: Int, _ options: UnsafePointer<logits_ce_options>?
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedCrossEntropy(input, .labels(labels), classWeight, loss, grad,
-                                AxisLayout(outer: outer, length: classes, inner: inner),
-                                crossEntropyOptions(options))
+    withLayout(outer, classes, inner) { layout in
+        var o = CrossEntropyOptions()
+        return crossEntropyOptions(options, &o)
+            ?? checkedCrossEntropy(input, .labels(labels), classWeight, loss, grad, layout, o)
     }
 }
 
@@ -22,10 +22,10 @@ public func logits_cross_entropy_soft_f32(
     _ loss: UnsafeMutablePointer<Float>?, _ grad: UnsafeMutablePointer<Float>?,
     _ outer: Int, _ classes: Int, _ inner: Int, _ options: UnsafePointer<logits_ce_options>?
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedCrossEntropy(input, .soft(target), classWeight, loss, grad,
-                                AxisLayout(outer: outer, length: classes, inner: inner),
-                                crossEntropyOptions(options))
+    withLayout(outer, classes, inner) { layout in
+        var o = CrossEntropyOptions()
+        return crossEntropyOptions(options, &o)
+            ?? checkedCrossEntropy(input, .soft(target), classWeight, loss, grad, layout, o)
     }
 }
 
@@ -36,10 +36,10 @@ public func logits_binary_cross_entropy_f32(
     _ grad: UnsafeMutablePointer<Float>?, _ rows: Int, _ classes: Int,
     _ options: UnsafePointer<logits_bce_options>?
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedBinaryCrossEntropy(input, target, posWeight, weight, loss, grad,
-                                      rows: rows, classes: classes, binaryOptions(options))
-    }
+    var o = BinaryCrossEntropyOptions()
+    return status(binaryOptions(options, &o)
+        ?? checkedBinaryCrossEntropy(input, target, posWeight, weight, loss, grad,
+                                     rows: rows, classes: classes, o))
 }
 
 @c @implementation
@@ -48,10 +48,10 @@ public func logits_cross_entropy_labels_f64(
     _ loss: UnsafeMutablePointer<Double>?, _ grad: UnsafeMutablePointer<Double>?,
     _ outer: Int, _ classes: Int, _ inner: Int, _ options: UnsafePointer<logits_ce_options>?
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedCrossEntropy(input, .labels(labels), classWeight, loss, grad,
-                                AxisLayout(outer: outer, length: classes, inner: inner),
-                                crossEntropyOptions(options))
+    withLayout(outer, classes, inner) { layout in
+        var o = CrossEntropyOptions()
+        return crossEntropyOptions(options, &o)
+            ?? checkedCrossEntropy(input, .labels(labels), classWeight, loss, grad, layout, o)
     }
 }
 
@@ -61,10 +61,10 @@ public func logits_cross_entropy_soft_f64(
     _ loss: UnsafeMutablePointer<Double>?, _ grad: UnsafeMutablePointer<Double>?,
     _ outer: Int, _ classes: Int, _ inner: Int, _ options: UnsafePointer<logits_ce_options>?
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedCrossEntropy(input, .soft(target), classWeight, loss, grad,
-                                AxisLayout(outer: outer, length: classes, inner: inner),
-                                crossEntropyOptions(options))
+    withLayout(outer, classes, inner) { layout in
+        var o = CrossEntropyOptions()
+        return crossEntropyOptions(options, &o)
+            ?? checkedCrossEntropy(input, .soft(target), classWeight, loss, grad, layout, o)
     }
 }
 
@@ -75,8 +75,8 @@ public func logits_binary_cross_entropy_f64(
     _ grad: UnsafeMutablePointer<Double>?, _ rows: Int, _ classes: Int,
     _ options: UnsafePointer<logits_bce_options>?
 ) -> logits_status {
-    status { () throws(LogitsError) in
-        try checkedBinaryCrossEntropy(input, target, posWeight, weight, loss, grad,
-                                      rows: rows, classes: classes, binaryOptions(options))
-    }
+    var o = BinaryCrossEntropyOptions()
+    return status(binaryOptions(options, &o)
+        ?? checkedBinaryCrossEntropy(input, target, posWeight, weight, loss, grad,
+                                     rows: rows, classes: classes, o))
 }

@@ -2,19 +2,25 @@ import CLogits
 import Logits
 
 // The export layer: each C function checks nothing itself but calls one
-// checked entry point of the Logits module and turns a thrown LogitsError
-// into its status code. Every declaration is checked against
-// include/logits.h by `@c @implementation`.
+// checked entry point of the Logits module and turns the Refusal it returns
+// (plain data, never thrown: see Refusal.swift) into its status code. Every
+// declaration is checked against include/logits.h by `@c @implementation`.
 
-/// Runs `body` and maps its outcome to a `logits_status`.
+/// The status for a checked entry point's outcome (nil: success).
 @inline(__always)
-func status(_ body: () throws(LogitsError) -> Void) -> logits_status {
-    do {
-        try body()
-        return LOGITS_OK
-    } catch {
-        return error.status
+func status(_ refusal: Refusal?) -> logits_status {
+    guard let refusal else { return LOGITS_OK }
+    return refusal.status
+}
+
+/// Runs `body` on the layout of the three sizes, or refuses them.
+@inline(__always)
+func withLayout(_ outer: Int, _ length: Int, _ inner: Int,
+                _ body: (AxisLayout) -> Refusal?) -> logits_status {
+    guard let layout = AxisLayout.checked(outer: outer, length: length, inner: inner) else {
+        return LOGITS_ERROR_SIZE_OVERFLOW
     }
+    return status(body(layout))
 }
 
 /// A static NUL-terminated string as a C string.
