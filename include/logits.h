@@ -105,6 +105,20 @@ typedef int32_t logits_status;
 const char *logits_status_string(logits_status status);
 
 /* ------------------------------------------------------------------------ */
+/* CPU kernels                                                              */
+/* ------------------------------------------------------------------------ */
+
+/* The kernels this process uses, chosen once at the first call from the
+ * CPU's features: "x86-64-v4" (AVX-512), "x86-64-v3" (AVX2 + FMA) or
+ * "baseline" (x86-64 SSE2, and every other architecture). The environment
+ * variable LOGITS_CPU=baseline or LOGITS_CPU=x86-64-v3, read at that first
+ * call, lowers the choice (never above what the CPU supports). All levels
+ * give results within the documented error bounds; they may differ in the
+ * last bits because only v3/v4 use fused multiply-add. A static,
+ * NUL-terminated string. Never NULL. Thread-safe. */
+const char *logits_cpu_kernels(void);
+
+/* ------------------------------------------------------------------------ */
 /* Softmax family (along an axis)                                           */
 /* ------------------------------------------------------------------------ */
 

@@ -34,7 +34,7 @@ func checkNonNegative<T: LogitsFloat>(_ p: UnsafePointer<T>?, _ count: Int, _ wh
 package func checkedCrossEntropy<T: LogitsFloat>(
     _ input: UnsafePointer<T>?, _ targets: CategoricalTargets<T>, _ classWeight: UnsafePointer<T>?,
     _ loss: UnsafeMutablePointer<T>?, _ grad: UnsafeMutablePointer<T>?,
-    _ layout: AxisLayout, _ options: CrossEntropyOptions
+    _ layout: AxisLayout, _ options: CrossEntropyOptions, kernels: KernelTable = .portable
 ) -> Refusal? {
     if let e = options.check() { return e }
     let count = layout.count, samples = layout.sliceCount, classes = layout.length
@@ -95,6 +95,11 @@ package func checkedCrossEntropy<T: LogitsFloat>(
                                             options.eps, a, b, scale)
     }
 
+    // Contiguous rows of logits with labels and no smoothing: the vector row
+    // kernel (it declines rows whose max is not finite).
+    let fast = options.fromLogits && layout.inner == 1 && smoothing == 0
+        && (T.self == Float.self || options.temperature == 1)
+    let invT = 1 / options.temperature
     var o = 0
     while o < layout.outer, let input {
         var i = 0
@@ -109,7 +114,12 @@ package func checkedCrossEntropy<T: LogitsFloat>(
                 if options.ignoreIndex == y {
                     if let g { zeroColumn(g, classes, layout.inner) }
                 } else {
-                    l = sample(input + base, LabelRow(label: Int(truncatingIfNeeded: y)), g)
+                    let label = Int(truncatingIfNeeded: y)
+                    let w = classWeight?[label].doubleValue ?? 1
+                    if !fast || !kernels.crossEntropyRow(input + base, classes, label, w, invT, g,
+                                                         scale * w * invT, &l) {
+                        l = sample(input + base, LabelRow(label: label), g)
+                    }
                 }
             case .soft(let p):
                 if let p { l = sample(input + base, SoftRow(base: p + base, stride: layout.inner), g) }

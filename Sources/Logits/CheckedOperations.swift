@@ -8,7 +8,7 @@
 @inlinable
 package func checkedAxisForward<T: LogitsFloat>(
     _ op: AxisOp, _ x: UnsafePointer<T>?, _ y: UnsafeMutablePointer<T>?,
-    _ layout: AxisLayout, temperature: T
+    _ layout: AxisLayout, temperature: T, kernels: KernelTable = .portable
 ) -> Refusal? {
     guard let t = checkedTemperature(temperature) else { return Refusal(.temperature) }
     let outCount = op == .logSumExp ? layout.sliceCount : layout.count
@@ -23,7 +23,13 @@ package func checkedAxisForward<T: LogitsFloat>(
         while i < outCount { y[i] = -.infinity; i &+= 1 }
         return nil
     }
-    axisForward(op, x, y, layout, t)
+    if layout.inner == 1 && layout.length < laneCount {
+        shortRowsForward(op, x, y, layout.outer, layout.length, t)
+    } else if layout.inner == 1 && (T.self == Float.self || t == 1) {
+        kernels.rows(op, x, y, layout.outer, layout.length, t)
+    } else {
+        axisForward(op, x, y, layout, t)
+    }
     return nil
 }
 
@@ -49,14 +55,19 @@ package func checkedAxisBackward<T: LogitsFloat>(
 /// sigmoid, log-sigmoid or softplus of `count` elements; `y` may equal `x`.
 @inlinable
 package func checkedElementwise<T: LogitsFloat>(
-    _ op: ElementwiseOp, _ x: UnsafePointer<T>?, _ y: UnsafeMutablePointer<T>?, count: Int
+    _ op: ElementwiseOp, _ x: UnsafePointer<T>?, _ y: UnsafeMutablePointer<T>?, count: Int,
+    kernels: KernelTable = .portable
 ) -> Refusal? {
     let input = Region(x, count: count)
     let output = Region(y, count: count)
     if let e = input.refusal ?? output.refusal
         ?? output.checkOutput(against: input, allowSame: true) { return e }
     guard count > 0, let x, let y else { return nil }
-    elementwiseForward(op, x, y, count)
+    if op == .sigmoid {
+        kernels.sigmoid(x, y, count)
+    } else {
+        elementwiseForward(op, x, y, count)
+    }
     return nil
 }
 
@@ -65,7 +76,7 @@ package func checkedElementwise<T: LogitsFloat>(
 @inlinable
 package func checkedElementwiseBackward<T: LogitsFloat>(
     _ op: ElementwiseOp, _ y: UnsafePointer<T>?, _ dy: UnsafePointer<T>?,
-    _ dx: UnsafeMutablePointer<T>?, count: Int
+    _ dx: UnsafeMutablePointer<T>?, count: Int, kernels: KernelTable = .portable
 ) -> Refusal? {
     let yr = Region(y, count: count)
     let dyr = Region(dy, count: count)
@@ -74,6 +85,10 @@ package func checkedElementwiseBackward<T: LogitsFloat>(
         ?? dxr.checkOutput(against: yr, allowSame: true)
         ?? dxr.checkOutput(against: dyr, allowSame: true) { return e }
     guard count > 0, let y, let dy, let dx else { return nil }
-    elementwiseBackward(op, y, dy, dx, count)
+    if op == .sigmoid {
+        kernels.sigmoidBackward(y, dy, dx, count)
+    } else {
+        elementwiseBackward(op, y, dy, dx, count)
+    }
     return nil
 }

@@ -8,7 +8,7 @@ public func logits_softmax_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ rows: Int, _ cols: Int
 ) -> logits_status {
     withLayout(rows, cols, 1) { layout in
-        checkedAxisForward(.softmax, x, y, layout, temperature: 1)
+        checkedAxisForward(.softmax, x, y, layout, temperature: 1, kernels: cpuKernels())
     }
 }
 
@@ -18,7 +18,7 @@ public func logits_softmax_axis_f32(
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Float
 ) -> logits_status {
     withLayout(outer, axisLen, inner) { layout in
-        checkedAxisForward(.softmax, x, y, layout, temperature: temperature)
+        checkedAxisForward(.softmax, x, y, layout, temperature: temperature, kernels: cpuKernels())
     }
 }
 
@@ -27,7 +27,7 @@ public func logits_log_softmax_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ rows: Int, _ cols: Int
 ) -> logits_status {
     withLayout(rows, cols, 1) { layout in
-        checkedAxisForward(.logSoftmax, x, y, layout, temperature: 1)
+        checkedAxisForward(.logSoftmax, x, y, layout, temperature: 1, kernels: cpuKernels())
     }
 }
 
@@ -37,7 +37,7 @@ public func logits_log_softmax_axis_f32(
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Float
 ) -> logits_status {
     withLayout(outer, axisLen, inner) { layout in
-        checkedAxisForward(.logSoftmax, x, y, layout, temperature: temperature)
+        checkedAxisForward(.logSoftmax, x, y, layout, temperature: temperature, kernels: cpuKernels())
     }
 }
 
@@ -46,7 +46,7 @@ public func logits_logsumexp_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ rows: Int, _ cols: Int
 ) -> logits_status {
     withLayout(rows, cols, 1) { layout in
-        checkedAxisForward(.logSumExp, x, y, layout, temperature: 1)
+        checkedAxisForward(.logSumExp, x, y, layout, temperature: 1, kernels: cpuKernels())
     }
 }
 
@@ -56,7 +56,7 @@ public func logits_logsumexp_axis_f32(
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Float
 ) -> logits_status {
     withLayout(outer, axisLen, inner) { layout in
-        checkedAxisForward(.logSumExp, x, y, layout, temperature: temperature)
+        checkedAxisForward(.logSumExp, x, y, layout, temperature: temperature, kernels: cpuKernels())
     }
 }
 
@@ -104,7 +104,7 @@ public func logits_log_softmax_backward_axis_f32(
 public func logits_sigmoid_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ count: Int
 ) -> logits_status {
-    status(checkedElementwise(.sigmoid, x, y, count: count))
+    status(checkedElementwise(.sigmoid, x, y, count: count, kernels: cpuKernels()))
 }
 
 @c @implementation
@@ -112,14 +112,14 @@ public func logits_sigmoid_backward_f32(
     _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
     _ count: Int
 ) -> logits_status {
-    status(checkedElementwiseBackward(.sigmoid, y, dy, dx, count: count))
+    status(checkedElementwiseBackward(.sigmoid, y, dy, dx, count: count, kernels: cpuKernels()))
 }
 
 @c @implementation
 public func logits_log_sigmoid_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ count: Int
 ) -> logits_status {
-    status(checkedElementwise(.logSigmoid, x, y, count: count))
+    status(checkedElementwise(.logSigmoid, x, y, count: count, kernels: cpuKernels()))
 }
 
 @c @implementation
@@ -127,14 +127,14 @@ public func logits_log_sigmoid_backward_f32(
     _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
     _ count: Int
 ) -> logits_status {
-    status(checkedElementwiseBackward(.logSigmoid, y, dy, dx, count: count))
+    status(checkedElementwiseBackward(.logSigmoid, y, dy, dx, count: count, kernels: cpuKernels()))
 }
 
 @c @implementation
 public func logits_softplus_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ count: Int
 ) -> logits_status {
-    status(checkedElementwise(.softplus, x, y, count: count))
+    status(checkedElementwise(.softplus, x, y, count: count, kernels: cpuKernels()))
 }
 
 @c @implementation
@@ -142,7 +142,7 @@ public func logits_softplus_backward_f32(
     _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
     _ count: Int
 ) -> logits_status {
-    status(checkedElementwiseBackward(.softplus, y, dy, dx, count: count))
+    status(checkedElementwiseBackward(.softplus, y, dy, dx, count: count, kernels: cpuKernels()))
 }
 
 @c @implementation
@@ -150,7 +150,7 @@ public func logits_softmax_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ rows: Int, _ cols: Int
 ) -> logits_status {
     withLayout(rows, cols, 1) { layout in
-        checkedAxisForward(.softmax, x, y, layout, temperature: 1)
+        checkedAxisForward(.softmax, x, y, layout, temperature: 1, kernels: cpuKernels())
     }
 }
 
@@ -160,7 +160,7 @@ public func logits_softmax_axis_f64(
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Double
 ) -> logits_status {
     withLayout(outer, axisLen, inner) { layout in
-        checkedAxisForward(.softmax, x, y, layout, temperature: temperature)
+        checkedAxisForward(.softmax, x, y, layout, temperature: temperature, kernels: cpuKernels())
     }
 }
 
@@ -169,7 +169,7 @@ public func logits_log_softmax_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ rows: Int, _ cols: Int
 ) -> logits_status {
     withLayout(rows, cols, 1) { layout in
-        checkedAxisForward(.logSoftmax, x, y, layout, temperature: 1)
+        checkedAxisForward(.logSoftmax, x, y, layout, temperature: 1, kernels: cpuKernels())
     }
 }
 
@@ -179,7 +179,7 @@ public func logits_log_softmax_axis_f64(
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Double
 ) -> logits_status {
     withLayout(outer, axisLen, inner) { layout in
-        checkedAxisForward(.logSoftmax, x, y, layout, temperature: temperature)
+        checkedAxisForward(.logSoftmax, x, y, layout, temperature: temperature, kernels: cpuKernels())
     }
 }
 
@@ -188,7 +188,7 @@ public func logits_logsumexp_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ rows: Int, _ cols: Int
 ) -> logits_status {
     withLayout(rows, cols, 1) { layout in
-        checkedAxisForward(.logSumExp, x, y, layout, temperature: 1)
+        checkedAxisForward(.logSumExp, x, y, layout, temperature: 1, kernels: cpuKernels())
     }
 }
 
@@ -198,7 +198,7 @@ public func logits_logsumexp_axis_f64(
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Double
 ) -> logits_status {
     withLayout(outer, axisLen, inner) { layout in
-        checkedAxisForward(.logSumExp, x, y, layout, temperature: temperature)
+        checkedAxisForward(.logSumExp, x, y, layout, temperature: temperature, kernels: cpuKernels())
     }
 }
 
@@ -246,7 +246,7 @@ public func logits_log_softmax_backward_axis_f64(
 public func logits_sigmoid_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ count: Int
 ) -> logits_status {
-    status(checkedElementwise(.sigmoid, x, y, count: count))
+    status(checkedElementwise(.sigmoid, x, y, count: count, kernels: cpuKernels()))
 }
 
 @c @implementation
@@ -254,14 +254,14 @@ public func logits_sigmoid_backward_f64(
     _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
     _ count: Int
 ) -> logits_status {
-    status(checkedElementwiseBackward(.sigmoid, y, dy, dx, count: count))
+    status(checkedElementwiseBackward(.sigmoid, y, dy, dx, count: count, kernels: cpuKernels()))
 }
 
 @c @implementation
 public func logits_log_sigmoid_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ count: Int
 ) -> logits_status {
-    status(checkedElementwise(.logSigmoid, x, y, count: count))
+    status(checkedElementwise(.logSigmoid, x, y, count: count, kernels: cpuKernels()))
 }
 
 @c @implementation
@@ -269,14 +269,14 @@ public func logits_log_sigmoid_backward_f64(
     _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
     _ count: Int
 ) -> logits_status {
-    status(checkedElementwiseBackward(.logSigmoid, y, dy, dx, count: count))
+    status(checkedElementwiseBackward(.logSigmoid, y, dy, dx, count: count, kernels: cpuKernels()))
 }
 
 @c @implementation
 public func logits_softplus_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ count: Int
 ) -> logits_status {
-    status(checkedElementwise(.softplus, x, y, count: count))
+    status(checkedElementwise(.softplus, x, y, count: count, kernels: cpuKernels()))
 }
 
 @c @implementation
@@ -284,5 +284,5 @@ public func logits_softplus_backward_f64(
     _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
     _ count: Int
 ) -> logits_status {
-    status(checkedElementwiseBackward(.softplus, y, dy, dx, count: count))
+    status(checkedElementwiseBackward(.softplus, y, dy, dx, count: count, kernels: cpuKernels()))
 }

@@ -12,7 +12,7 @@ public func logits_cross_entropy_labels_f32(
     withLayout(outer, classes, inner) { layout in
         var o = CrossEntropyOptions()
         return crossEntropyOptions(options, &o)
-            ?? checkedCrossEntropy(input, .labels(labels), classWeight, loss, grad, layout, o)
+            ?? checkedCrossEntropy(input, .labels(labels), classWeight, loss, grad, layout, o, kernels: cpuKernels())
     }
 }
 
@@ -25,7 +25,7 @@ public func logits_cross_entropy_soft_f32(
     withLayout(outer, classes, inner) { layout in
         var o = CrossEntropyOptions()
         return crossEntropyOptions(options, &o)
-            ?? checkedCrossEntropy(input, .soft(target), classWeight, loss, grad, layout, o)
+            ?? checkedCrossEntropy(input, .soft(target), classWeight, loss, grad, layout, o, kernels: cpuKernels())
     }
 }
 
@@ -51,7 +51,7 @@ public func logits_cross_entropy_labels_f64(
     withLayout(outer, classes, inner) { layout in
         var o = CrossEntropyOptions()
         return crossEntropyOptions(options, &o)
-            ?? checkedCrossEntropy(input, .labels(labels), classWeight, loss, grad, layout, o)
+            ?? checkedCrossEntropy(input, .labels(labels), classWeight, loss, grad, layout, o, kernels: cpuKernels())
     }
 }
 
@@ -64,7 +64,7 @@ public func logits_cross_entropy_soft_f64(
     withLayout(outer, classes, inner) { layout in
         var o = CrossEntropyOptions()
         return crossEntropyOptions(options, &o)
-            ?? checkedCrossEntropy(input, .soft(target), classWeight, loss, grad, layout, o)
+            ?? checkedCrossEntropy(input, .soft(target), classWeight, loss, grad, layout, o, kernels: cpuKernels())
     }
 }
 

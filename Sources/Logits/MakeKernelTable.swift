@@ -1,0 +1,36 @@
+// One source, compiled into three modules: Logits (portable baseline code),
+// LogitsV3 and LogitsV4 (symbolic links to this file, built for x86-64-v3 and
+// x86-64-v4). Each module defines `KernelPolicy` and `kernelLevel`; the
+// generic kernels are specialised here, so each module holds its own machine
+// code for them.
+#if LOGITS_CPU_LEVEL
+import Logits
+#endif
+
+/// The fast kernels of this module's CPU level.
+package func makeKernelTable() -> KernelTable {
+    KernelTable(
+        level: kernelLevel,
+        rowsF32: { op, x, y, rows, n, t in
+            rowsForward(KernelPolicy.self, AxisOp(code: op), x, y, rows, n, t)
+        },
+        rowsF64: { op, x, y, rows, n, t in
+            rowsForward(KernelPolicy.self, AxisOp(code: op), x, y, rows, n, t)
+        },
+        crossEntropyRowF32: { x, n, label, w, invT, g, gScale, loss in
+            guard let l = crossEntropyRow(KernelPolicy.self, x, n, label, w, invT, g, gScale)
+            else { return false }
+            loss.pointee = l
+            return true
+        },
+        crossEntropyRowF64: { x, n, label, w, invT, g, gScale, loss in
+            guard let l = crossEntropyRow(KernelPolicy.self, x, n, label, w, invT, g, gScale)
+            else { return false }
+            loss.pointee = l
+            return true
+        },
+        sigmoidF32: { x, y, n in sigmoidRun(KernelPolicy.self, x, y, n) },
+        sigmoidF64: { x, y, n in sigmoidRun(KernelPolicy.self, x, y, n) },
+        sigmoidBackwardF32: { y, dy, dx, n in sigmoidBackwardRun(y, dy, dx, n) },
+        sigmoidBackwardF64: { y, dy, dx, n in sigmoidBackwardRun(y, dy, dx, n) })
+}

@@ -1,0 +1,231 @@
+// Fast kernels over contiguous rows (the last axis of a C-contiguous array)
+// and flat element runs, in Double lanes (VectorMath.swift). They see only
+// validated arguments. Rows whose maximum is not finite (masked, +inf, NaN)
+// go to the scalar kernels, which implement the special-value rules.
+//
+// Accuracy matches the scalar kernels: the shift x - max is exact for Float
+// input and each Float result is rounded once from Double (softmax: twice,
+// the stored exp and the scaled result, as before); Double sums are
+// compensated (TwoSum per lane).
+
+/// Adds `v` to the per-lane compensated sums (s, c) (Knuth's TwoSum); every
+/// v here is finite.
+@inlinable @inline(__always)
+func twoSumAdd(_ s: inout Lanes, _ c: inout Lanes, _ v: Lanes) {
+    let t = s + v
+    let bp = t - s
+    c += (s - (t - bp)) + (v - bp)
+    s = t
+}
+
+/// The lane sums as one compensated scalar sum (s, c).
+@inlinable @inline(__always)
+func reduceLanes(_ s: Lanes, _ c: Lanes) -> (Double, Double) {
+    var total = 0.0, comp = 0.0
+    var j = 0
+    while j < laneCount { compensatedAdd(&total, &comp, s[j]); j &+= 1 }
+    return (total, comp + c.sum())
+}
+
+/// The maximum of a row of n > 0 elements; NaN if the row holds a NaN.
+@inlinable @inline(__always)
+func rowMax<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int) -> Double {
+    var mv = Lanes(repeating: -.infinity)
+    var nan = SIMDMask<SIMD8<Int64>>(repeating: false)
+    var i = 0
+    while i &+ laneCount <= n {
+        let v = load8(x + i)
+        nan .|= v .!= v
+        mv = mv.replacing(with: v, where: v .> mv)
+        i &+= laneCount
+    }
+    if i < n {
+        let v = loadPartial(x + i, n &- i, pad: -.infinity)
+        nan .|= v .!= v
+        mv = mv.replacing(with: v, where: v .> mv)
+    }
+    return any(nan) ? .nan : mv.max()
+}
+
+/// exp((x_i - m) / t) over a row: the compensated sum (Double) or plain sum
+/// (Float, whose results need far less), and each value stored into `e` if
+/// given (may be `x` itself).
+@inlinable @inline(__always)
+func rowExpSum<T: LogitsFloat, P: ArithmeticPolicy>(
+    _ p: P.Type, _ x: UnsafePointer<T>, _ n: Int, _ m: Double, _ invT: Double,
+    _ e: UnsafeMutablePointer<T>?
+) -> (Double, Double) {
+    let full = T.self == Double.self
+    let mm = Lanes(repeating: m)
+    var s = Lanes(repeating: 0), c = Lanes(repeating: 0)
+    var i = 0
+    while i &+ laneCount <= n {
+        let v = expNonPositive(p, (load8(x + i) - mm) * invT, full: full)
+        if full { twoSumAdd(&s, &c, v) } else { s += v }
+        if let e { store8(v, e + i) }
+        i &+= laneCount
+    }
+    if i < n {
+        let v = expNonPositive(p, (loadPartial(x + i, n &- i, pad: -.infinity) - mm) * invT, full: full)
+        if full { twoSumAdd(&s, &c, v) } else { s += v }
+        if let e { storePartial(v, e + i, n &- i) }
+    }
+    return reduceLanes(s, c)
+}
+
+/// softmax / log-softmax / logsumexp of `x / t` over `rows` contiguous rows
+/// of `n` > 0 elements. `y` may equal `x` (not for logsumexp, which writes
+/// one value per row). For Double, t must be 1 (the scalar kernel handles
+/// the overflow of x - max that a temperature can make representable).
+@inlinable @inline(__always)
+package func rowsForward<T: LogitsFloat, P: ArithmeticPolicy>(
+    _ p: P.Type, _ op: AxisOp, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
+    _ rows: Int, _ n: Int, _ t: Double
+) {
+    let invT = 1 / t
+    var r = 0
+    while r < rows {
+        let xr = x + r &* n
+        let yr = op == .logSumExp ? y + r : y + r &* n
+        r &+= 1
+        let m = rowMax(xr, n)
+        guard m.isFinite else {
+            specialForward(op, xr, yr, n, 1, m)
+            continue
+        }
+        let (s, c) = rowExpSum(p, xr, n, m, invT, op == .softmax ? yr : nil)
+        switch op {
+        case .logSumExp:
+            yr[0] = T(roundingDouble: m * invT + log1pOfSum(s, c))
+        case .softmax:
+            // s >= 1: the max term is exp(0).
+            let inv = Lanes(repeating: 1 / (s + c))
+            var i = 0
+            while i &+ laneCount <= n { store8(load8(yr + i) * inv, yr + i); i &+= laneCount }
+            if i < n { storePartial(loadPartial(yr + i, n &- i, pad: 0) * inv, yr + i, n &- i) }
+        case .logSoftmax:
+            // (x - m)/t - log(s): two non-positive terms, no cancellation.
+            let mm = Lanes(repeating: m), l = Lanes(repeating: log1pOfSum(s, c))
+            var i = 0
+            while i &+ laneCount <= n {
+                store8((load8(xr + i) - mm) * invT - l, yr + i)
+                i &+= laneCount
+            }
+            if i < n {
+                storePartial((loadPartial(xr + i, n &- i, pad: 0) - mm) * invT - l, yr + i, n &- i)
+            }
+        }
+    }
+}
+
+/// Cross-entropy of one contiguous row of logits with integer label `label`
+/// and weight `w`, temperature 1/invT: returns w (log-sum-exp - x_label / t)
+/// and writes the gradient times `gScale` (= reduction scale * w / t) into
+/// `g` when given (`g` may be `x`). Returns nil, writing nothing, when the
+/// row's max is not finite: the scalar kernel handles those rows.
+@inlinable @inline(__always)
+package func crossEntropyRow<T: LogitsFloat, P: ArithmeticPolicy>(
+    _ p: P.Type, _ x: UnsafePointer<T>, _ n: Int, _ label: Int, _ w: Double,
+    _ invT: Double, _ g: UnsafeMutablePointer<T>?, _ gScale: Double
+) -> Double? {
+    let m = rowMax(x, n)
+    guard m.isFinite else { return nil }
+    let xl = x[label].doubleValue  // read before g (maybe x) is written
+    let (s, c) = rowExpSum(p, x, n, m, invT, g)
+    let lse = log1pOfSum(s, c)
+    // log-sum-exp - z_label = log S + (m - x_label)/t: both terms >= 0.
+    // A zero weight counts 0, even against x_label = -inf.
+    let loss = w == 0 ? 0 : w * (lse + (m - xl) * invT)
+    if let g {
+        let total = s + c
+        let k = Lanes(repeating: gScale / total)
+        var i = 0
+        while i &+ laneCount <= n { store8(load8(g + i) * k, g + i); i &+= laneCount }
+        if i < n { storePartial(loadPartial(g + i, n &- i, pad: 0) * k, g + i, n &- i) }
+        // The label's entry, p - 1, from an unrounded p.
+        g[label] = T(roundingDouble: gScale * (libmExp((xl - m) * invT) / total - 1))
+    }
+    return loss
+}
+
+/// sigmoid over n elements: 1/(1 + e) for x >= 0 and e/(1 + e) for x < 0,
+/// with e = exp(-|x|) <= 1, so nothing overflows. `y` may equal `x`.
+@inlinable @inline(__always)
+package func sigmoidRun<T: LogitsFloat, P: ArithmeticPolicy>(
+    _ p: P.Type, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int
+) {
+    @inline(__always) func f(_ v: Lanes) -> Lanes {
+        let e = expNonPositive(p, (-v).replacing(with: v, where: v .< 0), full: T.self == Double.self)
+        // One division: 1/(1 + e) for x >= 0, e/(1 + e) otherwise (and NaN).
+        return Lanes(repeating: 1).replacing(with: e, where: .!(v .>= 0)) / (1 + e)
+    }
+    var i = 0
+    while i &+ laneCount <= n { store8(f(load8(x + i)), y + i); i &+= laneCount }
+    if i < n { storePartial(f(loadPartial(x + i, n &- i, pad: 0)), y + i, n &- i) }
+}
+
+/// dx = dy * y (1 - y), the sigmoid gradient from its output y. `dx` may equal
+/// `y` or `dy`.
+@inlinable @inline(__always)
+package func sigmoidBackwardRun<T: LogitsFloat>(
+    _ y: UnsafePointer<T>, _ dy: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>, _ n: Int
+) {
+    var i = 0
+    while i &+ laneCount <= n {
+        let v = load8(y + i)
+        store8(load8(dy + i) * (v * (1 - v)), dx + i)
+        i &+= laneCount
+    }
+    while i < n {
+        let v = y[i].doubleValue
+        dx[i] = T(roundingDouble: dy[i].doubleValue * (v * (1 - v)))
+        i &+= 1
+    }
+}
+
+/// softmax / log-softmax / logsumexp over contiguous rows shorter than the
+/// lane count, element by element (a vector pass would cost more than the
+/// row). Same arithmetic as the scalar kernels.
+@inlinable
+package func shortRowsForward<T: LogitsFloat>(
+    _ op: AxisOp, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
+    _ rows: Int, _ n: Int, _ t: Double
+) {
+    var r = 0
+    while r < rows {
+        let xr = x + r &* n
+        let yr = op == .logSumExp ? y + r : y + r &* n
+        r &+= 1
+        var m = -Double.infinity
+        var k = 0
+        while k < n {
+            let v = xr[k].doubleValue
+            if v > m || v.isNaN { m = v }
+            k &+= 1
+        }
+        guard m.isFinite else {
+            specialForward(op, xr, yr, n, 1, m)
+            continue
+        }
+        var s = 0.0, c = 0.0
+        k = 0
+        while k < n {
+            let e = libmExp(shifted(xr[k].doubleValue, m, t))
+            compensatedAdd(&s, &c, e)
+            if op == .softmax { yr[k] = T(roundingDouble: e) }
+            k &+= 1
+        }
+        switch op {
+        case .logSumExp:
+            yr[0] = T(roundingDouble: m / t + log1pOfSum(s, c))
+        case .softmax:
+            let total = s + c
+            k = 0
+            while k < n { yr[k] = T(roundingDouble: yr[k].doubleValue / total); k &+= 1 }
+        case .logSoftmax:
+            let l = log1pOfSum(s, c)
+            k = 0
+            while k < n { yr[k] = T(roundingDouble: shifted(xr[k].doubleValue, m, t) - l); k &+= 1 }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+// Vector building blocks of the fast kernels: eight Double lanes (one
+// AVX-512 register, two AVX2 registers, four SSE2 registers), a vector exp
+// for non-positive arguments, and loads/stores of Float or Double elements
+// into Double lanes. Every kernel computes in Double lanes, so Float results
+// keep the accuracy of the scalar kernels (one rounding at the store).
+//
+// `P` says whether fused multiply-add is available: the CPU-specific copies of
+// the kernels (targets LogitsV3 / LogitsV4) pass `Fused`, the portable code
+// `Unfused` (on a CPU without FMA, `addingProduct` is a libm call per lane).
+
+@usableFromInline typealias Lanes = SIMD8<Double>
+@usableFromInline let laneCount = 8
+
+/// Whether the kernels may use fused multiply-add.
+@usableFromInline package protocol ArithmeticPolicy {
+    static var fused: Bool { get }
+}
+
+/// FMA available (compiled for x86-64-v3 or later, or arm64).
+@usableFromInline package enum Fused: ArithmeticPolicy {
+    @inlinable package static var fused: Bool { true }
+}
+
+/// No FMA: `a * b + c` with two roundings.
+@usableFromInline package enum Unfused: ArithmeticPolicy {
+    @inlinable package static var fused: Bool { false }
+}
+
+/// a * b + c, fused when the policy allows.
+@inlinable @inline(__always)
+func mulAdd<P: ArithmeticPolicy>(_: P.Type, _ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes {
+    P.fused ? c.addingProduct(a, b) : a * b + c
+}
+
+@inlinable @inline(__always)
+func mulAdd<P: ArithmeticPolicy>(_: P.Type, _ a: Lanes, _ b: Double, _ c: Double) -> Lanes {
+    P.fused ? Lanes(repeating: c).addingProduct(a, Lanes(repeating: b)) : a * b + c
+}
+
+/// exp(d) for lanes d <= 0 (or NaN): relative error below 2^-52 for Double
+/// results (`full`), below 1e-14 otherwise (Taylor degree 13 or 11 after
+/// reduction to |r| <= ln2/2). Results below 2^-1022 are rounded once into
+/// the subnormal range; d < -745.2 (and -inf) gives 0; NaN stays NaN.
+@inlinable @inline(__always)
+func expNonPositive<P: ArithmeticPolicy>(_ p: P.Type, _ d: Lanes, full: Bool) -> Lanes {
+    // Clamp so that n >= -2020: both halves of 2^n below stay normal.
+    let x = d.replacing(with: -1400, where: d .< -1400)
+    // n = round(x / ln2) by the 1.5 * 2^52 shifter; its low bits hold n.
+    let shifter = 6755399441055744.0
+    let kf = mulAdd(p, x, 1.4426950408889634, shifter)
+    let n = kf - shifter
+    // r = x - n ln2 in two steps (n * ln2Hi is exact for |n| < 2^11).
+    let t = mulAdd(p, n, Lanes(repeating: -6.93147180369123816490e-01), x)
+    let r = mulAdd(p, n, Lanes(repeating: -1.90821492927058770002e-10), t)
+    // exp(r) = 1 + (r + r^2 P(r)), P the Taylor tail, by Estrin's scheme
+    // (depth 5 instead of 12 for Horner). Adding 1 last keeps the rounding
+    // of the polynomial well below half an ulp of the result.
+    let r2 = r * r, r4 = r2 * r2, r8 = r4 * r4
+    let a0 = mulAdd(p, r, 1.0 / 6, 0.5), a1 = mulAdd(p, r, 1.0 / 120, 1.0 / 24)
+    let a2 = mulAdd(p, r, 1.0 / 5040, 1.0 / 720), a3 = mulAdd(p, r, 1.0 / 362880, 1.0 / 40320)
+    let a4 = mulAdd(p, r, 1.0 / 39916800, 1.0 / 3628800)
+    let b0 = mulAdd(p, a1, r2, a0), b1 = mulAdd(p, a3, r2, a2)
+    // Degree 13 (full) adds r^12 / 12! and r^13 / 13!; else degree 11.
+    let b2 = full ? mulAdd(p, mulAdd(p, r, 1.0 / 6227020800, 1.0 / 479001600), r2, a4) : a4
+    let tail = mulAdd(p, b2, r8, mulAdd(p, b1, r4, b0))
+    let q = mulAdd(p, r2, tail, r) + 1
+    // n as an integer: the shifter's bit pattern plus n.
+    let bits = unsafeBitCast(kf, to: SIMD8<Int64>.self) &- 0x4338_0000_0000_0000
+    if any(x .< -708) {
+        // 2^n in two normal halves, so the one rounding happens at the end.
+        let h = bits &>> 1
+        let s1 = unsafeBitCast((h &+ 1023) &<< 52, to: Lanes.self)
+        let s2 = unsafeBitCast((bits &- h &+ 1023) &<< 52, to: Lanes.self)
+        return q * s1 * s2
+    }
+    return q * unsafeBitCast((bits &+ 1023) &<< 52, to: Lanes.self)
+}
+
+/// Eight elements at `p` as Double lanes.
+@inlinable @inline(__always)
+func load8<T: LogitsFloat>(_ p: UnsafePointer<T>) -> Lanes {
+    if T.self == Float.self {
+        let f = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+        return Lanes(f)
+    }
+    return UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
+}
+
+/// Stores eight lanes at `p`, rounded to `T`.
+@inlinable @inline(__always)
+func store8<T: LogitsFloat>(_ v: Lanes, _ p: UnsafeMutablePointer<T>) {
+    if T.self == Float.self {
+        UnsafeMutableRawPointer(p).storeBytes(of: SIMD8<Float>(v), as: SIMD8<Float>.self)
+    } else {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
+    }
+}
+
+/// The first `k` (< 8) elements at `p` as lanes, the rest `pad`.
+@inlinable @inline(__always)
+func loadPartial<T: LogitsFloat>(_ p: UnsafePointer<T>, _ k: Int, pad: Double) -> Lanes {
+    var v = Lanes(repeating: pad)
+    withUnsafeMutablePointer(to: &v) { vp in
+        let d = UnsafeMutableRawPointer(vp).assumingMemoryBound(to: Double.self)
+        var i = 0
+        while i < k { d[i] = p[i].doubleValue; i &+= 1 }
+    }
+    return v
+}
+
+/// Stores the first `k` (< 8) lanes at `p`, rounded to `T`.
+@inlinable @inline(__always)
+func storePartial<T: LogitsFloat>(_ v: Lanes, _ p: UnsafeMutablePointer<T>, _ k: Int) {
+    var w = v
+    withUnsafePointer(to: &w) { wp in
+        let d = UnsafeRawPointer(wp).assumingMemoryBound(to: Double.self)
+        var i = 0
+        while i < k { p[i] = T(roundingDouble: d[i]); i &+= 1 }
+    }
+}
+
+/// The policy of the kernels compiled in this module (portable: no FMA).
+@usableFromInline typealias KernelPolicy = Unfused
+@usableFromInline let kernelLevel = 0

@@ -1,0 +1,72 @@
+import CLogits
+import Logits
+#if LOGITS_X86_LEVELS
+import LogitsV3
+import LogitsV4
+import _Builtin_intrinsics.intel.cpuid
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+// Runtime CPU dispatch: the kernel table for this process, chosen once (at
+// the first call) from the CPU's features. LOGITS_CPU=baseline|x86-64-v3
+// lowers the choice (for tests and comparisons); it never raises it above
+// what the CPU supports.
+
+/// The kernels every export uses.
+let selectedKernels: KernelTable = chooseKernels()
+
+@inline(__always)
+func cpuKernels() -> KernelTable { selectedKernels }
+
+/// 0 baseline, 3 x86-64-v3, 4 x86-64-v4: what the CPU and OS support.
+func supportedLevel() -> Int {
+    #if LOGITS_X86_LEVELS
+    var a: UInt32 = 0, b: UInt32 = 0, c: UInt32 = 0, d: UInt32 = 0
+    guard __get_cpuid(1, &a, &b, &c, &d) != 0 else { return 0 }
+    // FMA, MOVBE, OSXSAVE (the OS saves the vector state), AVX, F16C.
+    let leaf1: UInt32 = 1 << 12 | 1 << 22 | 1 << 27 | 1 << 28 | 1 << 29
+    guard c & leaf1 == leaf1, __get_cpuid_count(7, 0, &a, &b, &c, &d) != 0 else { return 0 }
+    // AVX2, BMI1, BMI2.
+    let v3: UInt32 = 1 << 5 | 1 << 3 | 1 << 8
+    guard b & v3 == v3 else { return 0 }
+    // AVX512 F, DQ, CD, BW, VL.
+    let v4: UInt32 = 1 << 16 | 1 << 17 | 1 << 28 | 1 << 30 | 1 << 31
+    return b & v4 == v4 ? 4 : 3
+    #else
+    return 0
+    #endif
+}
+
+/// The level LOGITS_CPU asks for (4 when unset or unknown).
+func requestedLevel() -> Int {
+    guard let p = getenv("LOGITS_CPU") else { return 4 }
+    if strcmp(p, "baseline") == 0 { return 0 }
+    if strcmp(p, "x86-64-v3") == 0 { return 3 }
+    return 4
+}
+
+func chooseKernels() -> KernelTable {
+    #if LOGITS_X86_LEVELS
+    switch min(supportedLevel(), requestedLevel()) {
+    case 4: return LogitsV4.makeKernelTable()
+    case 3: return LogitsV3.makeKernelTable()
+    default: return KernelTable.portable
+    }
+    #else
+    return KernelTable.portable
+    #endif
+}
+
+@c @implementation
+public func logits_cpu_kernels() -> UnsafePointer<CChar>? {
+    // Literals, so that no StaticString check is left at run time.
+    switch selectedKernels.level {
+    case 4: return cString("x86-64-v4")
+    case 3: return cString("x86-64-v3")
+    default: return cString("baseline")
+    }
+}
