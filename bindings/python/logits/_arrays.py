@@ -65,6 +65,10 @@ def as_input(x, dtype: np.dtype) -> np.ndarray:
 
 def inputs(*xs) -> tuple[np.dtype, list[np.ndarray]]:
     """Converts array-likes to arrays of their common result dtype."""
+    if len(xs) == 1:
+        a = np.asarray(xs[0])
+        dt = result_dtype(a)
+        return dt, [np.asarray(a, dtype=dt, order="C")]
     arrays = [np.asarray(x) for x in xs]
     dt = result_dtype(*arrays)
     return dt, [as_input(a, dt) for a in arrays]
@@ -105,11 +109,14 @@ def temperature(value, dtype: np.dtype):
         raise LogitsTypeError(f"temperature must be a real number, got {value!r}") from None
     if not (math.isfinite(t) and t > 0):
         raise LogitsError(f"temperature must be finite and > 0, got {t!r}", status=2)
-    with np.errstate(over="ignore", under="ignore"):
-        narrowed = float(np.array(t, dtype=dtype))
-    if not (math.isfinite(narrowed) and narrowed > 0):
+    if dtype == F64:
+        return ctypes.c_double(t)
+    # ctypes rounds to float32 as numpy does (the C conversion): 1e39 becomes
+    # inf and 1e-50 becomes 0, both refused.
+    narrowed = ctypes.c_float(t)
+    if not (math.isfinite(narrowed.value) and narrowed.value > 0):
         raise LogitsError(f"temperature {t!r} is not finite and > 0 in {dtype}", status=2)
-    return _library.SCALAR[SUFFIX[dtype]](t)
+    return narrowed
 
 
 def check(status: int, what: str) -> None:
