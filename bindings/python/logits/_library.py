@@ -115,6 +115,30 @@ def function(name: str, suffix: str):
     return getattr(lib, f"logits_{name}_{suffix}")
 
 
+# The fast paths call the C functions through a second set of function
+# objects that have no argtypes: ctypes then converts nothing (with argtypes it
+# calls each type's from_param per argument, ~0.1 us each), so every argument
+# must already be a ctypes object of the C parameter's exact type: c_void_p
+# for pointers (see _arrays.pointer), SIZE[n] / c_size_t for sizes, c_float or
+# c_double for the temperature, a ctypes pointer for an options struct.
+_raw: dict = {}
+
+
+def raw_function(name: str, suffix: str):
+    """``logits_<name>_<suffix>`` without argtypes (restype logits_status)."""
+    key = f"logits_{name}_{suffix}"
+    fn = _raw.get(key)
+    if fn is None:
+        fn = lib._FuncPtr((key, lib))
+        fn.restype = _status
+        _raw[key] = fn
+    return fn
+
+
+# Prebuilt c_size_t arguments for small sizes (read-only: never mutate them).
+SIZE = tuple(ctypes.c_size_t(n) for n in range(1024))
+
+
 def status_string(status: int) -> str:
     return lib.logits_status_string(status).decode()
 

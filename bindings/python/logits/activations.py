@@ -17,12 +17,14 @@ Every function here follows the same rules:
 
 from __future__ import annotations
 
+from ctypes import c_size_t
 from typing import Optional
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _arrays, _library
+from ._arrays import F32, F64, LAST, ONE, ndarray
 
 __all__ = [
     "softmax", "log_softmax", "logsumexp",
@@ -30,6 +32,29 @@ __all__ = [
     "softmax_backward", "log_softmax_backward",
     "sigmoid_backward", "log_sigmoid_backward", "softplus_backward",
 ]
+
+# Fast paths. A call whose arrays are already what the library takes (exact
+# numpy.ndarray, native float32/float64, C-contiguous, default axis and
+# temperature, no out= or a valid one) is recognised with a few attribute
+# tests and goes straight to the C function (~1.3 us per call instead of ~9.5 us
+# for a 1x3 softmax; bindings/python/examples/overhead.py measures it).
+# Anything else, and any call the library refuses, takes the general path
+# (_along_axis etc.), which converts, checks and raises exactly as documented;
+# the library writes nothing when it refuses, so running the general path
+# after a refused fast call has the same effect as running it alone.
+_FAST = _arrays.FAST
+_OFF = _arrays.DATA_OFFSET
+_data = _arrays._data
+_empty = np.empty
+_SIZE = _library.SIZE
+_NSIZE = len(_SIZE)
+_raw = _library.raw_function
+_size = _arrays.size
+_fast_out = _arrays.fast_out
+
+
+def _pair(name):
+    return _raw(name, "f32"), _raw(name, "f64")
 
 
 def _along_axis(name: str, x, axis, temperature, out, reduce=False, keepdims=False):
@@ -41,13 +66,54 @@ def _along_axis(name: str, x, axis, temperature, out, reduce=False, keepdims=Fal
     else:
         shape = a.shape
     result = _arrays.output(out, shape, dt)
-    fn = _library.function(f"{name}_axis", _arrays.SUFFIX[dt])
-    _arrays.check(fn(_arrays.address(a), _arrays.address(result), outer, length, inner, t),
+    fn = _library.raw_function(f"{name}_axis", _arrays.SUFFIX[dt])
+    ptr = _arrays.pointer
+    _arrays.check(fn(ptr(a), ptr(result), _size(outer), _size(length), _size(inner), t),
                   name)
     return result
 
 
-def softmax(x: ArrayLike, axis: int = -1, *, temperature: float = 1.0,
+def _fast_along_last_axis(fns, x, out, reduce=False):
+    """The fast path of logsumexp (axis -1, temperature 1, no keepdims) and,
+    written out inline, of softmax and log_softmax: the result, or None to take
+    the general path."""
+    dt = x.dtype
+    shape = x.shape
+    if not shape or not x.flags.c_contiguous:
+        return None
+    if dt is F32:
+        fn = fns[0]
+    elif dt is F64:
+        fn = fns[1]
+    else:
+        return None
+    n = shape[-1]
+    if not n:
+        return None
+    rshape = shape[:-1] if reduce else shape
+    if out is None:
+        result = _empty(rshape, dt)
+    else:
+        result = _fast_out(out, rshape, dt)
+        if result is None:
+            return None
+    rows = x.size // n
+    if fn(_data(id(x) + _OFF), _data(id(result) + _OFF),
+          _SIZE[rows] if rows < _NSIZE else c_size_t(rows),
+          _SIZE[n] if n < _NSIZE else c_size_t(n)):
+        return None
+    return result
+
+
+# Along the last axis with temperature 1 the fast paths call the row forms
+# (rows x cols), which the header defines as the _axis forms with inner = 1
+# and T = 1: two arguments fewer to pass.
+_SOFTMAX = _pair("softmax")
+_LOG_SOFTMAX = _pair("log_softmax")
+_LOGSUMEXP = _pair("logsumexp")
+
+
+def softmax(x: ArrayLike, axis: int = LAST, *, temperature: float = ONE,
             out: Optional[np.ndarray] = None) -> np.ndarray:
     """Softmax along ``axis``: ``exp(x/T - max) / sum(exp(x/T - max))``.
 
@@ -62,10 +128,24 @@ def softmax(x: ArrayLike, axis: int = -1, *, temperature: float = 1.0,
     >>> logits.softmax(np.array([1.0, 2.0, 3.0]), temperature=10.0).round(4)
     array([0.3006, 0.3322, 0.3672])
     """
+    # The fast path of _fast_along_last_axis, inlined (one call less, ~5%).
+    if _FAST and type(x) is ndarray and axis is LAST and temperature is ONE:
+        dt = x.dtype
+        fn = _SOFTMAX[0] if dt is F32 else _SOFTMAX[1] if dt is F64 else None
+        shape = x.shape
+        if fn is not None and shape and shape[-1] and x.flags.c_contiguous:
+            result = _empty(shape, dt) if out is None else _fast_out(out, shape, dt)
+            if result is not None:
+                n = shape[-1]
+                rows = x.size // n
+                if not fn(_data(id(x) + _OFF), _data(id(result) + _OFF),
+                          _SIZE[rows] if rows < _NSIZE else c_size_t(rows),
+                          _SIZE[n] if n < _NSIZE else c_size_t(n)):
+                    return result
     return _along_axis("softmax", x, axis, temperature, out)
 
 
-def log_softmax(x: ArrayLike, axis: int = -1, *, temperature: float = 1.0,
+def log_softmax(x: ArrayLike, axis: int = LAST, *, temperature: float = ONE,
                 out: Optional[np.ndarray] = None) -> np.ndarray:
     """Log-softmax along ``axis``: ``x/T - logsumexp(x/T)``, computed directly.
 
@@ -77,11 +157,25 @@ def log_softmax(x: ArrayLike, axis: int = -1, *, temperature: float = 1.0,
     >>> logits.log_softmax(np.array([0.0, 1000.0]))
     array([-1000.,     0.])
     """
+    # The fast path of _fast_along_last_axis, inlined (one call less, ~5%).
+    if _FAST and type(x) is ndarray and axis is LAST and temperature is ONE:
+        dt = x.dtype
+        fn = _LOG_SOFTMAX[0] if dt is F32 else _LOG_SOFTMAX[1] if dt is F64 else None
+        shape = x.shape
+        if fn is not None and shape and shape[-1] and x.flags.c_contiguous:
+            result = _empty(shape, dt) if out is None else _fast_out(out, shape, dt)
+            if result is not None:
+                n = shape[-1]
+                rows = x.size // n
+                if not fn(_data(id(x) + _OFF), _data(id(result) + _OFF),
+                          _SIZE[rows] if rows < _NSIZE else c_size_t(rows),
+                          _SIZE[n] if n < _NSIZE else c_size_t(n)):
+                    return result
     return _along_axis("log_softmax", x, axis, temperature, out)
 
 
-def logsumexp(x: ArrayLike, axis: int = -1, *, keepdims: bool = False,
-              temperature: float = 1.0, out: Optional[np.ndarray] = None) -> np.ndarray:
+def logsumexp(x: ArrayLike, axis: int = LAST, *, keepdims: bool = False,
+              temperature: float = ONE, out: Optional[np.ndarray] = None) -> np.ndarray:
     """``log(sum(exp(x/T)))`` along ``axis``, without overflow.
 
     The result drops ``axis`` (or keeps it with size 1 when ``keepdims``). An
@@ -92,6 +186,11 @@ def logsumexp(x: ArrayLike, axis: int = -1, *, keepdims: bool = False,
     >>> logits.logsumexp(np.array([[1000.0, 1000.0], [0.0, -np.inf]]))
     array([1000.69314718,    0.        ])
     """
+    if (_FAST and type(x) is ndarray and axis is LAST and temperature is ONE
+            and keepdims is False):
+        result = _fast_along_last_axis(_LOGSUMEXP, x, out, True)
+        if result is not None:
+            return result
     return _along_axis("logsumexp", x, axis, temperature, out, reduce=True,
                        keepdims=keepdims)
 
@@ -99,9 +198,39 @@ def logsumexp(x: ArrayLike, axis: int = -1, *, keepdims: bool = False,
 def _elementwise(name: str, x, out):
     dt, (a,) = _arrays.inputs(x)
     result = _arrays.output(out, a.shape, dt)
-    fn = _library.function(name, _arrays.SUFFIX[dt])
-    _arrays.check(fn(_arrays.address(a), _arrays.address(result), a.size), name)
+    fn = _library.raw_function(name, _arrays.SUFFIX[dt])
+    ptr = _arrays.pointer
+    _arrays.check(fn(ptr(a), ptr(result), _size(a.size)), name)
     return result
+
+
+def _fast_elementwise(fns, x, out):
+    """The fast path of sigmoid, log_sigmoid and softplus: the result, or None."""
+    dt = x.dtype
+    if dt is F32:
+        fn = fns[0]
+    elif dt is F64:
+        fn = fns[1]
+    else:
+        return None
+    if not x.flags.c_contiguous:
+        return None
+    if out is None:
+        result = _empty(x.shape, dt)
+    else:
+        result = _fast_out(out, x.shape, dt)
+        if result is None:
+            return None
+    n = x.size
+    if fn(_data(id(x) + _OFF), _data(id(result) + _OFF),
+          _SIZE[n] if n < _NSIZE else c_size_t(n)):
+        return None
+    return result
+
+
+_SIGMOID = _pair("sigmoid")
+_LOG_SIGMOID = _pair("log_sigmoid")
+_SOFTPLUS = _pair("softplus")
 
 
 def sigmoid(x: ArrayLike, *, out: Optional[np.ndarray] = None) -> np.ndarray:
@@ -114,6 +243,10 @@ def sigmoid(x: ArrayLike, *, out: Optional[np.ndarray] = None) -> np.ndarray:
     >>> logits.sigmoid(np.array([1.0, 2.0, 3.0])).round(4)
     array([0.7311, 0.8808, 0.9526])
     """
+    if _FAST and type(x) is ndarray:
+        result = _fast_elementwise(_SIGMOID, x, out)
+        if result is not None:
+            return result
     return _elementwise("sigmoid", x, out)
 
 
@@ -124,6 +257,10 @@ def log_sigmoid(x: ArrayLike, *, out: Optional[np.ndarray] = None) -> np.ndarray
     >>> logits.log_sigmoid(np.array([-200.0, 0.0]))
     array([-200.        ,   -0.69314718])
     """
+    if _FAST and type(x) is ndarray:
+        result = _fast_elementwise(_LOG_SIGMOID, x, out)
+        if result is not None:
+            return result
     return _elementwise("log_sigmoid", x, out)
 
 
@@ -134,6 +271,10 @@ def softplus(x: ArrayLike, *, out: Optional[np.ndarray] = None) -> np.ndarray:
     >>> logits.softplus(np.array([-1000.0, 0.0, 1000.0]))
     array([0.00000000e+00, 6.93147181e-01, 1.00000000e+03])
     """
+    if _FAST and type(x) is ndarray:
+        result = _fast_elementwise(_SOFTPLUS, x, out)
+        if result is not None:
+            return result
     return _elementwise("softplus", x, out)
 
 
@@ -149,14 +290,55 @@ def _backward_along_axis(name, y, dy, axis, temperature, out):
     _, outer, length, inner = _arrays.layout(a.shape, axis)
     t = _arrays.temperature(temperature, dt)
     result = _arrays.output(out, a.shape, dt)
-    fn = _library.function(f"{name}_backward_axis", _arrays.SUFFIX[dt])
-    _arrays.check(fn(_arrays.address(a), _arrays.address(b), _arrays.address(result),
-                     outer, length, inner, t), f"{name}_backward")
+    fn = _library.raw_function(f"{name}_backward_axis", _arrays.SUFFIX[dt])
+    ptr = _arrays.pointer
+    _arrays.check(fn(ptr(a), ptr(b), ptr(result),
+                     _size(outer), _size(length), _size(inner), t), f"{name}_backward")
     return result
 
 
-def softmax_backward(y: ArrayLike, dy: ArrayLike, axis: int = -1, *,
-                     temperature: float = 1.0,
+def _fast_two(fns, y, dy, out, along_axis):
+    """The fast path of the backward functions (axis -1, temperature 1 for the
+    softmax ones): the result, or None."""
+    dt = y.dtype
+    shape = y.shape
+    if dy.dtype is not dt or dy.shape != shape:
+        return None
+    if dt is F32:
+        fn = fns[0]
+    elif dt is F64:
+        fn = fns[1]
+    else:
+        return None
+    if not (y.flags.c_contiguous and dy.flags.c_contiguous):
+        return None
+    if out is None:
+        result = _empty(shape, dt)
+    else:
+        result = _fast_out(out, shape, dt)
+        if result is None:
+            return None
+    if along_axis:
+        n = shape[-1] if shape else 0
+        if not n:
+            return None
+        status = fn(_data(id(y) + _OFF), _data(id(dy) + _OFF), _data(id(result) + _OFF),
+                    _size(y.size // n), _size(n))
+    else:
+        status = fn(_data(id(y) + _OFF), _data(id(dy) + _OFF), _data(id(result) + _OFF),
+                    _size(y.size))
+    return None if status else result
+
+
+_SOFTMAX_BACKWARD = _pair("softmax_backward")
+_LOG_SOFTMAX_BACKWARD = _pair("log_softmax_backward")
+_SIGMOID_BACKWARD = _pair("sigmoid_backward")
+_LOG_SIGMOID_BACKWARD = _pair("log_sigmoid_backward")
+_SOFTPLUS_BACKWARD = _pair("softplus_backward")
+
+
+def softmax_backward(y: ArrayLike, dy: ArrayLike, axis: int = LAST, *,
+                     temperature: float = ONE,
                      out: Optional[np.ndarray] = None) -> np.ndarray:
     """Gradient of softmax: ``dx = y * (dy - sum(y * dy, axis)) / T``.
 
@@ -168,11 +350,16 @@ def softmax_backward(y: ArrayLike, dy: ArrayLike, axis: int = -1, *,
     >>> logits.softmax_backward(y, np.array([1.0, 0.0, 0.0])).round(4)
     array([ 0.0819, -0.022 , -0.0599])
     """
+    if (_FAST and type(y) is ndarray and type(dy) is ndarray and axis is LAST
+            and temperature is ONE):
+        result = _fast_two(_SOFTMAX_BACKWARD, y, dy, out, True)
+        if result is not None:
+            return result
     return _backward_along_axis("softmax", y, dy, axis, temperature, out)
 
 
-def log_softmax_backward(y: ArrayLike, dy: ArrayLike, axis: int = -1, *,
-                         temperature: float = 1.0,
+def log_softmax_backward(y: ArrayLike, dy: ArrayLike, axis: int = LAST, *,
+                         temperature: float = ONE,
                          out: Optional[np.ndarray] = None) -> np.ndarray:
     """Gradient of log-softmax: ``dx = (dy - exp(y) * sum(dy, axis)) / T``.
 
@@ -184,15 +371,20 @@ def log_softmax_backward(y: ArrayLike, dy: ArrayLike, axis: int = -1, *,
     >>> logits.log_softmax_backward(y, np.array([0.0, 0.0, -1.0])).round(4)
     array([ 0.09  ,  0.2447, -0.3348])
     """
+    if (_FAST and type(y) is ndarray and type(dy) is ndarray and axis is LAST
+            and temperature is ONE):
+        result = _fast_two(_LOG_SOFTMAX_BACKWARD, y, dy, out, True)
+        if result is not None:
+            return result
     return _backward_along_axis("log_softmax", y, dy, axis, temperature, out)
 
 
 def _elementwise_backward(name, y, dy, out):
     dt, a, b = _two_inputs(y, dy)
     result = _arrays.output(out, a.shape, dt)
-    fn = _library.function(f"{name}_backward", _arrays.SUFFIX[dt])
-    _arrays.check(fn(_arrays.address(a), _arrays.address(b), _arrays.address(result), a.size),
-                  f"{name}_backward")
+    fn = _library.raw_function(f"{name}_backward", _arrays.SUFFIX[dt])
+    ptr = _arrays.pointer
+    _arrays.check(fn(ptr(a), ptr(b), ptr(result), _size(a.size)), f"{name}_backward")
     return result
 
 
@@ -204,6 +396,10 @@ def sigmoid_backward(y: ArrayLike, dy: ArrayLike, *,
     >>> logits.sigmoid_backward(logits.sigmoid(np.array([0.0])), np.array([1.0]))
     array([0.25])
     """
+    if _FAST and type(y) is ndarray and type(dy) is ndarray:
+        result = _fast_two(_SIGMOID_BACKWARD, y, dy, out, False)
+        if result is not None:
+            return result
     return _elementwise_backward("sigmoid", y, dy, out)
 
 
@@ -215,6 +411,10 @@ def log_sigmoid_backward(y: ArrayLike, dy: ArrayLike, *,
     >>> logits.log_sigmoid_backward(logits.log_sigmoid(np.array([0.0])), np.array([1.0]))
     array([0.5])
     """
+    if _FAST and type(y) is ndarray and type(dy) is ndarray:
+        result = _fast_two(_LOG_SIGMOID_BACKWARD, y, dy, out, False)
+        if result is not None:
+            return result
     return _elementwise_backward("log_sigmoid", y, dy, out)
 
 
@@ -227,4 +427,8 @@ def softplus_backward(y: ArrayLike, dy: ArrayLike, *,
     >>> logits.softplus_backward(logits.softplus(np.array([0.0])), np.array([1.0]))
     array([0.5])
     """
+    if _FAST and type(y) is ndarray and type(dy) is ndarray:
+        result = _fast_two(_SOFTPLUS_BACKWARD, y, dy, out, False)
+        if result is not None:
+            return result
     return _elementwise_backward("softplus", y, dy, out)

@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _arrays, _library
+from ._arrays import EPS, F32, F64, I64, LAST, MEAN, ONE, ZERO, ndarray
 from ._errors import LogitsError, LogitsTypeError
 
 __all__ = ["cross_entropy", "binary_cross_entropy"]
@@ -65,6 +66,111 @@ def _first_bad(mask: np.ndarray) -> tuple:
     return tuple(int(i) for i in np.argwhere(mask)[0])
 
 
+# Fast paths (see activations.py): default options, arrays already in the
+# library's layout. The options structs below are filled once and only read
+# by the library (const pointers), so every call can share them.
+_FAST = _arrays.FAST
+_OFF = _arrays.DATA_OFFSET
+_data = _arrays._data
+_empty = np.empty
+_SIZE = _library.SIZE
+_NSIZE = len(_SIZE)
+_SIZE1 = _SIZE[1]
+_fast_out = _arrays.fast_out
+
+
+def _default_options(struct, init):
+    """reduction name -> (reduction code, ctypes pointer to default options)."""
+    table = {}
+    for name, code in _REDUCTIONS.items():
+        opts = struct()
+        init(ctypes.byref(opts))
+        opts.reduction = code
+        table[name] = (code, ctypes.pointer(opts))
+    return table
+
+
+_CE_DEFAULTS = _default_options(_library.CEOptions, _library.lib.logits_ce_options_init)
+_BCE_DEFAULTS = _default_options(_library.BCEOptions, _library.lib.logits_bce_options_init)
+_CE_LABELS = (_library.raw_function("cross_entropy_labels", "f32"),
+              _library.raw_function("cross_entropy_labels", "f64"))
+_BCE = (_library.raw_function("binary_cross_entropy", "f32"),
+        _library.raw_function("binary_cross_entropy", "f64"))
+
+
+def _fast_grad(x, grad_out, return_grad):
+    """The gradient array for a fast call, None for no gradient, or False when
+    ``grad_out`` needs the general path's checks."""
+    if grad_out is None:
+        return _empty(x.shape, x.dtype) if return_grad else None
+    grad = _fast_out(grad_out, x.shape, x.dtype)
+    return False if grad is None else grad
+
+
+def _fast_cross_entropy(x, t, reduction, return_grad, grad_out):
+    """cross_entropy with integer labels along the last axis and default
+    options: the result, or None to take the general path."""
+    dt = x.dtype
+    shape = x.shape
+    if dt is F32:
+        fn = _CE_LABELS[0]
+    elif dt is F64:
+        fn = _CE_LABELS[1]
+    else:
+        return None
+    if (not shape or t.dtype is not I64 or t.shape != shape[:-1]
+            or type(reduction) is not str):
+        return None
+    classes = shape[-1]
+    defaults = _CE_DEFAULTS.get(reduction)
+    if not classes or defaults is None or not (x.flags.c_contiguous
+                                               and t.flags.c_contiguous):
+        return None
+    grad = _fast_grad(x, grad_out, return_grad)
+    if grad is False:
+        return None
+    red, opts = defaults
+    loss = _empty(shape[:-1] if red == 0 else (), dt)
+    rows = x.size // classes
+    if fn(_data(id(x) + _OFF), _data(id(t) + _OFF), None, _data(id(loss) + _OFF),
+          None if grad is None else _data(id(grad) + _OFF),
+          _SIZE[rows] if rows < _NSIZE else ctypes.c_size_t(rows),
+          _SIZE[classes] if classes < _NSIZE else ctypes.c_size_t(classes), _SIZE1, opts):
+        return None
+    return _result(loss, grad, return_grad)
+
+
+def _fast_binary_cross_entropy(x, y, reduction, return_grad, grad_out):
+    """binary_cross_entropy with default options: the result, or None."""
+    dt = x.dtype
+    shape = x.shape
+    if dt is F32:
+        fn = _BCE[0]
+    elif dt is F64:
+        fn = _BCE[1]
+    else:
+        return None
+    if not shape or y.dtype is not dt or y.shape != shape or type(reduction) is not str:
+        return None
+    classes = shape[-1]
+    defaults = _BCE_DEFAULTS.get(reduction)
+    if not classes or defaults is None or not (x.flags.c_contiguous
+                                               and y.flags.c_contiguous):
+        return None
+    grad = _fast_grad(x, grad_out, return_grad)
+    if grad is False:
+        return None
+    red, opts = defaults
+    loss = _empty(shape if red == 0 else (), dt)
+    rows = x.size // classes
+    if fn(_data(id(x) + _OFF), _data(id(y) + _OFF), None, None, _data(id(loss) + _OFF),
+          None if grad is None else _data(id(grad) + _OFF),
+          _SIZE[rows] if rows < _NSIZE else ctypes.c_size_t(rows),
+          _SIZE[classes] if classes < _NSIZE else ctypes.c_size_t(classes), opts):
+        return None
+    return _result(loss, grad, return_grad)
+
+
 def _diagnose(status: int, name: str, checks) -> None:
     """Raise the most specific message for a failed call; ``checks`` are
     (bad_mask_or_bool, message) pairs tried in the library's order."""
@@ -79,11 +185,11 @@ def _diagnose(status: int, name: str, checks) -> None:
     _arrays.check(status, name)
 
 
-def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = -1,
-                  from_logits: bool = True, reduction: str = "mean",
-                  label_smoothing: float = 0.0, weight: Optional[ArrayLike] = None,
-                  ignore_index: Optional[int] = None, temperature: float = 1.0,
-                  eps: float = 1e-7, return_grad: bool = False,
+def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
+                  from_logits: bool = True, reduction: str = MEAN,
+                  label_smoothing: float = ZERO, weight: Optional[ArrayLike] = None,
+                  ignore_index: Optional[int] = None, temperature: float = ONE,
+                  eps: float = EPS, return_grad: bool = False,
                   grad_out: Optional[np.ndarray] = None):
     """Categorical cross-entropy: softmax over the classes on ``axis``.
 
@@ -118,6 +224,12 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = -1,
     array([[-0.1705,  0.1212,  0.0493],
            [ 0.0543, -0.0988,  0.0445]])
     """
+    if (_FAST and type(input) is ndarray and type(target) is ndarray and axis is LAST
+            and from_logits is True and label_smoothing is ZERO and weight is None
+            and ignore_index is None and temperature is ONE and eps is EPS):
+        result = _fast_cross_entropy(input, target, reduction, return_grad, grad_out)
+        if result is not None:
+            return result
     dt, (x,) = _arrays.inputs(input)
     ax, outer, classes, inner = _arrays.layout(x.shape, axis)
     red = _reduction(reduction)
@@ -157,11 +269,11 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = -1,
         raise LogitsError(f"weight has shape {w.shape}, expected ({classes},)")
     loss = np.empty(sample_shape if red == 0 else (), dtype=dt)
     grad = _grad_array(x, grad_out, return_grad)
-    fn = _library.function(f"cross_entropy_{kind}", _arrays.SUFFIX[dt])
-    status = fn(_arrays.address(x), _arrays.address(targets),
-                None if w is None else _arrays.address(w), _arrays.address(loss),
-                None if grad is None else _arrays.address(grad),
-                outer, classes, inner, ctypes.byref(opts))
+    fn = _library.raw_function(f"cross_entropy_{kind}", _arrays.SUFFIX[dt])
+    ptr, size = _arrays.pointer, _arrays.size
+    status = fn(ptr(x), ptr(targets), None if w is None else ptr(w), ptr(loss),
+                None if grad is None else ptr(grad),
+                size(outer), size(classes), size(inner), ctypes.byref(opts))
     if status == 5:
         flat = targets.reshape(-1)
         bad = (flat < 0) | (flat >= classes)
@@ -197,9 +309,9 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = -1,
 
 def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bool = True,
                          pos_weight: Optional[ArrayLike] = None,
-                         weight: Optional[ArrayLike] = None, label_smoothing: float = 0.0,
-                         gamma: float = 0.0, alpha: Optional[float] = None,
-                         reduction: str = "mean", eps: float = 1e-7,
+                         weight: Optional[ArrayLike] = None, label_smoothing: float = ZERO,
+                         gamma: float = ZERO, alpha: Optional[float] = None,
+                         reduction: str = MEAN, eps: float = EPS,
                          return_grad: bool = False, grad_out: Optional[np.ndarray] = None):
     """Binary cross-entropy per element, for independent (multi-label) targets.
 
@@ -223,6 +335,12 @@ def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bo
     >>> round(float(logits.binary_cross_entropy(x, y, gamma=2.0, alpha=0.25)), 6)
     0.064598
     """
+    if (_FAST and type(input) is ndarray and type(target) is ndarray and from_logits is True
+            and pos_weight is None and weight is None and label_smoothing is ZERO
+            and gamma is ZERO and alpha is None and eps is EPS):
+        result = _fast_binary_cross_entropy(input, target, reduction, return_grad, grad_out)
+        if result is not None:
+            return result
     dt, (x,) = _arrays.inputs(input)
     red = _reduction(reduction)
     classes = x.shape[-1] if x.ndim else 1
@@ -244,11 +362,11 @@ def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bo
         opts.alpha = float(alpha)
     loss = np.empty(x.shape if red == 0 else (), dtype=dt)
     grad = _grad_array(x, grad_out, return_grad)
-    fn = _library.function("binary_cross_entropy", _arrays.SUFFIX[dt])
-    status = fn(_arrays.address(x), _arrays.address(y),
-                None if pw is None else _arrays.address(pw),
-                None if w is None else _arrays.address(w), _arrays.address(loss),
-                None if grad is None else _arrays.address(grad), rows, classes,
+    fn = _library.raw_function("binary_cross_entropy", _arrays.SUFFIX[dt])
+    ptr, size = _arrays.pointer, _arrays.size
+    status = fn(ptr(x), ptr(y), None if pw is None else ptr(pw),
+                None if w is None else ptr(w), ptr(loss),
+                None if grad is None else ptr(grad), size(rows), size(classes),
                 ctypes.byref(opts))
     if status != 0:
         ls, e, g, a = opts.label_smoothing, opts.eps, opts.gamma, alpha
