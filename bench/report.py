@@ -211,6 +211,8 @@ def group_table(r, op, dt, mode, wmap, impls):
         if all(c is not None and c.get("status") == "unsupported" for c in cells):
             continue
         rows.append([LABEL[impl]] + [cell_text(c, op, mode == "1") for c in cells])
+    if not rows:
+        return None
     fp_row, ratio_row = ["fastest peer"], ["**Logits ÷ fastest peer**"]
     for s in shapes:
         w = f"{op} {dt} {s}"
@@ -235,7 +237,7 @@ def plot(r, wl, path):
     panels = [p for p in panels if p[2]]
     impls = ["logits"] + PEER_ORDER
     colors = plt.get_cmap("tab10").colors
-    fig, axes = plt.subplots(len(panels), 1, figsize=(17, 5.2 * len(panels)), squeeze=False)
+    fig, axes = plt.subplots(len(panels), 1, figsize=(18, 5.2 * len(panels)), squeeze=False)
     for ax, (title, mode, ws) in zip(axes[:, 0], panels):
         present = [i for i in impls if any(r.ns(i, mode, w["name"]) for w in ws)]
         n = max(len(present), 1)
@@ -247,7 +249,7 @@ def plot(r, wl, path):
                 if v:
                     xs.append(j - 0.425 + width * (k + 0.5))
                     ys.append(v)
-            ax.bar(xs, ys, width, label=LABEL[impl].strip("*"), color=colors[k % 10],
+            ax.bar(xs, ys, width, label=LABEL[impl].strip("*"), color=colors[impls.index(impl) % 10],
                    edgecolor="black" if impl == "logits" else None, linewidth=1.2 if impl == "logits" else 0)
         ax.set_yscale("log")
         ax.set_xticks(range(len(ws)))
@@ -256,7 +258,9 @@ def plot(r, wl, path):
         ax.set_ylabel("ns per element (log scale, lower is better)")
         ax.set_title(title)
         ax.grid(axis="y", which="both", alpha=0.3)
-        ax.legend(fontsize=8, ncol=5, loc="upper left")
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.005, 1.0))
+        top = max((r.ns(i, mode, w["name"]) or 0) for i in present for w in ws) if present else 1
+        ax.set_ylim(top=top * 1.6)
     fig.suptitle("Logits vs peers (" + r.res["machine"]["cpu"] + f", {r.res['machine']['cpus']} CPUs)"
                  + (" — BENCH_QUICK" if r.res["quick"] else ""))
     fig.tight_layout()
@@ -323,7 +327,8 @@ def main():
     for op, dt in GROUPS:
         t = group_table(r, op, dt, "default", wmap, multi)
         if t:
-            dt_tables.append(f"### {TITLE[op]}, float32, default threads\n\n{t}\n")
+            dt_tables.append(f"### {TITLE[op]}, {'float32' if dt == 'f32' else 'float64'}, "
+                             f"default threads\n\n{t}\n")
     if dt_tables:
         L.append(f"## Default threads ({mach['cpus']} CPUs)\n")
         L.append("Each runtime with its own default thread count (environment variables unset; "

@@ -418,11 +418,14 @@ class PythonImpl:
                                           reduction="mean"))
             outs.append(helper.make_tensor_value_info("loss", et, []))
             if op == "ce_fwdgrad":
-                inits += [helper.make_tensor("depth", TensorProto.INT64, [], [cols]),
-                          helper.make_tensor("onoff", et, [2], [0.0, 1.0]),
+                # onehot = Cast(Equal(Unsqueeze(labels, 1), arange(C))): ORT has no float64 OneHot
+                inits += [helper.make_tensor("classes", TensorProto.INT64, [cols], list(range(cols))),
+                          helper.make_tensor("one", TensorProto.INT64, [1], [1]),
                           helper.make_tensor("invn", et, [], [1.0 / rows])]
                 nodes += [helper.make_node("Exp", ["logp"], ["p"]),
-                          helper.make_node("OneHot", ["labels", "depth", "onoff"], ["onehot"], axis=-1),
+                          helper.make_node("Unsqueeze", ["labels", "one"], ["lab2"]),
+                          helper.make_node("Equal", ["lab2", "classes"], ["hot"]),
+                          helper.make_node("Cast", ["hot"], ["onehot"], to=et),
                           helper.make_node("Sub", ["p", "onehot"], ["d"]),
                           helper.make_node("Mul", ["d", "invn"], ["y"])]
                 outs.append(helper.make_tensor_value_info("y", et, [rows, cols]))
