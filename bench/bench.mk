@@ -8,7 +8,9 @@
 #   BENCH_QUICK=1           smaller shapes, fewer rounds (fast iteration)
 #   BENCH_ONLY=<substring>  only workloads whose name contains it, e.g.
 #                           BENCH_ONLY="softmax f32 4096x1000" or BENCH_ONLY=ce_fwd
-#   BENCH_IMPLS=a,b         only these implementations (names as in the table)
+#   BENCH_IMPLS=a,b         only these implementations (logits, onnxruntime, ...)
+#   BENCH_STAT=min          report the fastest round instead of the median
+#                           (steadier on a busy machine; results.json has both)
 
 BENCH_DIR    := build/bench
 BENCH_NATIVE := $(BENCH_DIR)/native
@@ -20,7 +22,7 @@ BENCH_CFLAGS := -O3 -fPIC -shared -std=c11 -Wall -Wextra -I$(BENCH_SRC) -Iinclud
 
 .PHONY: bench bench-peers bench-native bench-report
 
-comma := ,
+bench_comma := ,
 
 bench-peers: $(BENCH_STAMP)
 
@@ -41,7 +43,7 @@ $(BENCH_NATIVE)/$(1).so: $(2) $(BENCH_SRC)/peer.h $(BENCH_STAMP) $(3)
 endef
 
 $(eval $(call bench_peer_so,benchcore,$(BENCH_SRC)/benchcore.c,,$(CC) $(BENCH_CFLAGS) -O2,))
-$(eval $(call bench_peer_so,logits,$(BENCH_SRC)/peer_logits.c,$(LIB_SO) include/logits.h,$(CC) $(BENCH_CFLAGS) -O2,-L$(LIB_DIR) -llogits -ldl -Wl$(comma)-rpath$(comma)$(CURDIR)/$(LIB_DIR)))
+$(eval $(call bench_peer_so,logits,$(BENCH_SRC)/peer_logits.c,$(LIB_SO) include/logits.h,$(CC) $(BENCH_CFLAGS) -O2,-L$(LIB_DIR) -llogits -ldl -Wl$(bench_comma)-rpath$(bench_comma)$(CURDIR)/$(LIB_DIR)))
 $(eval $(call bench_peer_so,c_fastmath_native,$(BENCH_SRC)/peer_fastmath.c,,gcc $(BENCH_CFLAGS) -march=native -ffast-math -DPEER_FLAGS='"-O3 -march=native -ffast-math"',-lm))
 $(eval $(call bench_peer_so,c_fastmath_v4,$(BENCH_SRC)/peer_fastmath.c,,gcc $(BENCH_CFLAGS) -march=x86-64-v4 -ffast-math -DPEER_FLAGS='"-O3 -march=x86-64-v4 -ffast-math"',-lm))
 $(eval $(call bench_peer_so,sleef,$(BENCH_SRC)/peer_sleef.c,,gcc $(BENCH_CFLAGS) -march=native,-lsleef -lm))
@@ -53,10 +55,11 @@ BENCH_PEERS := benchcore logits c_fastmath_native c_fastmath_v4 sleef xnnpack on
 bench-native: $(BENCH_PEERS:%=$(BENCH_NATIVE)/%.so)
 
 bench: lib bench-peers bench-native
-	@t0=$$(date +%s); \
-	$(BENCH_PY) bench/run.py && \
+	@t0=$$(date +%s); py=$(BENCH_PY); \
+	[ -x "$$py" ] || { echo "bench: no venv at $(BENCH_VENV); using $(PYTHON) (peers from pip will show as unavailable)"; py=$(PYTHON); }; \
+	$$py bench/run.py && \
 	echo "make bench: $$(( $$(date +%s) - t0 )) s; wrote BENCHMARKS.md, docs/benchmarks.png, $(BENCH_DIR)/results.json"
 
 # Rewrite BENCHMARKS.md and the plot from the last results.json only.
 bench-report:
-	$(BENCH_PY) bench/report.py
+	@py=$(BENCH_PY); [ -x "$$py" ] || py=$(PYTHON); $$py bench/report.py

@@ -612,6 +612,10 @@ def worker(plan_path):
         results.append(r)
         out_path.write_text(json.dumps(results, indent=1))
 
+    if name == "jax" and mode == "1" and hasattr(os, "sched_setaffinity"):
+        # XLA's CPU runtime still runs some ops on a second thread with
+        # --xla_cpu_multi_thread_eigen=false: pin the process to one CPU.
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     try:
         impl = NativeImpl(name, core, threads) if kind == "native" else PythonImpl(name, core, threads)
         version = impl.version()
@@ -773,6 +777,8 @@ def main():
             wl = [w for w in old["workloads"] if w["name"] not in names] + wl
             ov_names = {w["name"] for w in ov}
             ov = [w for w in old["overhead"] if w["name"] not in ov_names] + ov
+            again = {(x["impl"], x["mode"]) for x in per_worker}
+            per_worker = [x for x in old.get("workers", []) if (x["impl"], x["mode"]) not in again] + per_worker
             print("bench: merged into the previous results.json (BENCH_ONLY / BENCH_IMPLS)")
     results = {
         "quick": QUICK, "budget_s": BUDGET, "min_rounds": MIN_ROUNDS, "max_rounds": MAX_ROUNDS,
