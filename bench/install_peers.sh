@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs the peers `make bench` compares Logits with, once. Idempotent: a
-# peer that fails to install is recorded in build/bench/install.json and shown
+# peer that fails to install is recorded in build/bench/install-*.json and shown
 # as "unavailable" in BENCHMARKS.md; nothing here stops the benchmark.
 #   Debian: libdnnl-dev (oneDNN), libxnnpack-dev + libpthreadpool-dev (XNNPACK),
 #           libsleef-dev (SLEEF), g++
@@ -52,5 +52,5 @@ fi
 end=$(date +%s.%N)
 secs=$(echo "$end - $start" | bc 2>/dev/null || $PY -c "print($end-$start)")
 echo "bench-peers: done in ${secs}s"
-printf '{"seconds": %s, "notes": "%s"}\n' "$secs" "$(printf "$status" | tr '\n"' ';'"'"'')" > "$OUT/install-last.json"
+printf '{"seconds": %s, "notes": "%s"}\n' "$secs" "$(printf "%b" "$status" | tr '\n"' ';'"'"'')" > "$OUT/install-last.json"
 [ -f "$OUT/install-first.json" ] || cp "$OUT/install-last.json" "$OUT/install-first.json"
