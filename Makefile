@@ -105,3 +105,6 @@ clean:
 
 # Sanitizer, valgrind, 8-thread and trap checks of the C interface.
 include Tests/checks.mk
+
+# Side-by-side benchmark with the peers (not part of make test).
+include bench/bench.mk

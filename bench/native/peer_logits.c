@@ -1,0 +1,64 @@
+/* Logits through its C interface (include/logits.h, build/lib/liblogits.so).
+ * Thread control: logits_set_num_threads / logits_get_num_threads are looked
+ * up at run time (they may not exist in this build); the driver also sets
+ * LOGITS_NUM_THREADS=1 for the single-thread run. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdio.h>
+#include "logits.h"
+#include "peer.h"
+
+typedef logits_status (*set_threads_fn)(size_t);
+typedef size_t (*get_threads_fn)(void);
+static char message[256];
+static logits_ce_options ce_opts;
+
+const char *peer_message(void) { return message; }
+const char *peer_version(void) { return logits_version_string(); }
+
+int peer_prepare(bench_args *a) {
+    logits_ce_options_init(&ce_opts);
+    ce_opts.reduction = LOGITS_REDUCTION_MEAN;
+    void *h = dlopen("liblogits.so." "0", RTLD_LAZY | RTLD_NOLOAD);
+    set_threads_fn set = h ? (set_threads_fn)dlsym(h, "logits_set_num_threads") : NULL;
+    get_threads_fn get = h ? (get_threads_fn)dlsym(h, "logits_get_num_threads") : NULL;
+    if (set) {
+        logits_status s = set((size_t)a->threads);
+        if (s != LOGITS_OK) {
+            snprintf(message, sizeof message, "logits_set_num_threads(%d): %s", a->threads,
+                     logits_status_string(s));
+            return -1;
+        }
+    }
+    if (get)
+        snprintf(message, sizeof message, "threads=%zu (logits_get_num_threads)", get());
+    else
+        snprintf(message, sizeof message, "logits_set_num_threads not in this build");
+    return 0;
+}
+
+int peer_call(bench_args *a) {
+    size_t r = a->rows, c = a->cols;
+    if (a->dtype == DT_F32) {
+        const float *x = a->x; float *y = a->y;
+        switch (a->op) {
+        case OP_SOFTMAX: return logits_softmax_f32(x, y, r, c);
+        case OP_LOG_SOFTMAX: return logits_log_softmax_f32(x, y, r, c);
+        case OP_SIGMOID: return logits_sigmoid_f32(x, y, r * c);
+        case OP_CE_FWD: return logits_cross_entropy_labels_f32(x, a->labels, NULL, a->loss, NULL, r, c, 1, &ce_opts);
+        case OP_CE_FWDGRAD: return logits_cross_entropy_labels_f32(x, a->labels, NULL, a->loss, y, r, c, 1, &ce_opts);
+        }
+    } else {
+        const double *x = a->x; double *y = a->y;
+        switch (a->op) {
+        case OP_SOFTMAX: return logits_softmax_f64(x, y, r, c);
+        case OP_LOG_SOFTMAX: return logits_log_softmax_f64(x, y, r, c);
+        case OP_SIGMOID: return logits_sigmoid_f64(x, y, r * c);
+        case OP_CE_FWD: return logits_cross_entropy_labels_f64(x, a->labels, NULL, a->loss, NULL, r, c, 1, &ce_opts);
+        case OP_CE_FWDGRAD: return logits_cross_entropy_labels_f64(x, a->labels, NULL, a->loss, y, r, c, 1, &ce_opts);
+        }
+    }
+    return 99;
+}
+
+void peer_release(bench_args *a) { (void)a; }

@@ -1,0 +1,464 @@
+"""Writes BENCHMARKS.md and docs/benchmarks.png from build/bench/results.json
+(made by bench/run.py). `make bench-report` runs only this step."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "build" / "bench" / "results.json"
+
+PEER_ORDER = ["c_fastmath_native", "c_fastmath_v4", "sleef", "xnnpack", "onednn", "onnxruntime",
+              "jax", "numpy", "scipy"]
+LABEL = {"logits": "**Logits**", "c_fastmath_native": "C -ffast-math (native)",
+         "c_fastmath_v4": "C -ffast-math (x86-64-v4)", "sleef": "SLEEF C", "xnnpack": "XNNPACK",
+         "onednn": "oneDNN", "onnxruntime": "ONNX Runtime", "jax": "JAX (jit)", "numpy": "numpy",
+         "scipy": "scipy", "logits_py": "**Logits** (Python binding)",
+         "ctypes_noop": "ctypes no-op call (floor)"}
+SHAPES = ["4096x1000", "64x50257", "1x10^7", "100000x10"]
+GROUPS = [("softmax", "f32"), ("log_softmax", "f32"), ("sigmoid", "f32"), ("ce_fwd", "f32"),
+          ("ce_fwdgrad", "f32"), ("softmax", "f64"), ("log_softmax", "f64"), ("sigmoid", "f64"),
+          ("ce_fwd", "f64"), ("ce_fwdgrad", "f64")]
+TITLE = {"softmax": "softmax", "log_softmax": "log_softmax", "sigmoid": "sigmoid",
+         "ce_fwd": "cross-entropy forward (integer labels, mean)",
+         "ce_fwdgrad": "cross-entropy forward + gradient (integer labels, mean)"}
+PASS, MISS, NA = "✅ pass", "❌ miss", "— not measured"
+
+
+def fmt(v, digits=3):
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    if v == 0:
+        return "0"
+    if abs(v) >= 100:
+        return f"{v:.0f}"
+    return f"{v:.{digits}g}"
+
+
+def efmt(v):
+    if v is None:
+        return "?"
+    if v == float("inf"):
+        return "inf/NaN"
+    if v == 0:
+        return "0"
+    return f"{v:.1e}"
+
+
+STAT = os.environ.get("BENCH_STAT", "median").strip().lower()
+
+
+class R:
+    def __init__(self, res):
+        self.res = res
+        self.cells = {}
+        if STAT == "min":  # report the fastest round instead of the median
+            for c in res["cells"]:
+                if c.get("status") == "ok" and "min_ns_per_elem" in c:
+                    scale = c["ns_per_call"] / c["ns_per_elem"]
+                    c["ns_per_elem"] = c["min_ns_per_elem"]
+                    c["ns_per_call"] = c["min_ns_per_elem"] * scale
+        self.versions = {}
+        self.whole = {}
+        for c in res["cells"]:
+            if c["workload"] == "version":
+                self.versions[c["impl"]] = c["version"]
+            elif c["workload"] == "*":
+                self.whole[(c["impl"], c["mode"])] = c["reason"]
+            else:
+                self.cells[(c["impl"], c["mode"], c["workload"])] = c
+
+    def get(self, impl, mode, wname):
+        if (impl, mode) in self.whole:
+            return {"status": "unavailable", "reason": self.whole[(impl, mode)]}
+        return self.cells.get((impl, mode, wname))
+
+    def ns(self, impl, mode, wname):
+        c = self.get(impl, mode, wname)
+        return c["ns_per_elem"] if c and c.get("status") == "ok" else None
+
+    def fastest_peer(self, mode, wname, peers=None):
+        best = None
+        for p in peers or PEER_ORDER:
+            v = self.ns(p, mode, wname)
+            if v is not None and (best is None or v < best[1]):
+                best = (p, v)
+        return best
+
+
+def cell_text(c, op, single):
+    if c is None:
+        return ""
+    st = c.get("status")
+    if st == "unsupported":
+        return "n/a"
+    if st != "ok":
+        return f"unavailable: {c.get('reason', '?')}".replace("|", "/")[:120]
+    t = fmt(c["ns_per_elem"])
+    if single and c.get("cpu_over_wall") and c["cpu_over_wall"] > 1.3:
+        t += " †"
+    if op == "log_softmax":
+        t += f" ({efmt(c.get('rel'))}; abs {efmt(c.get('abs'))})"
+    elif op == "ce_fwdgrad":
+        t += f" (loss {efmt(c.get('loss_rel'))}; grad {efmt(c.get('grad_rel'))})"
+    else:
+        t += f" ({efmt(c.get('rel'))})"
+    return t
+
+
+def status(ratio, limit):
+    if ratio is None:
+        return NA
+    return PASS if ratio <= limit else MISS
+
+
+def targets(r, wnames):
+    """[(target text, measured text, status)] for the issue's targets."""
+    rows = []
+    m1 = "1"
+
+    def have(w):
+        return w in wnames
+
+    for op in ("softmax", "log_softmax"):
+        for s in ("4096x1000", "64x50257", "1x10^7"):
+            w = f"{op} f32 {s}"
+            if not have(w):
+                continue
+            lg, fp = r.ns("logits", m1, w), r.fastest_peer(m1, w)
+            ratio = lg / fp[1] if lg and fp else None
+            rows.append((f"{w}, 1 thread: ≤ 1.0× fastest peer",
+                         f"{fmt(ratio)}× ({fmt(lg)} vs {LABEL[fp[0]]} {fmt(fp[1])} ns/el)" if ratio else "–",
+                         status(ratio, 1.0)))
+            if s == "1x10^7":
+                c = r.get("logits", m1, w)
+                err = c.get("rel") if c and c.get("status") == "ok" else None
+                rows.append((f"{w}: max relative error ≤ 3e-6", efmt(err),
+                             NA if err is None else (PASS if err <= 3e-6 else MISS)))
+        w = f"{op} f32 100000x10"
+        if have(w):
+            lg, fp = r.ns("logits", m1, w), r.fastest_peer(m1, w)
+            ratio = lg / fp[1] if lg and fp else None
+            rows.append((f"{w}, 1 thread: ≤ 0.5× fastest peer",
+                         f"{fmt(ratio)}× ({fmt(lg)} vs {LABEL[fp[0]]} {fmt(fp[1])} ns/el)" if ratio else "–",
+                         status(ratio, 0.5)))
+    w = "sigmoid f32 10^7"
+    if have(w):
+        lg, xn = r.ns("logits", m1, w), r.ns("xnnpack", m1, w)
+        ref, who = (xn, "XNNPACK") if xn else ((r.fastest_peer(m1, w) or (None, None))[1],
+                                                 "fastest peer (XNNPACK unavailable)")
+        ratio = lg / ref if lg and ref else None
+        rows.append((f"{w}, 1 thread: ≤ 1.0× XNNPACK",
+                     f"{fmt(ratio)}× ({fmt(lg)} vs {who} {fmt(ref)} ns/el)" if ratio else "–",
+                     status(ratio, 1.0)))
+    for op in ("ce_fwd", "ce_fwdgrad"):
+        for s in ("4096x1000", "64x50257"):
+            w = f"{op} f32 {s}"
+            if not have(w):
+                continue
+            lg = r.ns("logits", m1, w)
+            fp = r.fastest_peer(m1, w, ["c_fastmath_native", "c_fastmath_v4"])
+            ratio = lg / fp[1] if lg and fp else None
+            rows.append((f"{w}, 1 thread: ≤ 1.0× the fast-math C loop",
+                         f"{fmt(ratio)}× ({fmt(lg)} vs {LABEL[fp[0]]} {fmt(fp[1])} ns/el)" if ratio else "–",
+                         status(ratio, 1.0)))
+    for op in ("softmax", "log_softmax", "sigmoid"):
+        for s in (SHAPES if op != "sigmoid" else ["10^7"]):
+            w = f"{op} f32 {s}"
+            if not have(w):
+                continue
+            lg, ort = r.ns("logits", "default", w), r.ns("onnxruntime", "default", w)
+            ratio = lg / ort if lg and ort else None
+            rows.append((f"{w}, default threads: ≤ 1.0× ONNX Runtime (default threads)",
+                         f"{fmt(ratio)}× ({fmt(lg)} vs {fmt(ort)} ns/el)" if ratio else "–",
+                         status(ratio, 1.0)))
+    c = r.get("logits", m1, "overhead C softmax f32 1x3")
+    if c and c.get("status") == "ok":
+        v = c["ns_per_call"] / 1000
+        rows.append(("1×3 softmax from C: ≤ 0.03 µs per call", f"{fmt(v)} µs", status(v, 0.03)))
+    c = r.get("logits_py", m1, "overhead Python softmax f32 1x3")
+    if c and c.get("status") == "ok":
+        v = c["ns_per_call"] / 1000
+        rows.append(("1×3 softmax from Python: ≤ 1.5 µs per call", f"{fmt(v)} µs", status(v, 1.5)))
+    for op, dt in GROUPS:
+        if dt != "f64":
+            continue
+        for s in (SHAPES if op in ("softmax", "log_softmax") else
+                  ["10^7"] if op == "sigmoid" else ["4096x1000", "64x50257"]):
+            w64, w32 = f"{op} f64 {s}", f"{op} f32 {s}"
+            if not have(w64):
+                continue
+            a, b = r.ns("logits", m1, w64), r.ns("logits", m1, w32)
+            ratio = a / b if a and b else None
+            rows.append((f"{w64}: float64 ≥ ½ float32 throughput (ns f64 ≤ 2× ns f32)",
+                         f"{fmt(ratio)}× ({fmt(a)} vs {fmt(b)} ns/el)" if ratio else "–",
+                         status(ratio, 2.0)))
+    return rows
+
+
+def md_table(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] * len(header)) + "|"]
+    out += ["| " + " | ".join(str(x) for x in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def group_table(r, op, dt, mode, wmap, impls):
+    shapes = [s for s in (SHAPES if op in ("softmax", "log_softmax") else
+                          ["10^7"] if op == "sigmoid" else ["4096x1000", "64x50257"])
+              if f"{op} {dt} {s}" in wmap]
+    if not shapes:
+        return None
+    header = ["implementation"] + [wmap[f"{op} {dt} {s}"]["label"] for s in shapes]
+    rows = []
+    for impl in impls:
+        cells = [r.get(impl, mode, f"{op} {dt} {s}") for s in shapes]
+        if all(c is None for c in cells):
+            continue
+        if all(c is not None and c.get("status") == "unsupported" for c in cells):
+            continue
+        rows.append([LABEL[impl]] + [cell_text(c, op, mode == "1") for c in cells])
+    if not rows:
+        return None
+    fp_row, ratio_row = ["fastest peer"], ["**Logits ÷ fastest peer**"]
+    for s in shapes:
+        w = f"{op} {dt} {s}"
+        fp = r.fastest_peer(mode, w, [i for i in impls if i != "logits"])
+        lg = r.ns("logits", mode, w)
+        fp_row.append(f"{LABEL[fp[0]]} {fmt(fp[1])}" if fp else "–")
+        ratio_row.append(f"**{fmt(lg / fp[1])}×**" if fp and lg else "–")
+    rows += [fp_row, ratio_row]
+    return md_table(header, rows)
+
+
+def plot(r, wl, path):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except Exception as e:  # noqa: BLE001
+        return f"plot not written: matplotlib unavailable ({e})"
+    panels = [("float32, 1 thread", "1", [w for w in wl if w["dtype"] == "f32"]),
+              ("float64, 1 thread", "1", [w for w in wl if w["dtype"] == "f64"]),
+              ("float32, default threads", "default", [w for w in wl if w["dtype"] == "f32"])]
+    panels = [p for p in panels if p[2]]
+    impls = ["logits"] + PEER_ORDER
+    colors = plt.get_cmap("tab10").colors
+    fig, axes = plt.subplots(len(panels), 1, figsize=(18, 5.2 * len(panels)), squeeze=False)
+    for ax, (title, mode, ws) in zip(axes[:, 0], panels):
+        present = [i for i in impls if any(r.ns(i, mode, w["name"]) for w in ws)]
+        n = max(len(present), 1)
+        width = 0.85 / n
+        for k, impl in enumerate(present):
+            xs, ys = [], []
+            for j, w in enumerate(ws):
+                v = r.ns(impl, mode, w["name"])
+                if v:
+                    xs.append(j - 0.425 + width * (k + 0.5))
+                    ys.append(v)
+            ax.bar(xs, ys, width, label=LABEL[impl].strip("*"), color=colors[impls.index(impl) % 10],
+                   edgecolor="black" if impl == "logits" else None, linewidth=1.2 if impl == "logits" else 0)
+        ax.set_yscale("log")
+        ax.set_xticks(range(len(ws)))
+        ax.set_xticklabels([w["name"].replace(" f32", "").replace(" f64", "") for w in ws],
+                           rotation=25, ha="right", fontsize=8)
+        ax.set_ylabel("ns per element (log scale, lower is better)")
+        ax.set_title(title)
+        ax.grid(axis="y", which="both", alpha=0.3)
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.005, 1.0))
+        top = max((r.ns(i, mode, w["name"]) or 0) for i in present for w in ws) if present else 1
+        ax.set_ylim(top=top * 1.6)
+    fig.suptitle("Logits vs peers (" + r.res["machine"]["cpu"] + f", {r.res['machine']['cpus']} CPUs)"
+                 + (" — BENCH_QUICK" if r.res["quick"] else ""))
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=90)
+    return None
+
+
+def main():
+    res = json.loads(RESULTS.read_text())
+    r = R(res)
+    import run as bench_run  # the canonical workload order
+    order = {w["name"]: i for i, w in enumerate(bench_run.workloads())}
+    wl = sorted(res["workloads"], key=lambda w: order.get(w["name"], 999))
+    wmap = {w["name"]: w for w in wl}
+    wnames = set(wmap)
+    mach = res["machine"]
+    L = []
+    L.append("# Benchmarks\n")
+    L.append("Generated by `make bench` (bench/run.py, bench/report.py) on "
+             f"{res['started']}. Do not edit by hand: rerun `make bench`.\n")
+    if res["quick"]:
+        L.append("> **BENCH_QUICK=1 run: smaller shapes and fewer rounds; not the reference numbers.**\n")
+    load0, load1 = mach.get("load_average_start"), res.get("load_average_end")
+    busy = max(load0[0] if load0 else 0, load1[0] if load1 else 0)
+    if busy > 1.2:
+        L.append("> **Noise:** this run was taken on a busy machine "
+                 f"(load average {fmt(load0[0]) if load0 else '?'} at the start, "
+                 f"{fmt(load1[0]) if load1 else '?'} at the end, on {mach['cpus']} CPUs; the benchmark "
+                 "itself accounts for about 1). Other jobs were running, so single-thread numbers can be "
+                 "inflated and the default-threads numbers in particular are unreliable (a second thread "
+                 "competes with other processes for the second core). Rerun on a quiet machine before "
+                 "drawing conclusions; `BENCH_STAT=min` reports the fastest round instead of the median.\n")
+    else:
+        L.append(f"Load average {fmt(load0[0]) if load0 else '?'} at the start and "
+                 f"{fmt(load1[0]) if load1 else '?'} at the end of the run ({mach['cpus']} CPUs).\n")
+    L.append(f"Numbers are **{'median' if STAT != 'min' else 'fastest-round'} ns per element** "
+             "(lower is better) over several rounds, with the "
+             "caches flushed before every round (out-of-cache inputs and outputs). In brackets: the "
+             "**maximum relative error** against a float64 reference (long double for float64 "
+             "inputs), computed over every output element whose reference is at least the smallest "
+             "normal number; for log_softmax also the maximum absolute error; for the "
+             "cross-entropy forward + gradient the loss's and the gradient's. `n/a`: the peer has "
+             "no such operation. † a single-thread cell whose process used more than 1.3 CPU-seconds "
+             "per second.\n")
+    # targets
+    L.append("## Targets (issue 4)\n")
+    tr = targets(r, wnames)
+    if tr:
+        npass = sum(1 for t in tr if t[2] == PASS)
+        L.append(f"{npass} of {len(tr)} targets met in this run.\n")
+        L.append(md_table(["target", "measured (Logits ÷ reference)", "status"], tr))
+        L.append("")
+    # single thread
+    L.append("## Single thread\n")
+    L.append("Thread controls: Logits `LOGITS_NUM_THREADS=1` and `logits_set_num_threads(1)` when "
+             "the library has it; ONNX Runtime `intra_op_num_threads=1, inter_op_num_threads=1`; "
+             "oneDNN `OMP_NUM_THREADS=1` (Debian's libdnnl uses OpenMP); XNNPACK no thread pool; "
+             "JAX `XLA_FLAGS=--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1` and, "
+             "because XLA still ran some ops on a second thread with those flags, its process pinned "
+             "to one CPU (sched_setaffinity); "
+             "numpy, scipy and the C peers are single-threaded.\n")
+    single_impls = ["logits"] + PEER_ORDER
+    for op, dt in GROUPS:
+        t = group_table(r, op, dt, "1", wmap, single_impls)
+        if t:
+            L.append(f"### {TITLE[op]}, {'float32' if dt == 'f32' else 'float64'}\n")
+            L.append(t)
+            L.append("")
+    # default threads
+    multi = ["logits", "xnnpack", "onednn", "onnxruntime", "jax"]
+    dt_tables = []
+    for op, dt in GROUPS:
+        t = group_table(r, op, dt, "default", wmap, multi)
+        if t:
+            dt_tables.append(f"### {TITLE[op]}, {'float32' if dt == 'f32' else 'float64'}, "
+                             f"default threads\n\n{t}\n")
+    if dt_tables:
+        L.append(f"## Default threads ({mach['cpus']} CPUs)\n")
+        L.append("Each runtime with its own default thread count (environment variables unset; "
+                 "ONNX Runtime intra_op_num_threads=0; XNNPACK pthreadpool_create(0); oneDNN OpenMP "
+                 "default; Logits' default, i.e. LOGITS_NUM_THREADS unset / "
+                 "logits_set_num_threads(0) when available). Only the implementations that can use "
+                 "more than one thread are shown; the single-thread peers' numbers are above.\n")
+        L += dt_tables
+    # overhead
+    L.append("## Per-call overhead of a 1×3 float32 softmax\n")
+    rows = []
+    for mode in ("1", "default"):
+        for impl in ["logits"] + PEER_ORDER:
+            c = r.get(impl, mode, "overhead C softmax f32 1x3")
+            if c is None or c.get("status") == "unsupported":
+                continue
+            val = f"{fmt(c['ns_per_call'])} ns" if c.get("status") == "ok" else \
+                f"unavailable: {c.get('reason', '?')}"
+            rows.append(["C", LABEL[impl], "1" if mode == "1" else "default", val])
+    for impl in ["ctypes_noop", "logits_py", "onnxruntime", "numpy", "scipy", "jax"]:
+        c = r.get(impl, "1", "overhead Python softmax f32 1x3")
+        if c is None or c.get("status") == "unsupported":
+            continue
+        val = f"{fmt(c['ns_per_call'] / 1000)} µs" if c.get("status") == "ok" else \
+            f"unavailable: {c.get('reason', '?')}"
+        rows.append(["Python", LABEL[impl], "1", val])
+    if rows:
+        L.append("From C: the timing loop calls the function directly (ns per call). From Python: "
+                 "a loop of calls with the result kept (µs per call): `logits.softmax(x)`, a ctypes "
+                 "call of an empty C function with four arguments (the floor for any ctypes "
+                 "binding), ONNX Runtime `session.run`, a numpy three-liner, "
+                 "`scipy.special.softmax`, and a jitted `jax.nn.softmax` on a device array with "
+                 "`block_until_ready`.\n")
+        L.append(md_table(["from", "implementation", "threads", "per call"], rows))
+        L.append("")
+    # notes
+    L.append("## Peers and method\n")
+    L.append("| implementation | what runs | version |\n|---|---|---|")
+    for impl, desc in res["implementations"].items():
+        v = r.versions.get(impl, "")
+        why = r.whole.get((impl, "1"))
+        if why:
+            v = f"unavailable: {why}"
+        L.append(f"| {LABEL[impl]} | {desc} | {v} |")
+    L.append("")
+    L.append("""- Inputs: random normal logits × 3 from numpy's default generator with a fixed seed, the
+  same arrays for every implementation (float32 workloads use the float64 values rounded to
+  float32); labels uniform in [0, classes). Buffers are 64-byte aligned.
+- Timing: one warm-up call, then rounds of one call each with the caches flushed before every
+  round (a 2×L3, at least 64 MiB, read-modify-write of scratch memory), as many rounds as fit in
+  about 0.3 s per cell, between 5 and 30; the table shows the median. Native peers are timed by
+  a C loop (bench/native/benchcore.c, CLOCK_MONOTONIC); Python peers with time.perf_counter_ns
+  around the call (their interpreter overhead is < 0.1% of these sizes).
+- Each (implementation, thread mode) runs in its own process, so a peer that crashes or is
+  missing shows as "unavailable: reason" and thread settings come from a clean environment.
+- ONNX Runtime runs a one-node graph (Softmax, LogSoftmax, Sigmoid; axis −1) through IO binding
+  into preallocated output buffers. Cross-entropy forward is `SoftmaxCrossEntropyLoss`
+  (reduction mean); forward + gradient is that node's log_prob output turned into
+  (exp(log_prob) − OneHot(labels)) / N in the same graph (ONNX Runtime's inference build has no
+  gradient op).
+- JAX: `jax.jit` of `jax.nn.softmax`, `log_softmax`, `sigmoid`, and for cross-entropy
+  `mean(logsumexp(x) − x[label])` and `jax.value_and_grad` of it; x64 enabled for float64.
+- numpy: `exp(x − max)`, divided by its sum (three temporaries); scipy: `scipy.special`.
+- C fast-math loops (bench/native/peer_fastmath.c): the classic three-pass softmax, compiled on
+  the spot with gcc `-O3 -ffast-math` and `-march=native` or `-march=x86-64-v4` (gcc vectorises
+  expf through glibc's libmvec). SLEEF C (peer_sleef.c): AVX-512 loops with `Sleef_expf16_u10`
+  and float lane sums. XNNPACK (Debian's 2022 snapshot): `softmax_nc_f32`, `sigmoid_nc_f32`
+  (no log-softmax, no float64). oneDNN 2.6: `softmax_v2_forward` (forward_inference,
+  softmax_accurate / softmax_log) and `eltwise_logistic`; float32 only.
+- References: float64 (long double for float64 inputs), row sums with `math.fsum` for rows of
+  100,000 or more elements, so sums that drift over long rows show up in the error column
+  (1×10⁷ softmax: the float32 lane sums of the C, SLEEF, XNNPACK, oneDNN and ONNX Runtime
+  kernels drift to ~1e-3 relative error; numpy, scipy and JAX sum pairwise).
+- log_softmax: the relative error of outputs near 0 (rows with one dominant entry, e.g.
+  100000×10) is dominated by cancellation in `x − logsumexp`; the absolute error is the
+  meaningful number there.
+- ONNX Runtime's float32 Sigmoid is accurate in absolute, not relative, terms: it returns 0 for
+  x < −18 and is off by tens of percent near x ≈ −16 (a relative error of 1 in the table). Its
+  float64 kernels are much slower than its float32 ones.
+- The cross-entropy forward + gradient error column gives the loss's relative error and the
+  gradient's maximum elementwise relative error.
+""")
+    inst = res.get("install", {})
+    first = inst.get("first", {}).get("seconds")
+    L.append("## Reproduce\n")
+    L.append("```sh\nmake bench                      # installs the peers on first use, then runs everything\n"
+             "BENCH_QUICK=1 make bench        # smaller shapes, fewer rounds\n"
+             "BENCH_ONLY='softmax f32 4096x1000,ce_fwd' make bench   # only these workloads "
+             "(merged into the last results)\n"
+             "BENCH_IMPLS=logits,onnxruntime make bench\n"
+             "make bench-report               # rewrite this file and the plot from build/bench/results.json\n```\n")
+    L.append(f"This run: {res['run_seconds']} s for `bench/run.py`"
+             + (f"; first installation of the peers took {fmt(float(first))} s" if first else "")
+             + ". Raw results: `build/bench/results.json`. Plot: `docs/benchmarks.png`.\n")
+    L.append("## Machine\n")
+    flags = ", ".join(f"{k}{'' if v else ' (absent)'}" for k, v in mach["flags"].items())
+    L.append(f"- CPU: {mach['cpu']}, {mach['cpus']} CPUs; flags: {flags}")
+    for line in mach.get("lscpu", "").splitlines():
+        L.append(f"  - {' '.join(line.split())}")
+    L.append(f"- OS: {mach.get('os')}, kernel {mach['kernel']}")
+    L.append(f"- Compilers: {mach['gcc']}; Swift: {mach.get('swift')}")
+    L.append(f"- Python {mach['python']}, numpy {mach['numpy']}")
+    for line in mach.get("debian_packages", "").splitlines():
+        L.append(f"- Debian: {line}")
+    L.append("")
+    msg = plot(r, wl, ROOT / "docs" / "benchmarks.png")
+    L.insert(3, "![ns per element, log scale](docs/benchmarks.png)\n" if msg is None else f"({msg})\n")
+    (ROOT / "BENCHMARKS.md").write_text("\n".join(L) + "\n")
+    print("bench: wrote BENCHMARKS.md" + (", docs/benchmarks.png" if msg is None else f" ({msg})"))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
+    main()
