@@ -119,6 +119,32 @@ const char *logits_status_string(logits_status status);
 const char *logits_cpu_kernels(void);
 
 /* ------------------------------------------------------------------------ */
+/* Threads                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/* Sets how many threads (the calling thread included) one call may use:
+ * 1 keeps every call on the calling thread; 0 restores the default, which is
+ * the environment variable LOGITS_NUM_THREADS when it holds a number from 1
+ * to 64 (read at the first call that needs it), else the number of online
+ * CPUs. Values above 64 are clamped to 64.
+ *
+ * Only large calls split: a call runs on the calling thread when it has
+ * fewer than 2^18 (262144) elements, and otherwise into parts of about 2^17
+ * elements each. The parts depend only on the call's shape, never on the
+ * thread setting, so results are bit-identical with any number of threads.
+ * The library's worker threads are started at the first call that needs
+ * them and sleep between calls. One call at a time uses them: a call made
+ * while another thread's call is using them runs on its own thread.
+ *
+ * Always returns LOGITS_OK. Thread-safe: takes effect for calls that start
+ * after it returns. */
+logits_status logits_set_num_threads(size_t n);
+
+/* The number of threads a large call may use now (>= 1): the value set by
+ * logits_set_num_threads, or the default described there. Thread-safe. */
+size_t logits_get_num_threads(void);
+
+/* ------------------------------------------------------------------------ */
 /* Softmax family (along an axis)                                           */
 /* ------------------------------------------------------------------------ */
 

@@ -26,7 +26,7 @@ package func checkedAxisForward<T: LogitsFloat>(
     if layout.inner == 1 && layout.length < laneCount {
         shortRowsForward(op, x, y, layout.outer, layout.length, t)
     } else if layout.inner == 1 && (T.self == Float.self || t == 1) {
-        kernels.rows(op, x, y, layout.outer, layout.length, t)
+        parallelRows(kernels, op, x, y, layout.outer, layout.length, t)
     } else {
         axisForward(op, x, y, layout, t)
     }
@@ -63,11 +63,7 @@ package func checkedElementwise<T: LogitsFloat>(
     if let e = input.refusal ?? output.refusal
         ?? output.checkOutput(against: input, allowSame: true) { return e }
     guard count > 0, let x, let y else { return nil }
-    if op == .sigmoid {
-        kernels.sigmoid(x, y, count)
-    } else {
-        elementwiseForward(op, x, y, count)
-    }
+    parallelElements(kernels, op, x, y, count)
     return nil
 }
 

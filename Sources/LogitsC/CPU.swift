@@ -70,3 +70,14 @@ public func logits_cpu_kernels() -> UnsafePointer<CChar>? {
     default: return cString("baseline")
     }
 }
+
+@c @implementation
+public func logits_set_num_threads(_ n: Int) -> logits_status {
+    setThreadCount(n < 0 ? Int.max : n)  // size_t arrives as Int: > Int.max wraps negative
+    return LOGITS_OK
+}
+
+@c @implementation
+public func logits_get_num_threads() -> Int {
+    threadCount()
+}

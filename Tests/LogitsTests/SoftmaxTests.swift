@@ -200,3 +200,22 @@ func checkAxisOps<T: LogitsFloat>(_: T.Type, rows: Int, cols: Int, scale: Double
         #expect(v == before)
     }
 }
+
+@Suite struct LibraryThreads {
+    @Test func resultsDoNotDependOnThreads() throws {
+        let x: [Float] = randomLogits(600 * 500, scale: 6, seed: 3)
+        let labels = (0..<600).map { Int64(($0 * 37) % 500) }
+        setNumberOfThreads(1)
+        #expect(numberOfThreads() == 1)
+        let p1 = try softmax(x, shape: [600, 500])
+        let c1 = try crossEntropy(x, labels: labels, shape: [600, 500], withGradient: true)
+        setNumberOfThreads(4)
+        #expect(numberOfThreads() == 4)
+        let p4 = try softmax(x, shape: [600, 500])
+        let c4 = try crossEntropy(x, labels: labels, shape: [600, 500], withGradient: true)
+        setNumberOfThreads(0)
+        #expect(numberOfThreads() >= 1)
+        #expect(p1 == p4)
+        #expect(c1 == c4)
+    }
+}

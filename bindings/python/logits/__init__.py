@@ -29,6 +29,7 @@ from .activations import (
 )
 
 from .losses import binary_cross_entropy, cross_entropy
+from .runtime import cpu_kernels, get_num_threads, set_num_threads
 
 __version__ = "0.1.0"
 
@@ -50,4 +51,5 @@ __all__ = [
     "softmax_backward", "log_softmax_backward",
     "sigmoid_backward", "log_sigmoid_backward", "softplus_backward",
     "cross_entropy", "binary_cross_entropy",
+    "set_num_threads", "get_num_threads", "cpu_kernels",
 ]

@@ -1,0 +1,60 @@
+"""Process-wide settings of the C library: its threads and its CPU kernels."""
+
+from __future__ import annotations
+
+import ctypes
+import operator
+
+from . import _library
+
+_lib = _library.lib
+_lib.logits_set_num_threads.argtypes = [ctypes.c_size_t]
+_lib.logits_set_num_threads.restype = ctypes.c_int32
+_lib.logits_get_num_threads.argtypes = []
+_lib.logits_get_num_threads.restype = ctypes.c_size_t
+_lib.logits_cpu_kernels.argtypes = []
+_lib.logits_cpu_kernels.restype = ctypes.c_char_p
+
+
+def set_num_threads(n: int) -> None:
+    """Set how many threads one large call may use (the caller included).
+
+    ``1`` keeps every call on the calling thread; ``0`` restores the default
+    (the ``LOGITS_NUM_THREADS`` environment variable if set, else the number
+    of CPUs); values above 64 are clamped to 64. Only calls with at least
+    2**18 elements split, into parts fixed by their shape, so results are
+    bit-identical whatever the setting. The GIL is released during calls,
+    so Python threads also run calls in parallel.
+
+    >>> import logits
+    >>> logits.set_num_threads(1); logits.get_num_threads()
+    1
+    >>> logits.set_num_threads(0)   # back to the default
+    """
+    n = operator.index(n)
+    if n < 0:
+        raise ValueError(f"set_num_threads: n must be >= 0, got {n}")
+    _lib.logits_set_num_threads(min(n, 1 << 20))
+
+
+def get_num_threads() -> int:
+    """The number of threads a large call may use now (>= 1).
+
+    >>> import logits
+    >>> logits.get_num_threads() >= 1
+    True
+    """
+    return int(_lib.logits_get_num_threads())
+
+
+def cpu_kernels() -> str:
+    """Which kernels this process uses: ``"x86-64-v4"`` (AVX-512),
+    ``"x86-64-v3"`` (AVX2 + FMA) or ``"baseline"``; chosen at the first call
+    from the CPU's features (``LOGITS_CPU=baseline`` or ``x86-64-v3`` in the
+    environment lowers the choice).
+
+    >>> import logits
+    >>> logits.cpu_kernels() in ("baseline", "x86-64-v3", "x86-64-v4")
+    True
+    """
+    return _lib.logits_cpu_kernels().decode("ascii")
