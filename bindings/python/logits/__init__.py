@@ -30,7 +30,9 @@ from .activations import (
 
 from .losses import binary_cross_entropy, cross_entropy
 
-__version__ = "0.1.0"
+# The loaded C library's LOGITS_VERSION_STRING: one truth for the version
+# (include/logits.h), which `pip install .` also uses for the package metadata.
+__version__: str = _library.version_string()
 
 
 def version() -> str:
