@@ -105,3 +105,4 @@ clean:
 
 # Sanitizer, valgrind, 8-thread and trap checks of the C interface.
 include Tests/checks.mk
+include Tests/ship.mk
