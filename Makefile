@@ -71,7 +71,7 @@ demo: build/demo
 	@echo "== Python example (bindings/python/examples/demo.py) =="
 	@PYTHONPATH=bindings/python $(PYTHON) bindings/python/examples/demo.py
 
-test: check-prereqs lib test-swift test-c test-python test-abi test-portable test-checks
+test: check-prereqs lib test-swift test-c test-python test-abi test-portable test-checks test-ship
 	@echo "make test: all suites passed"
 
 test-swift:

@@ -133,6 +133,7 @@ test-ship-dask: lib
 	  echo "dask[distributed] (or pytest) is missing: installing it with pip"; \
 	  $(PYTHON) -m pip install --quiet pytest "dask[array,distributed]" || \
 	    { echo "error: could not install dask (pip install 'dask[array,distributed]')"; exit 1; }; break; }; done
-	PYTHONPATH=bindings/python:bindings/python/examples $(PYTHON) -m pytest -q -p no:cacheprovider Tests/ship/test_dask.py
+	PYTHONPATH=bindings/python:bindings/python/examples $(PYTHON) -m pytest -q -p no:cacheprovider Tests/ship/test_dask.py \
+	  --doctest-modules bindings/python/examples/dask_softmax.py
 
 endif
