@@ -10,10 +10,12 @@
 #   make uninstall        remove exactly the files `make install` put there
 #                         (same PREFIX/DESTDIR/... as for install)
 #   make docs             DocC documentation of the Swift API into build/docs
-#                         (the toolchain's docc; no plugin dependency)
+#                         (the toolchain's docc; no plugin dependency); lists
+#                         public declarations without a doc comment
+#                         (DOCS_STRICT=1: fail if there is any)
 #   make plots            regenerate docs/*.png with docs/make_plots.py
 #                         (installs matplotlib with pip when it is missing)
-#   make test-ship        the four checks below, in order, each with its time:
+#   make test-ship        the five checks below, in order, each with its time:
 #     test-ship-python    `pip install .` into a new venv under build/ship,
 #                         then `import logits` from another directory
 #     test-ship-c         make install into a temporary prefix, build and run
@@ -24,6 +26,7 @@
 #     test-ship-dask      the Dask example on a 2-worker LocalCluster against
 #                         whole-array Logits and numpy (installs dask[distributed]
 #                         with pip when it is missing)
+#     test-ship-docs      make docs (the catalog's symbol links must resolve)
 #
 # Uses the main Makefile's SWIFT, CC, CWARN, PYTHON, VERSION, ABI_MAJOR,
 # LIB_REAL, LIB_SO.
@@ -32,7 +35,7 @@ ifndef LOGITS_SHIP_MK
 LOGITS_SHIP_MK := $(lastword $(MAKEFILE_LIST))
 
 .PHONY: install uninstall docs plots test-ship test-ship-python test-ship-c \
-	test-ship-swift test-ship-dask
+	test-ship-swift test-ship-dask test-ship-docs
 
 PREFIX       ?= /usr/local
 LIBDIR       ?= $(PREFIX)/lib
@@ -95,6 +98,7 @@ docs: check-build-tools
 	  --output-path build/docs/Logits.doccarchive --warnings-as-errors
 	@echo "docs: build/docs/Logits.doccarchive (add --transform-for-static-hosting to"
 	@echo "      the docc convert line to serve it from any static web server)"
+	@$(PYTHON) Tests/ship/doc_coverage.py build/docs-symbols $(if $(DOCS_STRICT),--strict)
 
 plots: check-build-tools lib
 	@$(PYTHON) -c "import matplotlib" 2>/dev/null || { echo "matplotlib is missing: installing it with pip"; \
@@ -105,7 +109,7 @@ plots: check-build-tools lib
 
 # Each step in order, even under make -j, with its wall-clock time.
 test-ship: lib
-	@for t in test-ship-python test-ship-c test-ship-swift test-ship-dask; do \
+	@for t in test-ship-python test-ship-c test-ship-swift test-ship-dask test-ship-docs; do \
 	  s=$$(date +%s); \
 	  $(SHIP_MAKE) $$t || { echo "test-ship: $$t failed"; exit 1; }; \
 	  echo "test-ship: $$t passed in $$(( $$(date +%s) - s )) s"; echo; \
@@ -126,6 +130,11 @@ test-ship-swift: check-build-tools
 	@echo "== Examples/SwiftConsumer: a package that depends on Logits by path =="
 	$(SWIFT) build --package-path Examples/SwiftConsumer --scratch-path $(CURDIR)/$(SHIP_DIR)/swift-consumer
 	$(SWIFT) run --skip-build --package-path Examples/SwiftConsumer --scratch-path $(CURDIR)/$(SHIP_DIR)/swift-consumer
+
+# The DocC catalog's symbol links must resolve (docc --warnings-as-errors).
+test-ship-docs:
+	@echo "== make docs: DocC catalog + doc comments, warnings are errors =="
+	@$(SHIP_MAKE) docs
 
 test-ship-dask: lib
 	@echo "== Dask: chunked softmax and cross-entropy on a 2-worker LocalCluster =="
