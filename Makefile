@@ -71,7 +71,7 @@ demo: build/demo
 	@echo "== Python example (bindings/python/examples/demo.py) =="
 	@PYTHONPATH=bindings/python $(PYTHON) bindings/python/examples/demo.py
 
-test: check-prereqs lib test-swift test-c test-python test-abi test-portable test-checks
+test: check-prereqs lib test-swift test-c test-python test-abi test-portable test-checks test-ship
 	@echo "make test: all suites passed"
 
 test-swift:
@@ -105,6 +105,10 @@ clean:
 
 # Sanitizer, valgrind, 8-thread and trap checks of the C interface.
 include Tests/checks.mk
+
+# Packaging checks (pip install, make install + pkg-config, Swift consumer,
+# Dask, docs): make test-ship, install, uninstall, docs, plots.
+include Tests/ship.mk
 
 # Side-by-side benchmark with the peers (not part of make test).
 include bench/bench.mk

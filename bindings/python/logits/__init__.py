@@ -31,7 +31,9 @@ from .activations import (
 from .losses import binary_cross_entropy, cross_entropy
 from .runtime import cpu_kernels, get_num_threads, set_num_threads
 
-__version__ = "0.1.0"
+# The loaded C library's LOGITS_VERSION_STRING: one truth for the version
+# (include/logits.h), which `pip install .` also uses for the package metadata.
+__version__: str = _library.version_string()
 
 
 def version() -> str:

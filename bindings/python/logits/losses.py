@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import math
-from typing import Optional, Union
+from typing import Optional, Tuple, Union
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -26,6 +26,7 @@ __all__ = ["cross_entropy", "binary_cross_entropy"]
 _REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
 _FROM_LOGITS_HINT = " (are these logits? pass from_logits=True)"
 
+# A loss: a numpy scalar for reduction "mean"/"sum", an array for "none".
 LossResult = Union[np.ndarray, np.floating]
 
 
@@ -190,7 +191,8 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
                   label_smoothing: float = ZERO, weight: Optional[ArrayLike] = None,
                   ignore_index: Optional[int] = None, temperature: float = ONE,
                   eps: float = EPS, return_grad: bool = False,
-                  grad_out: Optional[np.ndarray] = None):
+                  grad_out: Optional[np.ndarray] = None
+                  ) -> Union[LossResult, Tuple[LossResult, np.ndarray]]:
     """Categorical cross-entropy: softmax over the classes on ``axis``.
 
     ``target`` holding integers means class labels, one per sample (the
@@ -312,7 +314,8 @@ def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bo
                          weight: Optional[ArrayLike] = None, label_smoothing: float = ZERO,
                          gamma: float = ZERO, alpha: Optional[float] = None,
                          reduction: str = MEAN, eps: float = EPS,
-                         return_grad: bool = False, grad_out: Optional[np.ndarray] = None):
+                         return_grad: bool = False, grad_out: Optional[np.ndarray] = None
+                         ) -> Union[LossResult, Tuple[LossResult, np.ndarray]]:
     """Binary cross-entropy per element, for independent (multi-label) targets.
 
     ``target`` has the input's shape, values in [0, 1] (soft targets allowed).
