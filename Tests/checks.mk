@@ -8,6 +8,8 @@
 #                        built normally and with ThreadSanitizer
 #   make test-traps      ud2 (Swift trap) sites reachable from the exports
 #                        (Tests/abi/check_traps.py)
+#   make test-cpu-levels the C suites with each kernel copy (LOGITS_CPU), and
+#                        under qemu-user emulating a Nehalem (no AVX)
 #
 # Uses the main Makefile's CC, CWARN, CLINK, LIB_SO and PYTHON.
 # Knobs: SAN_CC / TSAN_CC (a compiler; default: the first of gcc, clang, $(CC)
@@ -17,13 +19,13 @@
 ifndef LOGITS_CHECKS_MK
 LOGITS_CHECKS_MK := $(lastword $(MAKEFILE_LIST))
 
-.PHONY: test-checks test-sanitize test-valgrind test-threads test-traps
+.PHONY: test-checks test-sanitize test-valgrind test-threads test-traps test-cpu-levels
 
 CHECKS_MAKE := $(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) -f $(LOGITS_CHECKS_MK)
 
 # Each step in order, even under make -j, with its wall-clock time.
 test-checks:
-	@for t in test-sanitize test-valgrind test-threads test-traps; do \
+	@for t in test-sanitize test-valgrind test-threads test-traps test-cpu-levels; do \
 	  s=$$(date +%s); \
 	  $(CHECKS_MAKE) $$t || { echo "test-checks: $$t failed"; exit 1; }; \
 	  echo "test-checks: $$t passed in $$(( $$(date +%s) - s )) s"; echo; \
@@ -164,3 +166,42 @@ test-traps: $(LIB_SO)
 	  --fail-on $(if $(filter 1,$(TRAPS_STRICT)),any,own)
 
 endif
+
+# ---------------------------------------------------------------------------
+# CPU levels: every kernel copy, and the dispatch on an old CPU
+# ---------------------------------------------------------------------------
+
+# The C suites with each kernel copy forced by LOGITS_CPU (natively), then
+# under qemu-user emulating a Nehalem (SSE4.2, no AVX): the library must pick
+# its baseline kernels there and pass. qemu-user comes from Debian's
+# qemu-user package (installed here when missing; the step is skipped with
+# a note only when it cannot be installed). Not on x86-64: skipped.
+QEMU ?= qemu-x86_64
+test-cpu-levels: $(C_TESTS)
+	@echo "== CPU levels: each kernel copy, and an emulated Nehalem =="
+	@if [ "$$(uname -m)" != x86_64 ]; then echo "not x86-64: one kernel copy only; skipped"; exit 0; fi; \
+	for level in baseline x86-64-v3 x86-64-v4; do \
+	  for t in $(C_TESTS); do \
+	    out=$$(LOGITS_CPU=$$level ./$$t 2>&1); rc=$$?; \
+	    echo "$$t LOGITS_CPU=$$level: $$(echo "$$out" | tail -1)"; \
+	    [ $$rc -eq 0 ] || { echo "$$out"; exit 1; }; \
+	  done; \
+	done; \
+	if ! command -v $(QEMU) >/dev/null 2>&1; then \
+	  echo "qemu-user is missing: installing it (apt-get install qemu-user)"; \
+	  { apt-get install -y qemu-user >/dev/null 2>&1 || \
+	    { apt-get update >/dev/null 2>&1 && apt-get install -y qemu-user >/dev/null 2>&1; }; } || true; \
+	fi; \
+	if ! command -v $(QEMU) >/dev/null 2>&1; then \
+	  echo "note: qemu-user could not be installed here; the emulated-Nehalem run is skipped"; exit 0; fi; \
+	printf '#include <stdio.h>\n#include "logits.h"\nint main(void){puts(logits_cpu_kernels());return 0;}\n' \
+	  > build/cpu_kernels.c; \
+	$(CC) $(CWARN) -o build/cpu_kernels build/cpu_kernels.c $(CLINK) || exit 1; \
+	got=$$($(QEMU) -cpu Nehalem ./build/cpu_kernels 2>/dev/null); \
+	echo "qemu -cpu Nehalem: logits_cpu_kernels() = $$got"; \
+	[ "$$got" = baseline ] || { echo "expected baseline under Nehalem"; exit 1; }; \
+	for t in build/test_losses build/test_threads_split; do \
+	  out=$$($(QEMU) -cpu Nehalem ./$$t 2>/dev/null); rc=$$?; \
+	  echo "$$t under qemu -cpu Nehalem: $$(echo "$$out" | tail -1)"; \
+	  [ $$rc -eq 0 ] || { echo "$$out"; exit 1; }; \
+	done
