@@ -23,7 +23,7 @@ package func checkedAxisForward<T: LogitsFloat>(
         while i < outCount { y[i] = -.infinity; i &+= 1 }
         return nil
     }
-    if layout.inner == 1 && layout.length < laneCount {
+    if layout.inner == 1 && layout.outer == 1 && layout.length < laneCount {
         shortRowsForward(op, x, y, layout.outer, layout.length, t)
     } else if layout.inner == 1 && (T.self == Float.self || t == 1) {
         parallelRows(kernels, op, x, y, layout.outer, layout.length, t)

@@ -18,6 +18,12 @@ func twoSumAdd(_ s: inout Lanes, _ c: inout Lanes, _ v: Lanes) {
     s = t
 }
 
+/// d / t as d * (1/t), skipping the multiplication for t = 1.
+@inlinable @inline(__always)
+func scaled(_ d: Lanes, _ invT: Double) -> Lanes {
+    invT == 1 ? d : d * invT
+}
+
 /// The lane sums as one compensated scalar sum (s, c).
 @inlinable @inline(__always)
 func reduceLanes(_ s: Lanes, _ c: Lanes) -> (Double, Double) {
@@ -56,17 +62,18 @@ func rowExpSum<T: LogitsFloat, P: ArithmeticPolicy>(
     _ e: UnsafeMutablePointer<T>?
 ) -> (Double, Double) {
     let full = T.self == Double.self
+    let degree: ExpDegree = full ? .eleven : .seven
     let mm = Lanes(repeating: m)
     var s = Lanes(repeating: 0), c = Lanes(repeating: 0)
     var i = 0
     while i &+ laneCount <= n {
-        let v = expNonPositive(p, (load8(x + i) - mm) * invT, full: full)
+        let v = expNonPositive(p, scaled(load8(x + i) - mm, invT), degree)
         if full { twoSumAdd(&s, &c, v) } else { s += v }
         if let e { store8(v, e + i) }
         i &+= laneCount
     }
     if i < n {
-        let v = expNonPositive(p, (loadPartial(x + i, n &- i, pad: -.infinity) - mm) * invT, full: full)
+        let v = expNonPositive(p, scaled(loadPartial(x + i, n &- i, pad: -.infinity) - mm, invT), degree)
         if full { twoSumAdd(&s, &c, v) } else { s += v }
         if let e { storePartial(v, e + i, n &- i) }
     }
@@ -83,6 +90,16 @@ package func rowsForward<T: LogitsFloat, P: ArithmeticPolicy>(
     _ rows: Int, _ n: Int, _ t: Double
 ) {
     let invT = 1 / t
+    if n <= shortRowLimit {
+        // Short rows: eight rows at a time, one row per lane.
+        var r = 0
+        while r < rows {
+            let k = Swift.min(laneCount, rows &- r)
+            shortRowGroup(p, op, x + r &* n, op == .logSumExp ? y + r : y + r &* n, k, n, invT)
+            r &+= k
+        }
+        return
+    }
     var r = 0
     while r < rows {
         let xr = x + r &* n
@@ -155,7 +172,7 @@ package func sigmoidRun<T: LogitsFloat, P: ArithmeticPolicy>(
     _ p: P.Type, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int
 ) {
     @inline(__always) func f(_ v: Lanes) -> Lanes {
-        let e = expNonPositive(p, (-v).replacing(with: v, where: v .< 0), full: T.self == Double.self)
+        let e = expNonPositive(p, (-v).replacing(with: v, where: v .< 0), T.self == Double.self ? .eleven : .nine)
         // One division: 1/(1 + e) for x >= 0, e/(1 + e) otherwise (and NaN).
         return Lanes(repeating: 1).replacing(with: e, where: .!(v .>= 0)) / (1 + e)
     }
@@ -227,5 +244,95 @@ package func shortRowsForward<T: LogitsFloat>(
             k = 0
             while k < n { yr[k] = T(roundingDouble: shifted(xr[k].doubleValue, m, t) - l); k &+= 1 }
         }
+    }
+}
+
+/// Rows up to this long go across lanes (`shortRowGroup`), longer ones along.
+@usableFromInline let shortRowLimit = 32
+
+/// `k` (1...8) rows of n (<= 32) elements, one row per lane: the same
+/// sequential arithmetic for every row whichever group holds it (a partial
+/// group repeats its first row in the spare lanes and stores nothing from
+/// them), so results do not depend on how rows are grouped or split.
+@inlinable @inline(__always)
+func shortRowGroup<T: LogitsFloat, P: ArithmeticPolicy>(
+    _ p: P.Type, _ op: AxisOp, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
+    _ k: Int, _ n: Int, _ invT: Double
+) {
+    let full = T.self == Double.self
+    let degree: ExpDegree = full ? .eleven : .seven
+    withUnsafeTemporaryAllocation(of: Lanes.self, capacity: shortRowLimit &+ 2) { buffer in
+        guard let cols = buffer.baseAddress else { return }
+        // Column j of the group: x[lane * n + j] for each lane (row); spare
+        // lanes read row 0.
+        @inline(__always) func row(_ lane: Int) -> UnsafePointer<T> { x + (lane < k ? lane &* n : 0) }
+        let x0 = row(0), x1 = row(1), x2 = row(2), x3 = row(3)
+        let x4 = row(4), x5 = row(5), x6 = row(6), x7 = row(7)
+        var j = 0
+        var mv = Lanes(repeating: -.infinity)
+        var nan = SIMDMask<SIMD8<Int64>>(repeating: false)
+        while j < n {
+            let v = Lanes(x0[j].doubleValue, x1[j].doubleValue, x2[j].doubleValue, x3[j].doubleValue,
+                          x4[j].doubleValue, x5[j].doubleValue, x6[j].doubleValue, x7[j].doubleValue)
+            nan .|= v .!= v
+            mv = mv.replacing(with: v, where: v .> mv)
+            cols[j] = v
+            j &+= 1
+        }
+        // Rows whose max is not finite: the scalar rules, after the others.
+        let special = nan .| .!(mv .< .infinity) .| .!(mv .> -.infinity)
+        let m = mv.replacing(with: 0, where: special)
+        var s = Lanes(repeating: 0), c = Lanes(repeating: 0)
+        j = 0
+        while j < n {
+            let e = expNonPositive(p, scaled(cols[j] - m, invT), degree)
+            if full { twoSumAdd(&s, &c, e) } else { s += e }
+            if op == .softmax { cols[j] = e }
+            j &+= 1
+        }
+        var logSum = Lanes(repeating: 0)
+        if op != .softmax {
+            var lane = 0
+            while lane < laneCount { logSum[lane] = log1pOfSum(s[lane], c[lane]); lane &+= 1 }
+        }
+        switch op {
+        case .logSumExp:
+            let out = m * invT + logSum
+            var lane = 0
+            while lane < k { if !special[lane] { y[lane] = T(roundingDouble: out[lane]) }; lane &+= 1 }
+        case .softmax:
+            let inv = 1 / (s + c)
+            j = 0
+            while j < n { cols[j] *= inv; j &+= 1 }
+            scatterColumns(cols, y, k, n, special)
+        case .logSoftmax:
+            j = 0
+            while j < n { cols[j] = scaled(cols[j] - m, invT) - logSum; j &+= 1 }
+            scatterColumns(cols, y, k, n, special)
+        }
+        var lane = 0
+        while lane < k {
+            if special[lane] {
+                specialForward(op, x + lane &* n, op == .logSumExp ? y + lane : y + lane &* n, n, 1,
+                               mv[lane].isNaN || nan[lane] ? .nan : mv[lane])
+            }
+            lane &+= 1
+        }
+    }
+}
+
+/// y[lane * n + j] = cols[j][lane] for the first k lanes that are not special.
+@inlinable @inline(__always)
+func scatterColumns<T: LogitsFloat>(_ cols: UnsafeMutablePointer<Lanes>, _ y: UnsafeMutablePointer<T>,
+                                    _ k: Int, _ n: Int, _ special: SIMDMask<SIMD8<Int64>>) {
+    let d = UnsafeRawPointer(cols).assumingMemoryBound(to: Double.self)
+    var lane = 0
+    while lane < k {
+        if !special[lane] {
+            let yr = y + lane &* n
+            var j = 0
+            while j < n { yr[j] = T(roundingDouble: d[j &* laneCount &+ lane]); j &+= 1 }
+        }
+        lane &+= 1
     }
 }

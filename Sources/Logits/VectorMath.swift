@@ -37,12 +37,22 @@ func mulAdd<P: ArithmeticPolicy>(_: P.Type, _ a: Lanes, _ b: Double, _ c: Double
     P.fused ? Lanes(repeating: c).addingProduct(a, Lanes(repeating: b)) : a * b + c
 }
 
-/// exp(d) for lanes d <= 0 (or NaN): relative error below 2^-52 for Double
-/// results (`full`), below 1e-14 otherwise (Taylor degree 13 or 11 after
-/// reduction to |r| <= ln2/2). Results below 2^-1022 are rounded once into
-/// the subnormal range; d < -745.2 (and -inf) gives 0; NaN stays NaN.
+/// How accurate `expNonPositive` must be: the polynomial degree. Relative
+/// error bounds (measured with mpmath over the reduced range, plus the
+/// final rounding): 7: 6e-11 (Float softmax family and cross-entropy: 0.001
+/// ulp of a Float), 9: 2e-14 (Float sigmoid, correctly rounded but for 1e-6
+/// ulp), 11: 1.2e-17 plus rounding (Double results).
+@usableFromInline
+package enum ExpDegree: Sendable {
+    case seven, nine, eleven
+}
+
+/// exp(d) for lanes d <= 0 (or NaN). Near-minimax polynomial (least squares
+/// on Chebyshev nodes of the relative error, fitted in 50-digit arithmetic)
+/// after reduction to |r| <= ln2/2. Results below 2^-1022 are rounded once
+/// into the subnormal range; d < -745.2 (and -inf) gives 0; NaN stays NaN.
 @inlinable @inline(__always)
-func expNonPositive<P: ArithmeticPolicy>(_ p: P.Type, _ d: Lanes, full: Bool) -> Lanes {
+func expNonPositive<P: ArithmeticPolicy>(_ p: P.Type, _ d: Lanes, _ degree: ExpDegree) -> Lanes {
     // Clamp so that n >= -2020: both halves of 2^n below stay normal.
     let x = d.replacing(with: -1400, where: d .< -1400)
     // n = round(x / ln2) by the 1.5 * 2^52 shifter; its low bits hold n.
@@ -52,17 +62,30 @@ func expNonPositive<P: ArithmeticPolicy>(_ p: P.Type, _ d: Lanes, full: Bool) ->
     // r = x - n ln2 in two steps (n * ln2Hi is exact for |n| < 2^11).
     let t = mulAdd(p, n, Lanes(repeating: -6.93147180369123816490e-01), x)
     let r = mulAdd(p, n, Lanes(repeating: -1.90821492927058770002e-10), t)
-    // exp(r) = 1 + (r + r^2 P(r)), P the Taylor tail, by Estrin's scheme
-    // (depth 5 instead of 12 for Horner). Adding 1 last keeps the rounding
-    // of the polynomial well below half an ulp of the result.
-    let r2 = r * r, r4 = r2 * r2, r8 = r4 * r4
-    let a0 = mulAdd(p, r, 1.0 / 6, 0.5), a1 = mulAdd(p, r, 1.0 / 120, 1.0 / 24)
-    let a2 = mulAdd(p, r, 1.0 / 5040, 1.0 / 720), a3 = mulAdd(p, r, 1.0 / 362880, 1.0 / 40320)
-    let a4 = mulAdd(p, r, 1.0 / 39916800, 1.0 / 3628800)
-    let b0 = mulAdd(p, a1, r2, a0), b1 = mulAdd(p, a3, r2, a2)
-    // Degree 13 (full) adds r^12 / 12! and r^13 / 13!; else degree 11.
-    let b2 = full ? mulAdd(p, mulAdd(p, r, 1.0 / 6227020800, 1.0 / 479001600), r2, a4) : a4
-    let tail = mulAdd(p, b2, r8, mulAdd(p, b1, r4, b0))
+    // exp(r) = 1 + (r + r^2 P(r)) by Estrin's scheme; adding 1 last keeps
+    // the polynomial's rounding well below half an ulp of the result.
+    let r2 = r * r, r4 = r2 * r2
+    let tail: Lanes
+    switch degree {
+    case .seven:
+        let a0 = mulAdd(p, r, 0.16666666163889224, 0.500000007813034)
+        let a1 = mulAdd(p, r, 0.008333429975333304, 0.041666270285069154)
+        let a2 = mulAdd(p, r, 0.00019826496201057802, 0.0013946020784329747)
+        tail = mulAdd(p, a2, r4, mulAdd(p, a1, r2, a0))
+    case .nine:
+        let a0 = mulAdd(p, r, 0.1666666666707956, 0.49999999999603967)
+        let a1 = mulAdd(p, r, 0.008333333169671884, 0.041666666987834285)
+        let a2 = mulAdd(p, r, 0.00019841446550492974, 0.0013888807852387543)
+        let a3 = mulAdd(p, r, 2.752928333313164e-06, 2.4882131852520926e-05)
+        tail = mulAdd(p, mulAdd(p, a3, r2, a2), r4, mulAdd(p, a1, r2, a0))
+    case .eleven:
+        let a0 = mulAdd(p, r, 0.16666666666666483, 0.5000000000000012)
+        let a1 = mulAdd(p, r, 0.008333333333451433, 0.04166666666651632)
+        let a2 = mulAdd(p, r, 0.00019841269597118904, 0.0013888888946678828)
+        let a3 = mulAdd(p, r, 2.755750728541229e-06, 2.480149034623507e-05)
+        let a4 = mulAdd(p, r, 2.50246452096493e-08, 2.7631125446226205e-07)
+        tail = mulAdd(p, a4, r4 * r4, mulAdd(p, mulAdd(p, a3, r2, a2), r4, mulAdd(p, a1, r2, a0)))
+    }
     let q = mulAdd(p, r2, tail, r) + 1
     // n as an integer: the shifter's bit pattern plus n.
     let bits = unsafeBitCast(kf, to: SIMD8<Int64>.self) &- 0x4338_0000_0000_0000
