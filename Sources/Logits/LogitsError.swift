@@ -32,6 +32,13 @@ public enum LogitsError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A one-line English message, the same text the C library's status
+    /// string gives for the code, plus the detail this error carries.
+    ///
+    /// ```swift
+    /// print(LogitsError.labelOutOfRange(position: 1, label: 99))
+    /// // label out of range: label 99 at position 1
+    /// ```
     public var description: String {
         switch self {
         case .nullPointer: return "null pointer"

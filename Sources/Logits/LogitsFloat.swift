@@ -22,6 +22,12 @@ public protocol LogitsFloat: BinaryFloatingPoint, Sendable {
     init(roundingDouble value: Double)
 }
 
+/// `Float` data: loaded into Double lanes exactly, each result rounded once
+/// (softmax: twice) to Float.
+///
+/// ```swift
+/// let p = try softmax([1, 2, 3] as [Float])
+/// ```
 extension Float: LogitsFloat {
     @inlinable @inline(__always)
     public var doubleValue: Double { Double(self) }
@@ -29,6 +35,11 @@ extension Float: LogitsFloat {
     public init(roundingDouble value: Double) { self = Float(value) }
 }
 
+/// `Double` data, computed in Double with compensated sums.
+///
+/// ```swift
+/// let p = try softmax([1, 2, 3] as [Double])
+/// ```
 extension Double: LogitsFloat {
     @inlinable @inline(__always)
     public var doubleValue: Double { self }

@@ -2,10 +2,22 @@
 
 /// A loss value (one per sample with `.none`, else one) and, when asked for,
 /// the gradient of that loss with respect to the input (input-shaped).
+///
+/// ```swift
+/// let out = try crossEntropy([2, 1, 0.1] as [Float], labels: [0], withGradient: true)
+/// print(out.loss[0], out.gradient!)   // 0.417..., [-0.340..., 0.242..., 0.098...]
+/// ```
 public struct LossOutput<T: LogitsFloat>: Sendable, Equatable {
+    /// One loss per sample (reduction `.none`), else a single value.
     public var loss: [T]
+    /// d loss / d input, shaped like the input; nil unless asked for.
     public var gradient: [T]?
 
+    /// A loss and an optional gradient, as the loss functions return them.
+    ///
+    /// ```swift
+    /// let zero = LossOutput<Float>(loss: [0], gradient: nil)
+    /// ```
     @inlinable
     public init(loss: [T], gradient: [T]?) {
         self.loss = loss

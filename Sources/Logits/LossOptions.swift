@@ -81,6 +81,12 @@ public struct BinaryCrossEntropyOptions: Sendable, Equatable {
     /// Probability clipping, in (0, 0.5).
     public var eps: Double
 
+    /// Options with PyTorch's (`BCEWithLogitsLoss`) and Keras' defaults; set
+    /// `gamma` (and `alpha`) for the focal loss.
+    ///
+    /// ```swift
+    /// let keras = BinaryCrossEntropyOptions(fromLogits: false, labelSmoothing: 0.1)
+    /// ```
     public init(reduction: Reduction = .mean, fromLogits: Bool = true, labelSmoothing: Double = 0,
                 gamma: Double = 0, alpha: Double? = nil, eps: Double = 1e-7) {
         self.reduction = reduction

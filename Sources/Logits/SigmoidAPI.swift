@@ -100,8 +100,20 @@ public func apply<T: LogitsFloat>(
 }
 
 /// The elementwise functions, for `apply(_:_:into:)`.
+///
+/// ```swift
+/// var v: [Float] = [-1, 0, 1]
+/// try v.withUnsafeMutableBufferPointer { b in
+///     try apply(.softplus, UnsafeBufferPointer(b), into: b)
+/// }
+/// ```
 public enum Activation: Sendable, CaseIterable {
-    case sigmoid, logSigmoid, softplus
+    /// 1 / (1 + exp(-x)), in (0, 1).
+    case sigmoid
+    /// log(sigmoid(x)) = -softplus(-x), <= 0.
+    case logSigmoid
+    /// log(1 + exp(x)), >= 0.
+    case softplus
 
     @inlinable
     var op: ElementwiseOp {

@@ -249,8 +249,8 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
             raise LogitsError(f"labels have shape {t.shape}, expected {sample_shape} "
                               f"(the input's shape without axis {ax})")
         if t.dtype == np.uint64 and t.size and t.max() > np.iinfo(np.int64).max:
-            bad = _first_bad(t > np.iinfo(np.int64).max)
-            raise LogitsError(f"label {t[bad]} at position {bad} is out of range "
+            where = _first_bad(t > np.iinfo(np.int64).max)
+            raise LogitsError(f"label {t[where]} at position {where} is out of range "
                               f"[0, {classes})", status=5)
         labels = np.asarray(t, dtype=np.int64, order="C")
         if ignore_index is not None:
