@@ -36,6 +36,28 @@ func reduceLanes(_ s: Lanes, _ c: Lanes) -> (Double, Double) {
 /// The maximum of a row of n > 0 elements; NaN if the row holds a NaN.
 @inlinable @inline(__always)
 func rowMax<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int) -> Double {
+    if T.self == Float.self {
+        // Sixteen Float lanes: comparisons are exact in the input type.
+        let f = UnsafeRawPointer(x).assumingMemoryBound(to: Float.self)
+        var mv = SIMD16<Float>(repeating: -.infinity)
+        var nan = SIMDMask<SIMD16<Int32>>(repeating: false)
+        var i = 0
+        while i &+ 16 <= n {
+            let v = UnsafeRawPointer(f + i).loadUnaligned(as: SIMD16<Float>.self)
+            nan .|= v .!= v
+            mv = mv.replacing(with: v, where: v .> mv)
+            i &+= 16
+        }
+        var m = Double(mv.max())
+        var isNaN = any(nan)
+        while i < n {
+            let v = Double(f[i])
+            if v > m { m = v }
+            isNaN = isNaN || v.isNaN
+            i &+= 1
+        }
+        return isNaN ? .nan : m
+    }
     var mv = Lanes(repeating: -.infinity)
     var nan = SIMDMask<SIMD8<Int64>>(repeating: false)
     var i = 0
