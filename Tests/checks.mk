@@ -109,7 +109,7 @@ test-valgrind: $(VALGRIND_TESTS)
 	@status=0; \
 	for t in $(VALGRIND_TESTS); do \
 	  log=$$t.valgrind.log; out=$$t.valgrind.out; s=$$(date +%s); \
-	  valgrind $(VALGRIND_FLAGS) --log-file=$$log ./$$t > $$out 2>&1; rc=$$?; \
+	  LOGITS_TEST_QUICK=1 valgrind $(VALGRIND_FLAGS) --log-file=$$log ./$$t > $$out 2>&1; rc=$$?; \
 	  errors=$$(sed -n 's/.*ERROR SUMMARY: \([0-9,]*\) errors.*/\1/p' $$log | tail -1); \
 	  definite=$$(sed -n 's/.*definitely lost: \([0-9,]*\) bytes.*/\1/p' $$log | tail -1); \
 	  summary=$$(grep -E '^[0-9]+ passed, [0-9]+ failed' $$out | tail -1); \
@@ -137,9 +137,13 @@ build/threads_test: Tests/c/threads_test.c include/logits.h $(LIB_SO)
 	$(CC) $(CWARN) -O1 -pthread -o $@ $< $(CLINK)
 
 # Built by test-threads itself (the compiler is probed): no file rule.
-test-threads: build/threads_test
+test-threads: build/threads_test build/test_threads_split
 	@echo "== Threads: Tests/c/threads_test.c =="
 	./build/threads_test $(THREADS_ITERATIONS)
+	@echo "-- again with the library's own threads on (LOGITS_NUM_THREADS=2; these inputs stay serial)"
+	LOGITS_NUM_THREADS=2 ./build/threads_test $(THREADS_ITERATIONS)
+	@echo "-- Tests/c/test_threads_split.c: large calls split over 1, 2, 8 threads; 8 host threads at once"
+	./build/test_threads_split
 	@echo "-- the same built with -fsanitize=thread (the library itself is not instrumented)"
 	@pick=$$($(call checks_pick,$(TSAN_FLAGS) -pthread,$(TSAN_PROBE),$(or $(TSAN_CC),$(CHECKS_CANDIDATES)))) || { \
 	  echo "SKIPPED the ThreadSanitizer half: no compiler here (tried: $(or $(TSAN_CC),$(CHECKS_CANDIDATES)))" \
@@ -150,7 +154,11 @@ test-threads: build/threads_test
 	$$cc $(CWARN) -O1 $(TSAN_FLAGS) -pthread -o build/tsan_threads_test Tests/c/threads_test.c $(CLINK) || exit 1; \
 	if [ -n "$$run" ]; then echo "(running under '$$run': TSan needs ASLR off here)"; fi; \
 	TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$(CURDIR)/Tests/c/tsan.supp" \
-	  $$run ./build/tsan_threads_test $(THREADS_ITERATIONS)
+	  $$run ./build/tsan_threads_test $(THREADS_ITERATIONS) || exit 1; \
+	echo "$$cc $(CWARN) -O1 $(TSAN_FLAGS) -pthread -o build/tsan_test_threads_split Tests/c/test_threads_split.c $(CLINK)"; \
+	$$cc $(CWARN) -O1 $(TSAN_FLAGS) -pthread -o build/tsan_test_threads_split Tests/c/test_threads_split.c $(CLINK) || exit 1; \
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$(CURDIR)/Tests/c/tsan.supp" \
+	  $$run ./build/tsan_test_threads_split
 
 # ---------------------------------------------------------------------------
 # Trap sites
