@@ -410,7 +410,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                      * library computes it (log(1 - p) is ill-conditioned there) */
                     ld hi = (double)(1.0 - o->eps);
                     ld p = x < eps ? eps : x > hi ? hi : x;
-                    bce = -w * (pw * y * logl(p) + (1 - y) * logl(1 - p));
+                    bce = -w * (pw * y * logl(p) + (1 - y) * log1pl(-p));
                     sc = fabsl(bce);
                     pt1 = (1 - p) * y + p * (1 - y);
                 }
