@@ -401,10 +401,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                    w = w2v[k], bce, sc, pt1, at = 1;
                 if (from_logits) {
                     ld ls = l_log_sigmoid(x), lsn = l_log_sigmoid(-x);
-                    bce = w * ((1 - y) * x - (1 + (pw - 1) * y) * ls);
-                    sc = w * (fabsl((1 - y) * x) + fabsl(1 + (pw - 1) * y) * fabsl(ls));
+                    /* (1 - y) x - (1 + (pw - 1) y) log_sigmoid(x), written as a sum of
+                     * nonnegative terms: 1 + (pw - 1) y cancels for y = 1, tiny pw */
+                    bce = w * ((1 - y) * -lsn + pw * y * -ls);
+                    sc = w * (fabsl((1 - y) * x) + fabsl(1 + (pw - 1) * y) * fabsl(ls)) + fabsl(bce);
                     pt1 = y * l_sigmoid(-x) + (1 - y) * l_sigmoid(x); /* 1 - p_t */
-                    (void)lsn;
                 } else {
                     /* the upper clip bound is 1 - eps rounded to double, as the
                      * library computes it (log(1 - p) is ill-conditioned there) */
