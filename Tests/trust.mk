@@ -7,7 +7,7 @@
 #   make test-fuzz-replay  replay the committed corpus (Tests/fuzz/corpus/)
 #                          through every target once (part of make test)
 #   make accuracy          measure every function against mpmath / exact
-#                          references and write ACCURACY.md (~5 minutes)
+#                          references and write ACCURACY.md (~4 minutes on 2 busy cores)
 #
 # Knobs:
 #   FUZZ_SECONDS=300       time per target for make fuzz
