@@ -34,10 +34,6 @@ def assert_within_bounds(res, functions):
     assert not problems, "\n".join(problems)
 
 
-def rng_for(name):
-    return np.random.default_rng(abs(hash(name)) % 2**32)
-
-
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_elementwise(dtype):
     res = ac.Results(ab.BOUNDS)
