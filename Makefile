@@ -45,7 +45,7 @@ check-build-tools:
 
 check-prereqs: check-build-tools
 	@command -v $(CXX) >/dev/null 2>&1 || { echo "error: a C++ compiler ('$(CXX)') is needed for the header check: apt-get install g++"; exit 1; }
-	@for m in pytest hypothesis scipy; do \
+	@for m in pytest hypothesis scipy mpmath; do \
 	  $(PYTHON) -c "import $$m" 2>/dev/null || { echo "$$m is missing: installing it with pip"; \
 	    $(PYTHON) -m pip install --quiet $$m || { echo "error: could not install $$m (pip install $$m)"; exit 1; }; }; \
 	done
@@ -71,7 +71,8 @@ demo: build/demo
 	@echo "== Python example (bindings/python/examples/demo.py) =="
 	@PYTHONPATH=bindings/python $(PYTHON) bindings/python/examples/demo.py
 
-test: check-prereqs lib test-swift test-c test-python test-abi test-portable test-checks test-ship
+test: check-prereqs lib test-swift test-c test-python test-abi test-portable test-checks \
+	test-fuzz-replay test-ship
 	@echo "make test: all suites passed"
 
 test-swift:
@@ -105,6 +106,9 @@ clean:
 
 # Sanitizer, valgrind, 8-thread and trap checks of the C interface.
 include Tests/checks.mk
+
+# Fuzzing (make fuzz, test-fuzz-replay) and the accuracy contract (make accuracy).
+include Tests/trust.mk
 
 # Packaging checks (pip install, make install + pkg-config, Swift consumer,
 # Dask, docs): make test-ship, install, uninstall, docs, plots.

@@ -1,0 +1,115 @@
+"""The accuracy contract on a quick sample: every function and dtype stays within
+the bound of Tests/python/accuracy_bounds.py (the table ACCURACY.md reports
+against) over every input domain, and the special values are exactly the
+documented ones. `make accuracy` measures the same with larger samples.
+
+References: mpmath (128 bits) for float64, float64 formulas for float32 (see
+accuracy_contract.py for why that is enough)."""
+
+import numpy as np
+import pytest
+
+import accuracy_bounds as ab
+import accuracy_contract as ac
+import logits
+
+F32, F64 = ac.F32, ac.F64
+DTYPES = [np.float32, np.float64]
+
+
+def assert_within_bounds(res, functions):
+    problems = []
+    checked = 0
+    for (fn, dt, dom, impl), st in sorted(res.cells.items()):
+        if impl != "logits" or fn not in functions:
+            continue
+        metric, bound = ab.BOUNDS[(fn, dt)]
+        checked += 1
+        if not st.worst <= bound:
+            problems.append(f"{fn} {dt} {dom}: {st.worst:.4g} > {bound} ({metric}; n={st.n}) {st.worst_at}")
+        if st.special_bad:
+            problems.append(f"{fn} {dt} {dom}: {st.special_bad} of {st.special_total} special results "
+                            "differ from the documented values")
+    assert checked, "nothing was measured"
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_elementwise(dtype):
+    res = ac.Results(ab.BOUNDS)
+    ac.measure_elementwise(res, logits, [dtype], ["elem-normal", "wide", "huge", "subnormal"],
+                           {F32: 5000, F64: 300}, np.random.default_rng(11))
+    assert_within_bounds(res, ac.ELEMENTWISE)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_elementwise_gradients(dtype):
+    res = ac.Results(ab.BOUNDS)
+    ac.measure_elem_backward(res, logits, [dtype], ["elem-normal", "wide"], {F32: 5000, F64: 200},
+                             np.random.default_rng(12))
+    assert_within_bounds(res, ac.ELEM_BWD)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_softmax_family(dtype):
+    res = ac.Results(ab.BOUNDS)
+    ac.measure_axis(res, logits, [dtype], ["normal", "wide", "huge", "subnormal", "T=0.37"],
+                    {F32: 3, F64: 1}, np.random.default_rng(13))
+    assert_within_bounds(res, ac.AXIS)
+
+
+def test_long_rows():
+    res = ac.Results(ab.BOUNDS)
+    ac.measure_long_rows(res, logits, DTYPES, [50_257, 200_000], np.random.default_rng(14), pool_size=512)
+    assert_within_bounds(res, ac.AXIS)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_softmax_family_gradients(dtype):
+    res = ac.Results(ab.BOUNDS)
+    ac.measure_axis_backward(res, logits, [dtype], ["normal", "wide"], {F32: 3, F64: 1},
+                             np.random.default_rng(15), lengths=(8, 100))
+    assert_within_bounds(res, ac.AXIS_BWD)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_losses(dtype):
+    res = ac.Results(ab.BOUNDS)
+    ac.measure_losses(res, logits, [dtype], ["normal", "wide"], {F32: 300, F64: 8},
+                      np.random.default_rng(16), classes=(10, 100))
+    assert_within_bounds(res, ["cross_entropy_logits", "cross_entropy_probs", "binary_cross_entropy"])
+
+
+def test_every_function_has_a_bound():
+    names = ac.AXIS + ac.ELEMENTWISE + ac.AXIS_BWD + ac.ELEM_BWD + [
+        "cross_entropy_logits", "cross_entropy_probs", "binary_cross_entropy"]
+    for n in names:
+        for dt in ("float32", "float64"):
+            metric, bound = ab.BOUNDS[(n, dt)]
+            assert metric in ("ulp", "ulp_z", "ulp_lse", "ulp_sc", "rel", "rel_shift") and bound > 0
+    for key, measured in ab.MEASURED.items():  # the recorded run met the table
+        assert measured <= ab.BOUNDS[key][1], key
+
+
+def test_the_measurement_can_fail():
+    """The metric sees a one-ulp change: the harness is not vacuous."""
+    x = np.linspace(-5, 5, 101)
+    hi, lo = ac.ref_elementwise("sigmoid", x, np.float64)
+    st = ac.Stat("ulp")
+    ac.record(st, np.nextafter(logits.sigmoid(x), 2.0), hi, lo, np.float64)
+    assert st.worst > 0.5
+    # ...and a float32 result rounded the wrong way is seen as > 0.5 ulp
+    x32 = np.float32([0.3])
+    hi32, lo32 = ac.ref_elementwise("softplus", x32, np.float32)
+    wrong = np.nextafter(np.float32(hi32[0]), np.float32(np.inf), dtype=np.float32)
+    st32 = ac.Stat("ulp")
+    ac.record(st32, np.array([wrong]), hi32, lo32, np.float32)
+    assert st32.worst > 0.5
+
+
+def test_ulp_definition():
+    assert ac.ulp(np.array([1.0]), np.float32)[0] == 2.0 ** -23
+    assert ac.ulp(np.array([1.5]), np.float64)[0] == 2.0 ** -52
+    assert ac.ulp(np.array([0.0]), np.float32)[0] == 2.0 ** -149
+    assert ac.ulp(np.array([1e-40]), np.float32)[0] == 2.0 ** -149
+    assert ac.ulp(np.array([2.0 ** -1074]), np.float64)[0] == 2.0 ** -1074
