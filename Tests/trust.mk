@@ -17,8 +17,6 @@
 #                          .build-fuzz, so coverage and ASan reach the Swift
 #                          code; falls back to the plain build if that fails)
 #                          or "plain" (build/lib/liblogits.so)
-#   FUZZ_KNOWN_ISSUES=skip "check" also sends the inputs of known, reported
-#                          library issues (see Tests/fuzz/README.md)
 #   FUZZ_CC                a clang with the libFuzzer runtime (default: the
 #                          Swift toolchain's clang, then clang on PATH)
 #   FUZZ_ARGS              extra libFuzzer flags for make fuzz
@@ -34,15 +32,14 @@ FUZZ_TARGETS   := activations losses
 FUZZ_SECONDS   ?= 300
 FUZZ_PARALLEL  ?= 0
 FUZZ_LIB       ?= instrumented
-FUZZ_KNOWN_ISSUES ?= skip
 FUZZ_ARGS      ?=
 FUZZ_DIR       := build/fuzz
 FUZZ_SCRATCH   := .build-fuzz
 SWIFT_CLANG    := $(dir $(realpath $(shell command -v $(SWIFT) 2>/dev/null)))clang
 FUZZ_CC        ?= $(firstword $(wildcard $(SWIFT_CLANG)) $(shell command -v clang 2>/dev/null))
 FUZZ_CFLAGS    := -g -O1 -std=c99 -Wall -Wextra -Werror -Iinclude \
-	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	$(if $(filter check,$(FUZZ_KNOWN_ISSUES)),-DFUZZ_CHECK_KNOWN_ISSUES)
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+
 # The dynamic Swift runtime of the instrumented build installs a crash
 # backtracer; libFuzzer/ASan must see the signals instead.
 FUZZ_ENV       := SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=abort_on_error=0:detect_leaks=0 \

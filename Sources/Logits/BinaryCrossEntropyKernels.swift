@@ -66,9 +66,14 @@ struct BinaryLossParameters {
                                 t < 1 ? libmLog1p(-t) + logP : -.infinity)
         let f = gamma == 0 ? 1 : libmExp(gamma * log1mPt)
         // d(1 - p_t)^gamma / dx = -gamma (1 - p_t)^(gamma - 1) (2t - 1) dp/dx.
+        // From logits dp/dx = p (1 - p) joins the power in log space: for
+        // 0 < gamma < 1 and |x| > ~709 the power alone overflows while the
+        // product is tiny.
         var df = 0.0
         if gamma != 0 && log1mPt != -.infinity {
-            df = -gamma * libmExp((gamma - 1) * log1mPt) * (2 * t - 1) * dp
+            df = fromLogits
+                ? -gamma * (2 * t - 1) * libmExp((gamma - 1) * log1mPt + logP + log1mP)
+                : -gamma * libmExp((gamma - 1) * log1mPt) * (2 * t - 1) * dp
         }
         return (at * f * bce, at * (f * dbce + weighted(bce, df)))
     }
@@ -115,7 +120,7 @@ package func checkedBinaryCrossEntropy<T: LogitsFloat>(
     let scale = mean ? (count > 0 ? 1 / Double(count) : 0) : 1
     var total = 0.0, tc = 0.0
     var r = 0
-    while r < rows, let input, let target {
+    while r < rows, count > 0, let input, let target {
         var c = 0
         while c < classes {
             let i = r &* classes &+ c

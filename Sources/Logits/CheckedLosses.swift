@@ -212,6 +212,7 @@ func zeroColumn<T: LogitsFloat>(_ g: UnsafeMutablePointer<T>, _ n: Int, _ stride
 /// Probabilities must be finite and >= 0 with a positive finite sum per sample.
 @inlinable
 func checkProbabilities<T: LogitsFloat>(_ x: UnsafePointer<T>, _ layout: AxisLayout) -> Refusal? {
+    guard layout.count > 0 else { return nil }  // no elements: no loop over outer
     var o = 0
     while o < layout.outer {
         var i = 0

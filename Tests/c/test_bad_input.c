@@ -15,8 +15,8 @@
  * the call: on an error status the whole arena must be byte-for-byte
  * unchanged. Allowed aliasing (in place) must return LOGITS_OK.
  *
- * Known library issues are listed at the end as SKIPPED cases with a TODO;
- * build with -DLOGITS_RUN_KNOWN_ISSUES to run them.
+ * Two library issues this matrix and the fuzzer found (now fixed) are
+ * checked at the end.
  *
  * Prints failures on stderr and "N passed, M failed" on stdout (-v: every
  * case); exits non-zero on failure.
@@ -609,16 +609,14 @@ static void test_other_entry_points(void)
 }
 
 /* ------------------------------------------------------------------------ */
-/* Known issues (reported, not fixed here): SKIPPED unless                  */
-/* -DLOGITS_RUN_KNOWN_ISSUES                                                */
+/* Issues found by this matrix and the fuzzer (fixed; kept as checks)       */
+/*                                                                          */
 /* ------------------------------------------------------------------------ */
 
-#ifdef LOGITS_RUN_KNOWN_ISSUES
 #include <time.h>
-/* TODO(library): cross_entropy_{labels,soft} with inner == 0 (and
- * binary_cross_entropy with classes == 0) has no elements but loops over
- * outer/rows when the pointers are non-NULL (~1 ns per row): outer =
- * PTRDIFF_MAX never returns. Expected: LOGITS_OK at once. */
+/* cross_entropy_{labels,soft} with inner == 0 (and binary_cross_entropy with
+ * classes == 0) have no elements: LOGITS_OK at once, whatever outer/rows (it
+ * used to loop over them, ~1 ns per row). */
 static void known_zero_inner_hang(void)
 {
     double buf[4];
@@ -630,15 +628,26 @@ static void known_zero_inner_hang(void)
     o.reduction = LOGITS_REDUCTION_NONE;
     st = logits_cross_entropy_labels_f64(buf, lab, NULL, buf + 2, NULL, (size_t)1 << 34, 3, 0, &o);
     if (st != LOGITS_OK || (double)(clock() - t) / CLOCKS_PER_SEC > 1.0) {
-        fprintf(stderr, "FAIL known issue: outer 2^34, inner 0 took %.1f s (status %d)\n",
+        fprintf(stderr, "FAIL: outer 2^34, inner 0 took %.1f s (status %d)\n",
                 (double)(clock() - t) / CLOCKS_PER_SEC, (int)st);
         g_failed++;
     } else g_passed++;
+    {
+        logits_bce_options b;
+        logits_bce_options_init(&b);
+        t = clock();
+        st = logits_binary_cross_entropy_f64(buf, buf, NULL, NULL, buf + 2, NULL,
+                                             (size_t)1 << 40, 0, &b);
+        if (st != LOGITS_OK || (double)(clock() - t) / CLOCKS_PER_SEC > 1.0 || buf[2] != 0) {
+            fprintf(stderr, "FAIL: BCE rows 2^40, classes 0: status %d, %.1f s, loss %g\n", (int)st,
+                    (double)(clock() - t) / CLOCKS_PER_SEC, buf[2]);
+            g_failed++;
+        } else g_passed++;
+    }
 }
 
-/* TODO(library): the focal-loss gradient is +-inf for 0 < gamma < 1 and
- * |x| > ~709 (1 - p_t subnormal: (1 - p_t)^(gamma - 1) overflows), e.g.
- * gamma 0.01, x = -740, y = 0; the true gradient is ~0. */
+/* The focal-loss gradient for 0 < gamma < 1 and |x| > ~709 (1 - p_t
+ * subnormal) is ~0, not +-inf ((1 - p_t)^(gamma - 1) alone overflows). */
 static void known_focal_gradient_overflow(void)
 {
     double x = -740, y = 0, loss, grad;
@@ -648,11 +657,10 @@ static void known_focal_gradient_overflow(void)
     o.gamma = 0.01;
     if (logits_binary_cross_entropy_f64(&x, &y, NULL, NULL, &loss, &grad, 1, 1, &o) != LOGITS_OK ||
         !isfinite(grad) || fabs(grad) > 1e-300) {
-        fprintf(stderr, "FAIL known issue: focal gradient for gamma 0.01, x -740, y 0 is %g\n", grad);
+        fprintf(stderr, "FAIL: focal gradient for gamma 0.01, x -740, y 0 is %g\n", grad);
         g_failed++;
     } else g_passed++;
 }
-#endif
 
 int main(int argc, char **argv)
 {
@@ -664,13 +672,8 @@ int main(int argc, char **argv)
     test_base_calls_ok();
     test_other_entry_points();
     for (i = 0; i < sizeof CLASSES / sizeof CLASSES[0]; i++) run_class(CLASSES[i]);
-#ifdef LOGITS_RUN_KNOWN_ISSUES
     known_zero_inner_hang();
     known_focal_gradient_overflow();
-#else
-    printf("SKIPPED 2 known library issues (TODO, see the end of Tests/c/test_bad_input.c; "
-           "-DLOGITS_RUN_KNOWN_ISSUES runs them)\n");
-#endif
     if (g_verbose) printf("%ld calls\n", g_calls);
     printf("%d passed, %d failed\n", g_passed, g_failed);
     return g_failed ? 1 : 0;

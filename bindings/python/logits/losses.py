@@ -5,7 +5,11 @@
 * ``binary_cross_entropy``: sigmoid per label, for multi-label problems where
   each label is an independent yes/no; focal loss via ``gamma``/``alpha``.
 
-The dtype, ``out``-style and error rules are those of ``logits.activations``.
+The dtype, ``out``-style and error rules are those of ``logits.activations``:
+the input decides the dtype computed in. Targets, class weights, element
+weights and ``pos_weight`` of any real dtype (bool, ints, float16, float32,
+float64, longdouble) are converted to the input's dtype; complex, object or
+string arrays raise ``LogitsTypeError``.
 """
 
 from __future__ import annotations
