@@ -75,13 +75,16 @@ func rowMax<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int) -> Double {
     return any(nan) ? .nan : mv.max()
 }
 
-/// exp((x_i - m) / t) over a row: the compensated sum (Double) or plain sum
-/// (Float, whose results need far less), and each value stored into `e` if
-/// given (may be `x` itself).
+/// exp((x_i - m) / t) over a row, and each value stored into `e` if given
+/// (may be `x` itself). The sum is compensated (TwoSum per lane) unless
+/// `plain`: log-softmax, logsumexp and the cross-entropy need log(S) =
+/// log1p(S - 1) with S - 1 exact even when every other term is below the
+/// rounding of 1 + term; only the Float softmax (which divides by S) can
+/// use the plain sum.
 @inlinable @inline(__always)
 func rowExpSum<T: LogitsFloat, P: ArithmeticPolicy>(
     _ p: P.Type, _ x: UnsafePointer<T>, _ n: Int, _ m: Double, _ invT: Double,
-    _ e: UnsafeMutablePointer<T>?
+    _ e: UnsafeMutablePointer<T>?, plain: Bool = false
 ) -> (Double, Double) {
     let full = T.self == Double.self
     let degree: ExpDegree = full ? .eleven : .seven
@@ -90,13 +93,13 @@ func rowExpSum<T: LogitsFloat, P: ArithmeticPolicy>(
     var i = 0
     while i &+ laneCount <= n {
         let v = expNonPositive(p, scaled(load8(x + i) - mm, invT), degree)
-        if full { twoSumAdd(&s, &c, v) } else { s += v }
+        if plain && !full { s += v } else { twoSumAdd(&s, &c, v) }
         if let e { store8(v, e + i) }
         i &+= laneCount
     }
     if i < n {
         let v = expNonPositive(p, scaled(loadPartial(x + i, n &- i, pad: -.infinity) - mm, invT), degree)
-        if full { twoSumAdd(&s, &c, v) } else { s += v }
+        if plain && !full { s += v } else { twoSumAdd(&s, &c, v) }
         if let e { storePartial(v, e + i, n &- i) }
     }
     return reduceLanes(s, c)
@@ -132,7 +135,7 @@ package func rowsForward<T: LogitsFloat, P: ArithmeticPolicy>(
             specialForward(op, xr, yr, n, 1, m)
             continue
         }
-        let (s, c) = rowExpSum(p, xr, n, m, invT, op == .softmax ? yr : nil)
+        let (s, c) = rowExpSum(p, xr, n, m, invT, op == .softmax ? yr : nil, plain: op == .softmax)
         switch op {
         case .logSumExp:
             yr[0] = T(roundingDouble: m * invT + log1pOfSum(s, c))
@@ -308,7 +311,7 @@ func shortRowGroup<T: LogitsFloat, P: ArithmeticPolicy>(
         j = 0
         while j < n {
             let e = expNonPositive(p, scaled(cols[j] - m, invT), degree)
-            if full { twoSumAdd(&s, &c, e) } else { s += e }
+            if op == .softmax && !full { s += e } else { twoSumAdd(&s, &c, e) }
             if op == .softmax { cols[j] = e }
             j &+= 1
         }

@@ -56,3 +56,26 @@ def test_grouping_does_not_change_rows(dtype):
     for r in range(23):
         alone = logits.softmax(x[r:r + 1])
         assert np.array_equal(np.nan_to_num(alone[0], nan=7.0), np.nan_to_num(whole[r], nan=7.0))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", [12, 200])
+def test_tiny_log_probabilities_of_the_max_keep_their_digits(dtype, n):
+    # Wide logits: every term but the max is below the rounding of 1 + term,
+    # so log-softmax of the max is -(sum of those terms) (~1e-20 here) and
+    # only a compensated S - 1 gets it; also the loss of a label at the max.
+    mp = pytest.importorskip("mpmath")
+    mp.mp.dps = 50
+    rng = np.random.default_rng(n)
+    x = rng.uniform(-60, 0, (3, n)).astype(dtype)
+    x[:, 0] = 0
+    x[:, 1:] -= 45
+    got = logits.log_softmax(x)
+    loss = logits.cross_entropy(x, np.zeros(3, np.int64), reduction="none")
+    for r in range(3):
+        row = [mp.mpf(float(v)) for v in x[r]]
+        ref = -mp.log1p(mp.fsum(mp.exp(v) for v in row[1:]))
+        assert abs(mp.mpf(float(got[r, 0])) - ref) <= 1e-6 * abs(ref), (got[r, 0], ref)
+        assert abs(mp.mpf(float(loss[r])) + ref) <= 1e-6 * abs(ref), (loss[r], ref)
+        lse = logits.logsumexp(x[r:r + 1])[0]
+        assert abs(mp.mpf(float(lse)) - (-ref)) <= 1e-6 * abs(ref) + 1e-45
