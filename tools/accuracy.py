@@ -151,8 +151,9 @@ def write_report(res, timings, sizes, seed, path, quick):
       "are the single table in `Tests/python/accuracy_bounds.py`, asserted on a quick "
       "sample by `Tests/python/test_accuracy_contract.py` inside `make test`.")
     w("")
-    w(f"- Library: `liblogits.so` {lg.version()}, commit {git_info()}, measured {now}"
-      f"{' (QUICK run: small samples)' if quick else ''}.")
+    w(f"- Library: `liblogits.so` {lg.version()}, commit {git_info()}, CPU kernels "
+      f"`{lg.cpu_kernels()}` (LOGITS_CPU=baseline or x86-64-v3 measures the other copies), "
+      f"measured {now}{' (QUICK run: small samples)' if quick else ''}.")
     w(f"- Peers: numpy {np.__version__}, SciPy {scipy.__version__}; references: mpmath {mpmath.__version__} "
       f"at 128 bits; Python {platform.python_version()} on {platform.machine()}.")
     w(f"- Seed {seed}; the run took {total:.0f} s.")

@@ -90,7 +90,7 @@ MEASURED = {
     ("log_softmax_backward", "float32"): 0.5,
     ("log_softmax_backward", "float64"): 0.991,
     ("sigmoid_backward", "float32"): 0.5,
-    ("sigmoid_backward", "float64"): 1.79,
+    ("sigmoid_backward", "float64"): 1.9,
     ("log_sigmoid_backward", "float32"): 0.5,
     ("log_sigmoid_backward", "float64"): 1.44,
     ("softplus_backward", "float32"): 0.5,
