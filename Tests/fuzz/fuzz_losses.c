@@ -377,6 +377,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (k = 0; k < n && kind != K_LABELS; k++)
             if (!(fabs(tv[k]) <= 1e4)) moderate = 0;
         if (!bin && !(ce.temperature >= 1e-3)) moderate = 0;
+        /* tiny nonzero weights: w q x rounds on the subnormal grid (e.g. a
+         * weight of 5e-324 makes a mean loss of 19.04 come out as 19) */
+        for (k = 0; k < s2 && samples; k++)
+            if (wv[k] != 0 && wv[k] < 1e-200) moderate = 0;
+        for (k = 0; k < n && bin; k++)
+            if (w2v[k] != 0 && w2v[k] < 1e-200) moderate = 0;
         if (samples == 0) {
             if (nloss == 1) {
                 double v = get_v(B.a[il].ptr, 0, is64);
