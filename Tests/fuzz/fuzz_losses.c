@@ -433,7 +433,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             const logits_ce_options *o = &ce;
             ld T = o->temperature, e = o->label_smoothing;
             size_t oo, i;
-            for (oo = 0; oo < s1 && moderate && from_logits; oo++)
+            for (oo = 0; n && oo < s1 && moderate && from_logits; oo++)
                 for (i = 0; i < s3; i++) {
                     size_t smp = oo * s3 + i;
                     ld m = -INFINITY, se = 0, lse, loss = 0, sc = 0;
@@ -484,7 +484,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             if (!bin && from_logits) {
                 size_t oo, i;
-                for (oo = 0; oo < s1; oo++)
+                for (oo = 0; n && oo < s1; oo++)
                     for (i = 0; i < s3; i++) {
                         /* the terms are p_c W and w_c q_c, W = sum_k w_k q_k, over T D:
                          * the sum's rounding error is relative to W / (T D) */
