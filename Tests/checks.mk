@@ -90,7 +90,7 @@ test-sanitize: $(SAN_TESTS)
 # library is right. For test_logits only valgrind's verdict counts (0 errors,
 # no definite leak, the suite ran to its summary line); the suites in
 # VALGRIND_STRICT must also pass their own checks.
-VALGRIND_TESTS  := build/test_losses build/test_logits
+VALGRIND_TESTS  := build/test_losses build/test_logits build/test_bad_input build/test_threads_split
 VALGRIND_STRICT := build/test_losses
 VALGRIND_FLAGS  := --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
 	--suppressions=Tests/c/valgrind.supp
