@@ -6,16 +6,23 @@
 // Accuracy matches the scalar kernels: the shift x - max is exact for Float
 // input and each Float result is rounded once from Double (softmax: twice,
 // the stored exp and the scaled result, as before); Double sums are
-// compensated (TwoSum per lane).
+// compensated (Fast2Sum per lane, biasedSumAdd).
 
-/// Adds `v` to the per-lane compensated sums (s, c) (Knuth's TwoSum); every
-/// v here is finite.
+/// Adds `v` (in [0, 1]) to the per-lane compensated sums (s, c), where
+/// every lane of s starts at 1 (`biasedSums`): then s >= 1 >= v, so Fast2Sum
+/// (Dekker) gives the exact rounding error in two operations. The bias comes
+/// off exactly in `reduceBiased`.
 @inlinable @inline(__always)
-func twoSumAdd(_ s: inout Lanes, _ c: inout Lanes, _ v: Lanes) {
+func biasedSumAdd(_ s: inout Lanes, _ c: inout Lanes, _ v: Lanes) {
     let t = s + v
-    let bp = t - s
-    c += (s - (t - bp)) + (v - bp)
+    c += v - (t - s)
     s = t
+}
+
+/// Per-lane sums for `biasedSumAdd`: s = 1, c = 0.
+@inlinable @inline(__always)
+func biasedSums() -> (Lanes, Lanes) {
+    (Lanes(repeating: 1), Lanes(repeating: 0))
 }
 
 /// d / t as d * (1/t), skipping the multiplication for t = 1.
@@ -24,12 +31,16 @@ func scaled(_ d: Lanes, _ invT: Double) -> Lanes {
     invT == 1 ? d : d * invT
 }
 
-/// The lane sums as one compensated scalar sum (s, c).
+/// The lane sums of `biasedSumAdd` as one compensated scalar sum (s, c),
+/// s + c = the sum of every v. Each lane's s - 1 is exact while s <= 2 (and
+/// off by at most half an ulp of s, against a sum >= s - 1 >= 1, above), and
+/// the total is a TwoSum, so for a total in [1, 2) its s - 1 is exact, as
+/// `log1pOfSum` needs.
 @inlinable @inline(__always)
-func reduceLanes(_ s: Lanes, _ c: Lanes) -> (Double, Double) {
+func reduceBiased(_ s: Lanes, _ c: Lanes) -> (Double, Double) {
     var total = 0.0, comp = 0.0
     var j = 0
-    while j < laneCount { compensatedAdd(&total, &comp, s[j]); j &+= 1 }
+    while j < laneCount { compensatedAdd(&total, &comp, s[j] - 1); j &+= 1 }
     return (total, comp + c.sum())
 }
 
@@ -76,7 +87,7 @@ func rowMax<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int) -> Double {
 }
 
 /// exp((x_i - m) / t) over a row, and each value stored into `e` if given
-/// (may be `x` itself). The sum is compensated (TwoSum per lane) unless
+/// (may be `x` itself). The sum is compensated (Fast2Sum per lane) unless
 /// `plain`: log-softmax, logsumexp and the cross-entropy need log(S) =
 /// log1p(S - 1) with S - 1 exact even when every other term is below the
 /// rounding of 1 + term; only the Float softmax (which divides by S) can
@@ -89,20 +100,21 @@ func rowExpSum<T: LogitsFloat, P: ArithmeticPolicy>(
     let full = T.self == Double.self
     let degree: ExpDegree = full ? .eleven : .seven
     let mm = Lanes(repeating: m)
-    var s = Lanes(repeating: 0), c = Lanes(repeating: 0)
+    let simple = plain && !full
+    var (s, c) = simple ? (Lanes(repeating: 0), Lanes(repeating: 0)) : biasedSums()
     var i = 0
     while i &+ laneCount <= n {
         let v = expNonPositive(p, scaled(load8(x + i) - mm, invT), degree)
-        if plain && !full { s += v } else { twoSumAdd(&s, &c, v) }
+        if simple { s += v } else { biasedSumAdd(&s, &c, v) }
         if let e { store8(v, e + i) }
         i &+= laneCount
     }
     if i < n {
         let v = expNonPositive(p, scaled(loadPartial(x + i, n &- i, pad: -.infinity) - mm, invT), degree)
-        if plain && !full { s += v } else { twoSumAdd(&s, &c, v) }
+        if simple { s += v } else { biasedSumAdd(&s, &c, v) }
         if let e { storePartial(v, e + i, n &- i) }
     }
-    return reduceLanes(s, c)
+    return simple ? (s.sum(), 0) : reduceBiased(s, c)
 }
 
 /// softmax / log-softmax / logsumexp of `x / t` over `rows` contiguous rows
@@ -307,14 +319,18 @@ func shortRowGroup<T: LogitsFloat, P: ArithmeticPolicy>(
         // Rows whose max is not finite: the scalar rules, after the others.
         let special = nan .| .!(mv .< .infinity) .| .!(mv .> -.infinity)
         let m = mv.replacing(with: 0, where: special)
-        var s = Lanes(repeating: 0), c = Lanes(repeating: 0)
+        let simple = op == .softmax && !full
+        var (s, c) = simple ? (Lanes(repeating: 0), Lanes(repeating: 0)) : biasedSums()
         j = 0
         while j < n {
             let e = expNonPositive(p, scaled(cols[j] - m, invT), degree)
-            if op == .softmax && !full { s += e } else { twoSumAdd(&s, &c, e) }
+            if simple { s += e } else { biasedSumAdd(&s, &c, e) }
             if op == .softmax { cols[j] = e }
             j &+= 1
         }
+        // Each lane's sum, unbiased: s - 1 is exact (s >= 1, both multiples
+        // of ulp(s)).
+        if !simple { s -= 1 }
         var logSum = Lanes(repeating: 0)
         if op != .softmax {
             var lane = 0

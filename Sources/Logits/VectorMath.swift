@@ -8,12 +8,24 @@
 // the kernels (targets LogitsV3 / LogitsV4) pass `Fused`, the portable code
 // `Unfused` (on a CPU without FMA, `addingProduct` is a libm call per lane).
 
-@usableFromInline typealias Lanes = SIMD8<Double>
+@usableFromInline package typealias Lanes = SIMD8<Double>
 @usableFromInline let laneCount = 8
 
-/// Whether the kernels may use fused multiply-add.
+/// How a module's kernels do their arithmetic: whether fused multiply-add is
+/// available, and the vector exp, which a CPU-specific module may replace
+/// with its own instructions (the x86-64-v4 module does, with AVX-512's
+/// table permute and scalef). The default below is portable Swift.
 @usableFromInline package protocol ArithmeticPolicy {
     static var fused: Bool { get }
+    /// exp(d) for lanes d <= 0 (or NaN), as accurate as `degree` promises.
+    static func exp(_ d: Lanes, _ degree: ExpDegree) -> Lanes
+}
+
+extension ArithmeticPolicy {
+    @inlinable @inline(__always)
+    package static func exp(_ d: Lanes, _ degree: ExpDegree) -> Lanes {
+        portableExp(Self.self, d, degree)
+    }
 }
 
 /// FMA available (compiled for x86-64-v3 or later, or arm64).
@@ -37,11 +49,12 @@ func mulAdd<P: ArithmeticPolicy>(_: P.Type, _ a: Lanes, _ b: Double, _ c: Double
     P.fused ? Lanes(repeating: c).addingProduct(a, Lanes(repeating: b)) : a * b + c
 }
 
-/// How accurate `expNonPositive` must be: the polynomial degree. Relative
-/// error bounds (measured with mpmath over the reduced range, plus the
-/// final rounding): 7: 6e-11 (Float softmax family and cross-entropy: 0.001
-/// ulp of a Float), 9: 2e-14 (Float sigmoid, correctly rounded but for 1e-6
-/// ulp), 11: 1.2e-17 plus rounding (Double results).
+/// How accurate `expNonPositive` must be, named by the portable polynomial's
+/// degree. Relative error bounds (measured with mpmath over the reduced
+/// range, plus the final rounding): 7: 6e-11 (Float softmax family and
+/// cross-entropy: 0.001 ulp of a Float), 9: 2e-14 (Float sigmoid, correctly
+/// rounded but for 1e-6 ulp), 11: 1.2e-17 plus rounding (Double results).
+/// The x86-64-v4 table version (LogitsV4/AVX512.swift) meets the same bounds.
 @usableFromInline
 package enum ExpDegree: Sendable {
     case seven, nine, eleven
@@ -53,6 +66,12 @@ package enum ExpDegree: Sendable {
 /// into the subnormal range; d < -745.2 (and -inf) gives 0; NaN stays NaN.
 @inlinable @inline(__always)
 func expNonPositive<P: ArithmeticPolicy>(_ p: P.Type, _ d: Lanes, _ degree: ExpDegree) -> Lanes {
+    P.exp(d, degree)
+}
+
+/// The portable `expNonPositive`.
+@inlinable @inline(__always)
+package func portableExp<P: ArithmeticPolicy>(_ p: P.Type, _ d: Lanes, _ degree: ExpDegree) -> Lanes {
     // Clamp so that n >= -2020: both halves of 2^n below stay normal.
     let x = d.replacing(with: -1400, where: d .< -1400)
     // n = round(x / ln2) by the 1.5 * 2^52 shifter; its low bits hold n.

@@ -2,5 +2,5 @@
 // Sources/Logits/MakeKernelTable.swift, linked here).
 import Logits
 
-@usableFromInline typealias KernelPolicy = Fused
+@usableFromInline typealias KernelPolicy = AVX512
 @usableFromInline let kernelLevel = 4
