@@ -100,21 +100,33 @@ func rowExpSum<T: LogitsFloat, P: ArithmeticPolicy>(
     let full = T.self == Double.self
     let degree: ExpDegree = full ? .eleven : .seven
     let mm = Lanes(repeating: m)
-    let simple = plain && !full
-    var (s, c) = simple ? (Lanes(repeating: 0), Lanes(repeating: 0)) : biasedSums()
-    var i = 0
-    while i &+ laneCount <= n {
-        let v = expNonPositive(p, scaled(load8(x + i) - mm, invT), degree)
-        if simple { s += v } else { biasedSumAdd(&s, &c, v) }
-        if let e { store8(v, e + i) }
-        i &+= laneCount
+    // One loop per case (temperature or not, plain or compensated sum, store
+    // or not), so that no test is left inside a loop.
+    @inline(__always)
+    func run(_ scale: Bool, _ simple: Bool, _ out: UnsafeMutablePointer<T>?) -> (Double, Double) {
+        var (s, c) = simple ? (Lanes(repeating: 0), Lanes(repeating: 0)) : biasedSums()
+        var i = 0
+        while i &+ laneCount <= n {
+            let d = load8(x + i) - mm
+            let v = expNonPositive(p, scale ? d * invT : d, degree)
+            if simple { s += v } else { biasedSumAdd(&s, &c, v) }
+            if let out { store8(v, out + i) }
+            i &+= laneCount
+        }
+        if i < n {
+            let d = loadPartial(x + i, n &- i, pad: -.infinity) - mm
+            let v = expNonPositive(p, scale ? d * invT : d, degree)
+            if simple { s += v } else { biasedSumAdd(&s, &c, v) }
+            if let out { storePartial(v, out + i, n &- i) }
+        }
+        return simple ? (s.sum(), 0) : reduceBiased(s, c)
     }
-    if i < n {
-        let v = expNonPositive(p, scaled(loadPartial(x + i, n &- i, pad: -.infinity) - mm, invT), degree)
-        if simple { s += v } else { biasedSumAdd(&s, &c, v) }
-        if let e { storePartial(v, e + i, n &- i) }
+    let scale = invT != 1
+    if let e {
+        if plain && !full { return scale ? run(true, true, e) : run(false, true, e) }
+        return scale ? run(true, false, e) : run(false, false, e)
     }
-    return simple ? (s.sum(), 0) : reduceBiased(s, c)
+    return scale ? run(true, false, nil) : run(false, false, nil)
 }
 
 /// softmax / log-softmax / logsumexp of `x / t` over `rows` contiguous rows
@@ -153,10 +165,7 @@ package func rowsForward<T: LogitsFloat, P: ArithmeticPolicy>(
             yr[0] = T(roundingDouble: m * invT + log1pOfSum(s, c))
         case .softmax:
             // s >= 1: the max term is exp(0).
-            let inv = Lanes(repeating: 1 / (s + c))
-            var i = 0
-            while i &+ laneCount <= n { store8(load8(yr + i) * inv, yr + i); i &+= laneCount }
-            if i < n { storePartial(loadPartial(yr + i, n &- i, pad: 0) * inv, yr + i, n &- i) }
+            scaleRow(p, yr, n, 1 / (s + c))
         case .logSoftmax:
             // (x - m)/t - log(s): two non-positive terms, no cancellation.
             let mm = Lanes(repeating: m), l = Lanes(repeating: log1pOfSum(s, c))
@@ -170,6 +179,32 @@ package func rowsForward<T: LogitsFloat, P: ArithmeticPolicy>(
             }
         }
     }
+}
+
+/// y *= k over a row, each result rounded once from y k. With FMA a Float
+/// row is scaled in sixteen Float lanes: k = hi + lo (two Floats, k to
+/// 2^-48) and y k = fma(y, hi, y lo), whose one rounding is that of y k but
+/// for 2^-23 ulp; otherwise in Double lanes.
+@inlinable @inline(__always)
+func scaleRow<T: LogitsFloat, P: ArithmeticPolicy>(
+    _ p: P.Type, _ y: UnsafeMutablePointer<T>, _ n: Int, _ k: Double
+) {
+    var i = 0
+    if T.self == Float.self && P.fused {
+        let f = UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self)
+        let hi = Float(k), lo = Float(k - Double(hi))
+        let vhi = SIMD16<Float>(repeating: hi), vlo = SIMD16<Float>(repeating: lo)
+        while i &+ 16 <= n {
+            let v = UnsafeRawPointer(f + i).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(f + i).storeBytes(of: (v * vlo).addingProduct(v, vhi), as: SIMD16<Float>.self)
+            i &+= 16
+        }
+        while i < n { f[i] = (f[i] * lo).addingProduct(f[i], hi); i &+= 1 }
+        return
+    }
+    let kv = Lanes(repeating: k)
+    while i &+ laneCount <= n { store8(load8(y + i) * kv, y + i); i &+= laneCount }
+    if i < n { storePartial(loadPartial(y + i, n &- i, pad: 0) * kv, y + i, n &- i) }
 }
 
 /// Cross-entropy of one contiguous row of logits with integer label `label`
@@ -192,10 +227,7 @@ package func crossEntropyRow<T: LogitsFloat, P: ArithmeticPolicy>(
     let loss = w == 0 ? 0 : w * (lse + (m - xl) * invT)
     if let g {
         let total = s + c
-        let k = Lanes(repeating: gScale / total)
-        var i = 0
-        while i &+ laneCount <= n { store8(load8(g + i) * k, g + i); i &+= laneCount }
-        if i < n { storePartial(loadPartial(g + i, n &- i, pad: 0) * k, g + i, n &- i) }
+        scaleRow(p, g, n, gScale / total)
         // The label's entry, p - 1, from an unrounded p.
         g[label] = T(roundingDouble: gScale * (libmExp((xl - m) * invT) / total - 1))
     }
