@@ -216,20 +216,18 @@ func specialForward<T: LogitsFloat>(
         y[0] = T(roundingDouble: m)  // NaN, -inf (empty sum) or +inf
         return
     }
-    // For +inf: the k infinite entries share the mass equally.
-    var infinities = 0
-    if m == .infinity {
-        var k = 0
-        while k < n { if x[k &* stride] == .infinity { infinities &+= 1 }; k &+= 1 }
-    }
-    let share = 1 / Double(infinities)
     let hit: T, miss: T
     if m.isNaN {
         hit = .nan; miss = .nan
     } else if m == -.infinity {
         hit = op == .softmax ? 0 : -.infinity; miss = hit
     } else {
-        hit = T(roundingDouble: op == .softmax ? share : libmLog(share))
+        // +inf: the k infinite entries share the mass equally (k >= 1).
+        var infinities = 0
+        var k = 0
+        while k < n { if x[k &* stride] == .infinity { infinities &+= 1 }; k &+= 1 }
+        let share = 1 / Double(Swift.max(infinities, 1))
+        hit = T(roundingDouble: op == .softmax ? share : -libmLog(Double(Swift.max(infinities, 1))))
         miss = op == .softmax ? 0 : -.infinity
     }
     var k = 0

@@ -5,7 +5,9 @@
 
 /// softmax, log-softmax or logsumexp of `x / temperature` along an axis.
 /// `y` has `layout.count` elements (`layout.sliceCount` for logsumexp).
-@inlinable
+/// Inlined, so that each caller's `op` is a constant (a tiny row then costs
+/// little more than its arithmetic).
+@inlinable @inline(__always)
 package func checkedAxisForward<T: LogitsFloat>(
     _ op: AxisOp, _ x: UnsafePointer<T>?, _ y: UnsafeMutablePointer<T>?,
     _ layout: AxisLayout, temperature: T, kernels: KernelTable = .portable
@@ -24,7 +26,13 @@ package func checkedAxisForward<T: LogitsFloat>(
         return nil
     }
     if layout.inner == 1 && layout.outer == 1 && layout.length < laneCount {
-        shortRowsForward(op, x, y, layout.outer, layout.length, t)
+        // One copy per operation (shortRowsForward is inlined): a row this
+        // short costs less than the dispatch around it.
+        switch op {
+        case .softmax: shortRowsForward(.softmax, x, y, 1, layout.length, t)
+        case .logSoftmax: shortRowsForward(.logSoftmax, x, y, 1, layout.length, t)
+        case .logSumExp: shortRowsForward(.logSumExp, x, y, 1, layout.length, t)
+        }
     } else if layout.inner == 1 && (T.self == Float.self || t == 1) {
         parallelRows(kernels, op, x, y, layout.outer, layout.length, t)
     } else {

@@ -271,8 +271,8 @@ package func sigmoidBackwardRun<T: LogitsFloat>(
 
 /// softmax / log-softmax / logsumexp over contiguous rows shorter than the
 /// lane count, element by element (a vector pass would cost more than the
-/// row). Same arithmetic as the scalar kernels.
-@inlinable
+/// row): the scalar kernels' arithmetic with the lanes' exp (`scalarExp`).
+@inlinable @inline(__always)
 package func shortRowsForward<T: LogitsFloat>(
     _ op: AxisOp, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
     _ rows: Int, _ n: Int, _ t: Double
@@ -296,7 +296,7 @@ package func shortRowsForward<T: LogitsFloat>(
         var s = 0.0, c = 0.0
         k = 0
         while k < n {
-            let e = libmExp(shifted(xr[k].doubleValue, m, t))
+            let e = scalarExp(shifted(xr[k].doubleValue, m, t), T.self == Double.self ? .eleven : .seven)
             compensatedAdd(&s, &c, e)
             if op == .softmax { yr[k] = T(roundingDouble: e) }
             k &+= 1
@@ -305,9 +305,9 @@ package func shortRowsForward<T: LogitsFloat>(
         case .logSumExp:
             yr[0] = T(roundingDouble: m / t + log1pOfSum(s, c))
         case .softmax:
-            let total = s + c
+            let inv = 1 / (s + c)
             k = 0
-            while k < n { yr[k] = T(roundingDouble: yr[k].doubleValue / total); k &+= 1 }
+            while k < n { yr[k] = T(roundingDouble: yr[k].doubleValue * inv); k &+= 1 }
         case .logSoftmax:
             let l = log1pOfSum(s, c)
             k = 0
@@ -328,10 +328,30 @@ func shortRowGroup<T: LogitsFloat, P: ArithmeticPolicy>(
     _ p: P.Type, _ op: AxisOp, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
     _ k: Int, _ n: Int, _ invT: Double
 ) {
+    // The columns live on the stack: up to 16 (1 KiB) in an uninitialised
+    // temporary allocation, more in an InlineArray (withUnsafeTemporaryAllocation
+    // takes anything above 1 KiB from the heap).
+    if n <= 16 {
+        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 16) { buffer in
+            if let cols = buffer.baseAddress { shortRowColumns(p, op, x, y, k, n, invT, cols) }
+        }
+    } else {
+        var storage = InlineArray<32, Lanes>(repeating: Lanes())
+        withUnsafeMutablePointer(to: &storage) { raw in
+            shortRowColumns(p, op, x, y, k, n, invT, UnsafeMutableRawPointer(raw).assumingMemoryBound(to: Lanes.self))
+        }
+    }
+}
+
+/// `shortRowGroup` with scratch space for n columns at `cols`.
+@inlinable @inline(__always)
+func shortRowColumns<T: LogitsFloat, P: ArithmeticPolicy>(
+    _ p: P.Type, _ op: AxisOp, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
+    _ k: Int, _ n: Int, _ invT: Double, _ cols: UnsafeMutablePointer<Lanes>
+) {
     let full = T.self == Double.self
     let degree: ExpDegree = full ? .eleven : .seven
-    withUnsafeTemporaryAllocation(of: Lanes.self, capacity: shortRowLimit &+ 2) { buffer in
-        guard let cols = buffer.baseAddress else { return }
+    do {
         // Column j of the group: x[lane * n + j] for each lane (row); spare
         // lanes read row 0.
         @inline(__always) func row(_ lane: Int) -> UnsafePointer<T> { x + (lane < k ? lane &* n : 0) }

@@ -118,6 +118,47 @@ package func portableExp<P: ArithmeticPolicy>(_ p: P.Type, _ d: Lanes, _ degree:
     return q * unsafeBitCast((bits &+ 1023) &<< 52, to: Lanes.self)
 }
 
+/// `portableExp` for one value, without FMA: the same reduction and
+/// polynomials (so the same error bounds), for rows too short for lanes.
+@inlinable @inline(__always)
+func scalarExp(_ d: Double, _ degree: ExpDegree) -> Double {
+    guard d >= -1400 else { return d.isNaN ? d : 0 }
+    let shifter = 6755399441055744.0
+    let kf = d * 1.4426950408889634 + shifter
+    let n = kf - shifter
+    let r = (d - n * 6.93147180369123816490e-01) - n * 1.90821492927058770002e-10
+    let r2 = r * r, r4 = r2 * r2
+    let tail: Double
+    switch degree {
+    case .seven:
+        let a0 = r * 0.16666666163889224 + 0.500000007813034
+        let a1 = r * 0.008333429975333304 + 0.041666270285069154
+        let a2 = r * 0.00019826496201057802 + 0.0013946020784329747
+        tail = a2 * r4 + (a1 * r2 + a0)
+    case .nine:
+        let a0 = r * 0.1666666666707956 + 0.49999999999603967
+        let a1 = r * 0.008333333169671884 + 0.041666666987834285
+        let a2 = r * 0.00019841446550492974 + 0.0013888807852387543
+        let a3 = r * 2.752928333313164e-06 + 2.4882131852520926e-05
+        tail = (a3 * r2 + a2) * r4 + (a1 * r2 + a0)
+    case .eleven:
+        let a0 = r * 0.16666666666666483 + 0.5000000000000012
+        let a1 = r * 0.008333333333451433 + 0.04166666666651632
+        let a2 = r * 0.00019841269597118904 + 0.0013888888946678828
+        let a3 = r * 2.755750728541229e-06 + 2.480149034623507e-05
+        let a4 = r * 2.50246452096493e-08 + 2.7631125446226205e-07
+        tail = a4 * (r4 * r4) + ((a3 * r2 + a2) * r4 + (a1 * r2 + a0))
+    }
+    let q = (r2 * tail + r) + 1
+    let bits = Int64(bitPattern: kf.bitPattern) &- 0x4338_0000_0000_0000
+    if d < -708 {
+        let h = bits &>> 1
+        return q * Double(bitPattern: UInt64(bitPattern: (h &+ 1023) &<< 52))
+                 * Double(bitPattern: UInt64(bitPattern: (bits &- h &+ 1023) &<< 52))
+    }
+    return q * Double(bitPattern: UInt64(bitPattern: (bits &+ 1023) &<< 52))
+}
+
 /// Eight elements at `p` as Double lanes.
 @inlinable @inline(__always)
 func load8<T: LogitsFloat>(_ p: UnsafePointer<T>) -> Lanes {
