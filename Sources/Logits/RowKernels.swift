@@ -384,7 +384,11 @@ func shortRowColumns<T: LogitsFloat, P: ArithmeticPolicy>(
         // of ulp(s)).
         if !simple { s -= 1 }
         var logSum = Lanes(repeating: 0)
-        if op != .softmax {
+        if op == .logSoftmax && !full {
+            // Float log-softmax: (x - m)/t - log S, two non-positive terms, so
+            // log S needs only relative accuracy: computed on the lanes.
+            logSum = logOfSumForFloat(p, s, c)
+        } else if op != .softmax {
             var lane = 0
             while lane < laneCount { logSum[lane] = log1pOfSum(s[lane], c[lane]); lane &+= 1 }
         }

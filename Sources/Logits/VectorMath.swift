@@ -118,6 +118,37 @@ package func portableExp<P: ArithmeticPolicy>(_ p: P.Type, _ d: Lanes, _ degree:
     return q * unsafeBitCast((bits &+ 1023) &<< 52, to: Lanes.self)
 }
 
+/// log(s + c) for lanes with s + c >= 1 and s - 1 exact (a compensated sum
+/// that holds the max term exp(0) = 1), to a relative error below 2^-39: for
+/// Float results that are a difference of non-positive terms (log-softmax),
+/// where that is 3e-5 ulp. s + c = 2^k f with f in [sqrt(1/2), sqrt(2)),
+/// u = f - 1 (exact) + c 2^-k, log(1 + u) = 2 atanh(z), z = u / (2 + u),
+/// |z| < 0.172: the atanh series through z^13 (remainder < 2^-39).
+/// Lanes outside the domain give meaningless values, never a trap.
+@inlinable @inline(__always)
+func logOfSumForFloat<P: ArithmeticPolicy>(_ p: P.Type, _ s: Lanes, _ c: Lanes) -> Lanes {
+    let bits = unsafeBitCast(s, to: SIMD8<Int64>.self)
+    // s = 2^e m, m in [1, 2); halve m (and bump e) when m > sqrt(2).
+    var e = ((bits &>> 52) & 0x7ff) &- 1023
+    let mantissa = (bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000
+    let big = mantissa .> 0x3ff6_a09e_667f_3bcd
+    e = e.replacing(with: e &+ 1, where: big)
+    let f = unsafeBitCast(mantissa.replacing(with: mantissa &- 0x0010_0000_0000_0000, where: big), to: Lanes.self)
+    // 2^-e, exact while |e| < 1023 (here 0 <= e < 64).
+    let scale = unsafeBitCast((1023 &- e) &<< 52, to: Lanes.self)
+    let u = (f - 1) + c * scale
+    let z = u / (2 + u)
+    let w = z * z
+    var q = mulAdd(p, w, 1.0 / 13, 1.0 / 11)
+    q = mulAdd(p, q, w, Lanes(repeating: 1.0 / 9))
+    q = mulAdd(p, q, w, Lanes(repeating: 1.0 / 7))
+    q = mulAdd(p, q, w, Lanes(repeating: 1.0 / 5))
+    q = mulAdd(p, q, w, Lanes(repeating: 1.0 / 3))
+    let atanh2 = mulAdd(p, q * w, 2 * z, 2 * z)
+    let k = Lanes(e)
+    return mulAdd(p, k, Lanes(repeating: 0.6931471805599453), atanh2)
+}
+
 /// `portableExp` for one value, without FMA: the same reduction and
 /// polynomials (so the same error bounds), for rows too short for lanes.
 @inlinable @inline(__always)

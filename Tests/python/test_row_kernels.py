@@ -79,3 +79,38 @@ def test_tiny_log_probabilities_of_the_max_keep_their_digits(dtype, n):
         assert abs(mp.mpf(float(loss[r])) + ref) <= 1e-6 * abs(ref), (loss[r], ref)
         lse = logits.logsumexp(x[r:r + 1])[0]
         assert abs(mp.mpf(float(lse)) - (-ref)) <= 1e-6 * abs(ref) + 1e-45
+
+
+def _log_softmax_ref(x):
+    """float64 log-softmax of float32 rows, cancellation-free: (x - m) -
+    log1p(sum of the other terms), the sum by math.fsum."""
+    import math
+    out = np.empty(x.shape, np.float64)
+    for r, row in enumerate(x.astype(np.float64)):
+        j = int(np.argmax(row))
+        m = row[j]
+        rest = math.fsum(math.exp(v - m) for k, v in enumerate(row) if k != j)
+        out[r] = (row - m) - math.log1p(rest)
+    return out
+
+
+@pytest.mark.parametrize("n", [2, 3, 5, 8, 9, 16, 17, 31, 32])
+def test_float32_log_softmax_short_row_groups_within_one_ulp(n):
+    # Rows of <= 32 go one per lane, with log S computed on the lanes for
+    # float32 (logOfSumForFloat): sums from 1 + 1e-30 up to 32, across the
+    # sqrt(2) 2^k boundaries of its reduction. Bound: 1 ulp (ACCURACY.md).
+    rng = np.random.default_rng(n)
+    rows = [np.zeros(n),                                   # S = n
+            rng.standard_normal(n) * 3,
+            rng.uniform(-20, 0, n),
+            np.r_[0.0, np.full(n - 1, -70.0)],             # S = 1 + (n-1) e^-70
+            np.r_[0.0, np.full(n - 1, np.log(np.sqrt(2) - 1) - np.log(max(n - 1, 1)))],
+            np.r_[0.0, np.full(n - 1, np.log(2 * np.sqrt(2) - 1) - np.log(max(n - 1, 1)))],
+            rng.uniform(-1e-3, 0, n),
+            rng.standard_normal(n) * 30]
+    x = np.array(rows * 3, dtype=np.float32)                # several groups of 8
+    got = logits.log_softmax(x).astype(np.float64)
+    ref = _log_softmax_ref(x)
+    ulp = np.spacing(np.abs(ref).astype(np.float32)).astype(np.float64)
+    err = np.abs(got - ref) / ulp
+    assert err.max() <= 1.0, (err.max(), np.unravel_index(err.argmax(), err.shape))
