@@ -114,3 +114,48 @@ def test_float32_log_softmax_short_row_groups_within_one_ulp(n):
     ulp = np.spacing(np.abs(ref).astype(np.float32)).astype(np.float64)
     err = np.abs(got - ref) / ulp
     assert err.max() <= 1.0, (err.max(), np.unravel_index(err.argmax(), err.shape))
+
+
+@pytest.mark.parametrize("n", [2, 5, 12, 40])
+def test_float64_softmax_into_the_subnormal_range(n):
+    # exp(d) for d in [-760, -700]: results from normal through subnormal to
+    # 0 (x86-64-v4: vscalefpd rounds the subnormal once; the portable code
+    # scales in two halves). Rows [0, d, ..., d] for single rows (scalar
+    # path, n < 8), groups (n <= 32) and long rows (n > 32).
+    mp = pytest.importorskip("mpmath")
+    mp.mp.dps = 40
+    ds = np.linspace(-760, -700, 97)
+    x = np.full((ds.size, n), -np.inf)
+    x[:, 0] = 0
+    x[:, 1] = ds
+    for rows in (x, x[:1], x[5:6]):
+        got = logits.softmax(rows)
+        for r in range(rows.shape[0]):
+            d = rows[r, 1]
+            want = float(mp.exp(mp.mpf(d)) / (1 + mp.exp(mp.mpf(d))))
+            tiny = np.nextafter(0.0, 1.0)
+            # within one ulp of the result, where the ulp is never below the
+            # subnormal spacing
+            ulp = max(np.spacing(abs(want)), tiny)
+            assert abs(got[r, 1] - want) <= ulp, (d, got[r, 1], want)
+            assert got[r, 0] == 1.0 and np.all(got[r, 2:] == 0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_exp_arguments_at_the_clamp_and_beyond(dtype):
+    # The vector exp clamps its argument at -1400 (beyond it every result is
+    # 0); -inf, -1e30 and the most negative finite value must give 0, not
+    # NaN, and NaN must stay NaN, in every path (group, long row, sigmoid).
+    big = np.finfo(dtype).max
+    vals = np.array([0.0, -1399.0, -1400.0, -1401.0, -1e30, -big, -np.inf], dtype)
+    for n in (len(vals), 40):
+        x = np.full((9, n), -np.inf, dtype)
+        x[:, :len(vals)] = vals
+        y = logits.softmax(x)
+        assert np.all(y[:, 0] == 1) and np.all(y[:, 1:] == 0)
+        ls = logits.log_softmax(x)
+        # S = 1 + (terms that underflow): log-softmax is x itself.
+        assert np.array_equal(ls[:, :len(vals)], np.broadcast_to(vals, (9, len(vals))))
+    s = logits.sigmoid(np.array([-1399, -1401, -1e30, -big, -np.inf, np.nan, 1401, np.inf] * 3, dtype))
+    assert np.all(s.reshape(3, 8)[:, :5] == 0) and np.all(np.isnan(s.reshape(3, 8)[:, 5]))
+    assert np.all(s.reshape(3, 8)[:, 6:] == 1)
