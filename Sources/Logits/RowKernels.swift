@@ -241,7 +241,9 @@ package func sigmoidRun<T: LogitsFloat, P: ArithmeticPolicy>(
     _ p: P.Type, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int
 ) {
     @inline(__always) func f(_ v: Lanes) -> Lanes {
-        let e = expNonPositive(p, (-v).replacing(with: v, where: v .< 0), T.self == Double.self ? .eleven : .nine)
+        // -|x| by setting the sign bit (one operation; NaN stays NaN).
+        let negAbs = unsafeBitCast(unsafeBitCast(v, to: SIMD8<UInt64>.self) | (1 << 63), to: Lanes.self)
+        let e = expNonPositive(p, negAbs, T.self == Double.self ? .eleven : .nine)
         // One division: 1/(1 + e) for x >= 0, e/(1 + e) otherwise (and NaN).
         return Lanes(repeating: 1).replacing(with: e, where: .!(v .>= 0)) / (1 + e)
     }
