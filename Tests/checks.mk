@@ -90,7 +90,7 @@ test-sanitize: $(SAN_TESTS)
 # library is right. For test_logits only valgrind's verdict counts (0 errors,
 # no definite leak, the suite ran to its summary line); the suites in
 # VALGRIND_STRICT must also pass their own checks.
-VALGRIND_TESTS  := build/test_losses build/test_logits build/test_bad_input build/test_threads_split
+VALGRIND_TESTS  := build/test_losses build/test_logits build/test_bad_input build/test_threads_split build/test_guard_pages
 VALGRIND_STRICT := build/test_losses
 VALGRIND_FLAGS  := --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite \
 	--suppressions=Tests/c/valgrind.supp
@@ -173,7 +173,6 @@ test-traps: $(LIB_SO)
 	$(PYTHON) Tests/abi/check_traps.py --lib $(LIB_SO) --symbols .build/release/liblogits.so \
 	  --fail-on $(if $(filter 1,$(TRAPS_STRICT)),any,own)
 
-endif
 
 # ---------------------------------------------------------------------------
 # CPU levels: every kernel copy, and the dispatch on an old CPU
@@ -208,8 +207,10 @@ test-cpu-levels: $(C_TESTS)
 	got=$$($(QEMU) -cpu Nehalem ./build/cpu_kernels 2>/dev/null); \
 	echo "qemu -cpu Nehalem: logits_cpu_kernels() = $$got"; \
 	[ "$$got" = baseline ] || { echo "expected baseline under Nehalem"; exit 1; }; \
-	for t in build/test_losses build/test_threads_split; do \
+	for t in build/test_losses build/test_threads_split build/test_guard_pages; do \
 	  out=$$($(QEMU) -cpu Nehalem ./$$t 2>/dev/null); rc=$$?; \
 	  echo "$$t under qemu -cpu Nehalem: $$(echo "$$out" | tail -1)"; \
 	  [ $$rc -eq 0 ] || { echo "$$out"; exit 1; }; \
 	done
+
+endif

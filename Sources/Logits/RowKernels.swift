@@ -356,18 +356,14 @@ func shortRowColumns<T: LogitsFloat, P: ArithmeticPolicy>(
     do {
         // Column j of the group: x[lane * n + j] for each lane (row); spare
         // lanes read row 0.
-        @inline(__always) func row(_ lane: Int) -> UnsafePointer<T> { x + (lane < k ? lane &* n : 0) }
-        let x0 = row(0), x1 = row(1), x2 = row(2), x3 = row(3)
-        let x4 = row(4), x5 = row(5), x6 = row(6), x7 = row(7)
+        P.loadColumns(x, k, n, cols)
         var j = 0
         var mv = Lanes(repeating: -.infinity)
         var nan = SIMDMask<SIMD8<Int64>>(repeating: false)
         while j < n {
-            let v = Lanes(x0[j].doubleValue, x1[j].doubleValue, x2[j].doubleValue, x3[j].doubleValue,
-                          x4[j].doubleValue, x5[j].doubleValue, x6[j].doubleValue, x7[j].doubleValue)
+            let v = cols[j]
             nan .|= v .!= v
             mv = mv.replacing(with: v, where: v .> mv)
-            cols[j] = v
             j &+= 1
         }
         // Rows whose max is not finite: the scalar rules, after the others.
@@ -403,11 +399,11 @@ func shortRowColumns<T: LogitsFloat, P: ArithmeticPolicy>(
             let inv = 1 / (s + c)
             j = 0
             while j < n { cols[j] *= inv; j &+= 1 }
-            scatterColumns(cols, y, k, n, special)
+            P.storeColumns(cols, y, k, n, special)
         case .logSoftmax:
             j = 0
             while j < n { cols[j] = scaled(cols[j] - m, invT) - logSum; j &+= 1 }
-            scatterColumns(cols, y, k, n, special)
+            P.storeColumns(cols, y, k, n, special)
         }
         var lane = 0
         while lane < k {
@@ -417,21 +413,5 @@ func shortRowColumns<T: LogitsFloat, P: ArithmeticPolicy>(
             }
             lane &+= 1
         }
-    }
-}
-
-/// y[lane * n + j] = cols[j][lane] for the first k lanes that are not special.
-@inlinable @inline(__always)
-func scatterColumns<T: LogitsFloat>(_ cols: UnsafeMutablePointer<Lanes>, _ y: UnsafeMutablePointer<T>,
-                                    _ k: Int, _ n: Int, _ special: SIMDMask<SIMD8<Int64>>) {
-    let d = UnsafeRawPointer(cols).assumingMemoryBound(to: Double.self)
-    var lane = 0
-    while lane < k {
-        if !special[lane] {
-            let yr = y + lane &* n
-            var j = 0
-            while j < n { yr[j] = T(roundingDouble: d[j &* laneCount &+ lane]); j &+= 1 }
-        }
-        lane &+= 1
     }
 }

@@ -19,12 +19,52 @@
     static var fused: Bool { get }
     /// exp(d) for lanes d <= 0 (or NaN), as accurate as `degree` promises.
     static func exp(_ d: Lanes, _ degree: ExpDegree) -> Lanes
+    /// Transposes k (1...8) rows of n elements, row r at x + r n, into
+    /// columns: cols[j][lane] = row lane's element j, spare lanes (k...7)
+    /// reading row 0. `cols` has room for n rounded up to 8, and every one of
+    /// those columns is initialised.
+    static func loadColumns<T: LogitsFloat>(_ x: UnsafePointer<T>, _ k: Int, _ n: Int,
+                                            _ cols: UnsafeMutablePointer<Lanes>)
+    /// The reverse: y[lane n + j] = cols[j][lane], rounded to T, for j < n
+    /// and the lanes below k that are not in `skip`. May overwrite `cols`.
+    static func storeColumns<T: LogitsFloat>(_ cols: UnsafeMutablePointer<Lanes>, _ y: UnsafeMutablePointer<T>,
+                                             _ k: Int, _ n: Int, _ skip: SIMDMask<SIMD8<Int64>>)
 }
 
 extension ArithmeticPolicy {
     @inlinable @inline(__always)
     package static func exp(_ d: Lanes, _ degree: ExpDegree) -> Lanes {
         portableExp(Self.self, d, degree)
+    }
+
+    @inlinable @inline(__always)
+    package static func loadColumns<T: LogitsFloat>(_ x: UnsafePointer<T>, _ k: Int, _ n: Int,
+                                                    _ cols: UnsafeMutablePointer<Lanes>) {
+        @inline(__always) func row(_ lane: Int) -> UnsafePointer<T> { x + (lane < k ? lane &* n : 0) }
+        let x0 = row(0), x1 = row(1), x2 = row(2), x3 = row(3)
+        let x4 = row(4), x5 = row(5), x6 = row(6), x7 = row(7)
+        var j = 0
+        while j < n {
+            cols[j] = Lanes(x0[j].doubleValue, x1[j].doubleValue, x2[j].doubleValue, x3[j].doubleValue,
+                            x4[j].doubleValue, x5[j].doubleValue, x6[j].doubleValue, x7[j].doubleValue)
+            j &+= 1
+        }
+        while j & 7 != 0 { cols[j] = Lanes(); j &+= 1 }
+    }
+
+    @inlinable @inline(__always)
+    package static func storeColumns<T: LogitsFloat>(_ cols: UnsafeMutablePointer<Lanes>, _ y: UnsafeMutablePointer<T>,
+                                                     _ k: Int, _ n: Int, _ skip: SIMDMask<SIMD8<Int64>>) {
+        let d = UnsafeRawPointer(cols).assumingMemoryBound(to: Double.self)
+        var lane = 0
+        while lane < k {
+            if !skip[lane] {
+                let yr = y + lane &* n
+                var j = 0
+                while j < n { yr[j] = T(roundingDouble: d[j &* laneCount &+ lane]); j &+= 1 }
+            }
+            lane &+= 1
+        }
     }
 }
 

@@ -76,4 +76,79 @@ import _Builtin_intrinsics.intel
         // 2^k with k = floor(N / 16).
         return _mm512_scalef_pd(e, n * 0.0625)
     }
+
+    // Short rows (one row per lane): eight rows x eight columns at a time,
+    // loaded with masked row loads (no access past a row's end) and
+    // transposed in registers (`transpose8`), instead of 64 scalar loads and
+    // inserts; the way back is the same transpose and masked row stores.
+
+    @inlinable @inline(__always)
+    static func loadColumns<T: LogitsFloat>(_ x: UnsafePointer<T>, _ k: Int, _ n: Int,
+                                            _ cols: UnsafeMutablePointer<Lanes>) {
+        var j = 0
+        while j < n {
+            let mask = blockMask(n &- j)
+            var lane = 0
+            while lane < 8 {
+                let p = UnsafeRawPointer(x + ((lane < k ? lane &* n : 0) &+ j))
+                cols[j &+ lane] = T.self == Float.self
+                    ? _mm512_cvtps_pd(_mm256_maskz_loadu_ps(mask, p))
+                    : _mm512_maskz_loadu_pd(mask, p)
+                lane &+= 1
+            }
+            transpose8(cols + j)
+            j &+= 8
+        }
+    }
+
+    @inlinable @inline(__always)
+    static func storeColumns<T: LogitsFloat>(_ cols: UnsafeMutablePointer<Lanes>, _ y: UnsafeMutablePointer<T>,
+                                             _ k: Int, _ n: Int, _ skip: SIMDMask<SIMD8<Int64>>) {
+        var j = 0
+        while j < n {
+            let mask = blockMask(n &- j)
+            transpose8(cols + j)
+            var lane = 0
+            while lane < k {
+                if !skip[lane] {
+                    let p = UnsafeMutableRawPointer(y + (lane &* n &+ j))
+                    if T.self == Float.self {
+                        _mm256_mask_storeu_ps(p, mask, _mm512_cvtpd_ps(cols[j &+ lane]))
+                    } else {
+                        _mm512_mask_storeu_pd(p, mask, cols[j &+ lane])
+                    }
+                }
+                lane &+= 1
+            }
+            j &+= 8
+        }
+    }
+}
+
+/// The low min(count, 8) bits set.
+@inlinable @inline(__always)
+func blockMask(_ count: Int) -> __mmask8 {
+    count >= 8 ? 0xff : __mmask8(truncatingIfNeeded: (1 &<< count) &- 1)
+}
+
+/// Transposes the 8 x 8 block of doubles at `v` (v[i][j] <-> v[j][i]) in
+/// registers: pairs interleaved, then pairs of pairs, then halves
+/// (24 two-source permutes).
+@inlinable @inline(__always)
+func transpose8(_ v: UnsafeMutablePointer<Lanes>) {
+    @inline(__always) func perm(_ a: Lanes, _ b: Lanes, _ i: SIMD8<Int64>) -> Lanes {
+        _mm512_permutex2var_pd(a, i, b)
+    }
+    let t0 = _mm512_unpacklo_pd(v[0], v[1]), t1 = _mm512_unpackhi_pd(v[0], v[1])
+    let t2 = _mm512_unpacklo_pd(v[2], v[3]), t3 = _mm512_unpackhi_pd(v[2], v[3])
+    let t4 = _mm512_unpacklo_pd(v[4], v[5]), t5 = _mm512_unpackhi_pd(v[4], v[5])
+    let t6 = _mm512_unpacklo_pd(v[6], v[7]), t7 = _mm512_unpackhi_pd(v[6], v[7])
+    let even = SIMD8<Int64>(0, 1, 8, 9, 4, 5, 12, 13), odd = SIMD8<Int64>(2, 3, 10, 11, 6, 7, 14, 15)
+    let u0 = perm(t0, t2, even), u1 = perm(t0, t2, odd), u2 = perm(t1, t3, even), u3 = perm(t1, t3, odd)
+    let u4 = perm(t4, t6, even), u5 = perm(t4, t6, odd), u6 = perm(t5, t7, even), u7 = perm(t5, t7, odd)
+    let low = SIMD8<Int64>(0, 1, 2, 3, 8, 9, 10, 11), high = SIMD8<Int64>(4, 5, 6, 7, 12, 13, 14, 15)
+    v[0] = perm(u0, u4, low); v[4] = perm(u0, u4, high)
+    v[2] = perm(u1, u5, low); v[6] = perm(u1, u5, high)
+    v[1] = perm(u2, u6, low); v[5] = perm(u2, u6, high)
+    v[3] = perm(u3, u7, low); v[7] = perm(u3, u7, high)
 }
