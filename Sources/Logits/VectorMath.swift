@@ -168,14 +168,16 @@ package func portableExp<P: ArithmeticPolicy>(_ p: P.Type, _ d: Lanes, _ degree:
 @inlinable @inline(__always)
 func logOfSumForFloat<P: ArithmeticPolicy>(_ p: P.Type, _ s: Lanes, _ c: Lanes) -> Lanes {
     let bits = unsafeBitCast(s, to: SIMD8<Int64>.self)
-    // s = 2^e m, m in [1, 2); halve m (and bump e) when m > sqrt(2).
-    var e = ((bits &>> 52) & 0x7ff) &- 1023
-    let mantissa = (bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000
-    let big = mantissa .> 0x3ff6_a09e_667f_3bcd
-    e = e.replacing(with: e &+ 1, where: big)
-    let f = unsafeBitCast(mantissa.replacing(with: mantissa &- 0x0010_0000_0000_0000, where: big), to: Lanes.self)
-    // 2^-e, exact while |e| < 1023 (here 0 <= e < 64).
-    let scale = unsafeBitCast((1023 &- e) &<< 52, to: Lanes.self)
+    // s = 2^e m, m in [1, 2); halve m (and bump e) when m > sqrt(2). The
+    // test is a Double comparison: Swift lowers `.>` on Int64 lanes to a
+    // loop with a branch per lane (mispredicted on random data).
+    let e = ((bits &>> 52) & 0x7ff) &- 1023
+    let m = unsafeBitCast((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000, to: Lanes.self)
+    let big = m .> 1.4142135623730951
+    let f = m.replacing(with: m * 0.5, where: big)
+    // 2^-k, exact while |k| < 1023 (here 0 <= k < 64).
+    let scale0 = unsafeBitCast((1023 &- e) &<< 52, to: Lanes.self)
+    let scale = scale0.replacing(with: scale0 * 0.5, where: big)
     let u = (f - 1) + c * scale
     let z = u / (2 + u)
     let w = z * z
@@ -185,7 +187,8 @@ func logOfSumForFloat<P: ArithmeticPolicy>(_ p: P.Type, _ s: Lanes, _ c: Lanes) 
     q = mulAdd(p, q, w, Lanes(repeating: 1.0 / 5))
     q = mulAdd(p, q, w, Lanes(repeating: 1.0 / 3))
     let atanh2 = mulAdd(p, q * w, 2 * z, 2 * z)
-    let k = Lanes(e)
+    let k0 = Lanes(e)
+    let k = k0.replacing(with: k0 + 1, where: big)
     return mulAdd(p, k, Lanes(repeating: 0.6931471805599453), atanh2)
 }
 
