@@ -32,16 +32,34 @@ func scaled(_ d: Lanes, _ invT: Double) -> Lanes {
 }
 
 /// The lane sums of `biasedSumAdd` as one compensated scalar sum (s, c),
-/// s + c = the sum of every v. Each lane's s - 1 is exact while s <= 2 (and
-/// off by at most half an ulp of s, against a sum >= s - 1 >= 1, above), and
-/// the total is a TwoSum, so for a total in [1, 2) its s - 1 is exact, as
-/// `log1pOfSum` needs.
+/// s + c = the sum of every v. Each lane's s - 1 is exact (s >= 1 and both
+/// are multiples of ulp(s)); the lanes are then added pairwise by TwoSum
+/// (halves, quarters, the last two: a tree, not a chain of eight dependent
+/// additions), the rounding errors going to c. The total is a TwoSum, so for
+/// a total in [1, 2) its s - 1 is exact, as `log1pOfSum` needs. Every lane is
+/// finite here (terms in [0, 1]).
 @inlinable @inline(__always)
 func reduceBiased(_ s: Lanes, _ c: Lanes) -> (Double, Double) {
-    var total = 0.0, comp = 0.0
-    var j = 0
-    while j < laneCount { compensatedAdd(&total, &comp, s[j] - 1); j &+= 1 }
-    return (total, comp + c.sum())
+    @inline(__always) func twoSum<V: SIMD>(_ a: V, _ b: V) -> (V, V) where V.Scalar == Double {
+        let t = a + b, bp = t - a
+        return (t, (a - (t - bp)) + (b - bp))
+    }
+    let u = s - 1
+    let (t4, e4) = twoSum(u.lowHalf, u.highHalf)
+    let c4 = (c.lowHalf + c.highHalf) + e4
+    let (t2, e2) = twoSum(t4.lowHalf, t4.highHalf)
+    let c2 = (c4.lowHalf + c4.highHalf) + e2
+    let t = t2[0] + t2[1], bp = t - t2[0]
+    let e1 = (t2[0] - (t - bp)) + (t2[1] - bp)
+    return (t, (c2[0] + c2[1]) + e1)
+}
+
+/// The sum of the lanes by halves (a tree of depth 3).
+@inlinable @inline(__always)
+func laneSum(_ v: Lanes) -> Double {
+    let q = v.lowHalf + v.highHalf
+    let h = q.lowHalf + q.highHalf
+    return h[0] + h[1]
 }
 
 /// The maximum of a row of n > 0 elements; NaN if the row holds a NaN.
@@ -59,7 +77,11 @@ func rowMax<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int) -> Double {
             mv = mv.replacing(with: v, where: v .> mv)
             i &+= 16
         }
-        var m = Double(mv.max())
+        // The largest lane by halves (a tree; NaN lanes are caught by `nan`).
+        let m8 = mv.lowHalf.replacing(with: mv.highHalf, where: mv.highHalf .> mv.lowHalf)
+        let m4 = m8.lowHalf.replacing(with: m8.highHalf, where: m8.highHalf .> m8.lowHalf)
+        let m2 = m4.lowHalf.replacing(with: m4.highHalf, where: m4.highHalf .> m4.lowHalf)
+        var m = Double(Swift.max(m2[0], m2[1]))
         var isNaN = any(nan)
         while i < n {
             let v = Double(f[i])
@@ -83,7 +105,9 @@ func rowMax<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int) -> Double {
         nan .|= v .!= v
         mv = mv.replacing(with: v, where: v .> mv)
     }
-    return any(nan) ? .nan : mv.max()
+    let m4 = mv.lowHalf.replacing(with: mv.highHalf, where: mv.highHalf .> mv.lowHalf)
+    let m2 = m4.lowHalf.replacing(with: m4.highHalf, where: m4.highHalf .> m4.lowHalf)
+    return any(nan) ? .nan : Swift.max(m2[0], m2[1])
 }
 
 /// exp((x_i - m) / t) over a row, and each value stored into `e` if given
@@ -119,7 +143,7 @@ func rowExpSum<T: LogitsFloat, P: ArithmeticPolicy>(
             if simple { s += v } else { biasedSumAdd(&s, &c, v) }
             if let out { storePartial(v, out + i, n &- i) }
         }
-        return simple ? (s.sum(), 0) : reduceBiased(s, c)
+        return simple ? (laneSum(s), 0) : reduceBiased(s, c)
     }
     let scale = invT != 1
     if let e {
