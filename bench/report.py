@@ -28,6 +28,21 @@ TITLE = {"softmax": "softmax", "log_softmax": "log_softmax", "sigmoid": "sigmoid
          "ce_fwdgrad": "cross-entropy forward + gradient (integer labels, mean)"}
 PASS, MISS, NA = "✅ pass", "❌ miss", "— not measured"
 
+# What the float32 misses come from (measured while building the kernels; see
+# README "Speed" and ACCURACY.md). Static text: the numbers above are this run's.
+WHY_SLOWER = """**Where the float32 misses come from.** Logits computes every float32 result in double
+lanes (eight per AVX-512 register) and rounds once, which is what keeps its documented bounds
+(ACCURACY.md: softmax ≤ 1.5 ulp, log-softmax and logsumexp ≤ 1 ulp, sigmoid correctly rounded
+but for 0.001 ulp, losses ≤ 1.2e-7 relative). The peers compute in float32 lanes (sixteen per
+register) and pay in accuracy (the error column: 1e-3 relative on the 1×10⁷ softmax, a float32
+sigmoid that returns 0 below x = −18). Measured on this machine, the double-lane exp pass costs
+about 0.45 ns per element, of which the float32↔float64 conversions are about 0.12; the kernels
+are throughput-bound on vector operations (unrolling and shortening dependency chains did not
+help). A float32-lane exp accurate enough for these bounds needs an exact x − max (two-sum) and
+double accumulation, which costs back most of the width. Rows of up to 32 go one per lane
+(short rows: faster than every peer for softmax).
+"""
+
 
 def fmt(v, digits=3):
     if v is None or (isinstance(v, float) and math.isnan(v)):
@@ -324,6 +339,7 @@ def main():
         L.append(f"{npass} of {len(tr)} targets met in this run.\n")
         L.append(md_table(["target", "measured (Logits ÷ reference)", "status"], tr))
         L.append("")
+        L.append(WHY_SLOWER)
     # single thread
     L.append("## Single thread\n")
     L.append("Thread controls: Logits `LOGITS_NUM_THREADS=1` and `logits_set_num_threads(1)` when "

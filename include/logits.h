@@ -138,7 +138,9 @@ const char *logits_cpu_kernels(void);
  *
  * Only large calls split: a call runs on the calling thread when it has
  * fewer than 2^18 (262144) elements, and otherwise into parts of about 2^17
- * elements each. The parts depend only on the call's shape, never on the
+ * elements each (whole rows; a softmax-family row of 2^18 or more elements
+ * is itself split into chunks: max, sum and outputs per chunk, combined in
+ * chunk order). The parts depend only on the call's shape, never on the
  * thread setting, so results are bit-identical with any number of threads.
  * The library's worker threads are started at the first call that needs
  * them and sleep between calls. One call at a time uses them: a call made

@@ -15,6 +15,9 @@
     @usableFromInline package let level: Int
     @usableFromInline let rowsF32: @convention(c) (UInt8, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Int, Double) -> Void
     @usableFromInline let rowsF64: @convention(c) (UInt8, UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int, Int, Double) -> Void
+    /// One phase of a long row split into chunks (`rowChunk`).
+    @usableFromInline let rowChunkF32: @convention(c) (UInt8, UInt8, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Double, Double, Double, UnsafeMutablePointer<Double>) -> Void
+    @usableFromInline let rowChunkF64: @convention(c) (UInt8, UInt8, UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int, Double, Double, Double, UnsafeMutablePointer<Double>) -> Void
     @usableFromInline let crossEntropyRowF32: @convention(c) (UnsafePointer<Float>, Int, Int, Double, Double, UnsafeMutablePointer<Float>?, Double, UnsafeMutablePointer<Double>) -> Bool
     @usableFromInline let crossEntropyRowF64: @convention(c) (UnsafePointer<Double>, Int, Int, Double, Double, UnsafeMutablePointer<Double>?, Double, UnsafeMutablePointer<Double>) -> Bool
     @usableFromInline let sigmoidF32: @convention(c) (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
@@ -24,12 +27,15 @@
 
     @usableFromInline package init(level: Int,
                 rowsF32: @convention(c) (UInt8, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Int, Double) -> Void, rowsF64: @convention(c) (UInt8, UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int, Int, Double) -> Void,
+                rowChunkF32: @convention(c) (UInt8, UInt8, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int, Double, Double, Double, UnsafeMutablePointer<Double>) -> Void, rowChunkF64: @convention(c) (UInt8, UInt8, UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int, Double, Double, Double, UnsafeMutablePointer<Double>) -> Void,
                 crossEntropyRowF32: @convention(c) (UnsafePointer<Float>, Int, Int, Double, Double, UnsafeMutablePointer<Float>?, Double, UnsafeMutablePointer<Double>) -> Bool, crossEntropyRowF64: @convention(c) (UnsafePointer<Double>, Int, Int, Double, Double, UnsafeMutablePointer<Double>?, Double, UnsafeMutablePointer<Double>) -> Bool,
                 sigmoidF32: @convention(c) (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void, sigmoidF64: @convention(c) (UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int) -> Void,
                 sigmoidBackwardF32: @convention(c) (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void, sigmoidBackwardF64: @convention(c) (UnsafePointer<Double>, UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int) -> Void) {
         self.level = level
         self.rowsF32 = rowsF32
         self.rowsF64 = rowsF64
+        self.rowChunkF32 = rowChunkF32
+        self.rowChunkF64 = rowChunkF64
         self.crossEntropyRowF32 = crossEntropyRowF32
         self.crossEntropyRowF64 = crossEntropyRowF64
         self.sigmoidF32 = sigmoidF32
@@ -69,6 +75,17 @@ extension KernelTable {
             rowsF32(op.code, cast(x), cast(y), rows, n, t)
         } else {
             rowsF64(op.code, cast(x), cast(y), rows, n, t)
+        }
+    }
+
+    @inlinable @inline(__always)
+    func rowChunk<T: LogitsFloat>(_ phase: UInt8, _ op: AxisOp, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
+                                  _ n: Int, _ m: Double, _ invT: Double, _ k: Double,
+                                  _ out: UnsafeMutablePointer<Double>) {
+        if T.self == Float.self {
+            rowChunkF32(phase, op.code, cast(x), cast(y), n, m, invT, k, out)
+        } else {
+            rowChunkF64(phase, op.code, cast(x), cast(y), n, m, invT, k, out)
         }
     }
 

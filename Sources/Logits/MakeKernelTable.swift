@@ -17,6 +17,12 @@ package func makeKernelTable() -> KernelTable {
         rowsF64: { op, x, y, rows, n, t in
             rowsForward(KernelPolicy.self, AxisOp(code: op), x, y, rows, n, t)
         },
+        rowChunkF32: { phase, op, x, y, n, m, invT, k, out in
+            rowChunk(KernelPolicy.self, phase, AxisOp(code: op), x, y, n, m, invT, k, out)
+        },
+        rowChunkF64: { phase, op, x, y, n, m, invT, k, out in
+            rowChunk(KernelPolicy.self, phase, AxisOp(code: op), x, y, n, m, invT, k, out)
+        },
         crossEntropyRowF32: { x, n, label, w, invT, g, gScale, loss in
             guard let l = crossEntropyRow(KernelPolicy.self, x, n, label, w, invT, g, gScale)
             else { return false }

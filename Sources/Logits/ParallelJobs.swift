@@ -73,10 +73,116 @@ let elementsPartF64: PartFunction = { c, part, parts in
     c.assumingMemoryBound(to: ElementsJob<Double>.self).pointee.run(part, parts)
 }
 
+/// One phase of one long row, split into chunks (`rowChunk`).
+@usableFromInline
+struct RowChunksJob<T: LogitsFloat> {
+    @usableFromInline let kernels: KernelTable
+    @usableFromInline let phase: UInt8
+    @usableFromInline let op: AxisOp
+    @usableFromInline let x: UnsafePointer<T>
+    @usableFromInline let y: UnsafeMutablePointer<T>
+    @usableFromInline let n: Int
+    @usableFromInline let m: Double, invT: Double, k: Double
+    @usableFromInline let out: UnsafeMutablePointer<Double>
+
+    @inlinable
+    init(_ kernels: KernelTable, _ phase: UInt8, _ op: AxisOp, _ x: UnsafePointer<T>,
+         _ y: UnsafeMutablePointer<T>, _ n: Int, _ m: Double, _ invT: Double, _ k: Double,
+         _ out: UnsafeMutablePointer<Double>) {
+        self.kernels = kernels; self.phase = phase; self.op = op; self.x = x; self.y = y
+        self.n = n; self.m = m; self.invT = invT; self.k = k; self.out = out
+    }
+
+    @inlinable
+    func run(_ part: Int, _ parts: Int) {
+        let (lo, hi) = partRange(n, part, parts)
+        kernels.rowChunk(phase, op, x + lo, y + lo, hi &- lo, m, invT, k, out + 2 &* part)
+    }
+}
+
+@usableFromInline
+let rowChunksPartF32: PartFunction = { c, part, parts in
+    c.assumingMemoryBound(to: RowChunksJob<Float>.self).pointee.run(part, parts)
+}
+
+@usableFromInline
+let rowChunksPartF64: PartFunction = { c, part, parts in
+    c.assumingMemoryBound(to: RowChunksJob<Double>.self).pointee.run(part, parts)
+}
+
+/// Rows of at least `splitRowLength` elements go one at a time, each split
+/// into chunks of about 2^17 (at most 64) that the threads share: max, sum,
+/// output, each phase over the chunks and combined in chunk order, so a
+/// single long row (1 x 10^7) uses every thread and the result depends on
+/// the shape only.
+@usableFromInline let splitRowLength = 1 << 18
+
+@inlinable
+func splitRows<T: LogitsFloat>(_ kernels: KernelTable, _ op: AxisOp, _ x: UnsafePointer<T>,
+                               _ y: UnsafeMutablePointer<T>, _ rows: Int, _ n: Int, _ t: Double) {
+    let chunks = Swift.min(n >> 17, maxThreads)
+    let invT = 1 / t
+    let function = T.self == Float.self ? rowChunksPartF32 : rowChunksPartF64
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 &* maxThreads) { buffer in
+        guard let out = buffer.baseAddress else { return }
+        @inline(__always) func phase(_ number: UInt8, _ xr: UnsafePointer<T>, _ yr: UnsafeMutablePointer<T>,
+                                     _ m: Double, _ k: Double) {
+            withUnsafePointer(to: RowChunksJob(kernels, number, op, xr, yr, n, m, invT, k, out)) { job in
+                runParts(chunks, UnsafeRawPointer(job), function)
+            }
+        }
+        var r = 0
+        while r < rows {
+            let xr = x + r &* n
+            let yr = op == .logSumExp ? y + r : y + r &* n
+            r &+= 1
+            // Phase 0: the max (NaN if any chunk holds a NaN).
+            phase(0, xr, yr, 0, 0)
+            var m = -Double.infinity
+            var i = 0
+            while i < chunks {
+                let v = out[2 &* i]
+                if v > m || v.isNaN { m = v }
+                if m.isNaN { break }
+                i &+= 1
+            }
+            guard m.isFinite else {
+                specialForward(op, xr, yr, n, 1, m)
+                continue
+            }
+            // Phase 1: the sums, added in chunk order.
+            phase(1, xr, yr, m, 0)
+            var s = 0.0, c = 0.0
+            i = 0
+            while i < chunks {
+                if op == .softmax && T.self == Float.self {
+                    s += out[2 &* i]
+                } else {
+                    compensatedAdd(&s, &c, out[2 &* i])
+                    c += out[2 &* i &+ 1]
+                }
+                i &+= 1
+            }
+            switch op {
+            case .logSumExp:
+                yr[0] = T(roundingDouble: m * invT + log1pOfSum(s, c))
+            case .softmax:
+                phase(2, xr, yr, m, 1 / (s + c))
+            case .logSoftmax:
+                phase(2, xr, yr, m, log1pOfSum(s, c))
+            }
+        }
+    }
+}
+
 /// softmax-family rows on the library's threads.
 @inlinable
 func parallelRows<T: LogitsFloat>(_ kernels: KernelTable, _ op: AxisOp, _ x: UnsafePointer<T>,
                                   _ y: UnsafeMutablePointer<T>, _ rows: Int, _ n: Int, _ t: Double) {
+    if n >= splitRowLength {
+        splitRows(kernels, op, x, y, rows, n, t)
+        return
+    }
     let parts = partCount(slices: rows, elementsPerSlice: n)
     if parts == 1 {
         kernels.rows(op, x, y, rows, n, t)

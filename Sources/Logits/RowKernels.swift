@@ -231,6 +231,43 @@ func scaleRow<T: LogitsFloat, P: ArithmeticPolicy>(
     if i < n { storePartial(loadPartial(y + i, n &- i, pad: 0) * kv, y + i, n &- i) }
 }
 
+/// One phase of a softmax / log-softmax / logsumexp row split into chunks
+/// (ParallelJobs.swift, `splitRow`), on the chunk x[0..<n] (and y[0..<n]):
+/// phase 0 writes the chunk's max to out[0]; phase 1 the chunk's compensated
+/// sum of exp((x - m) t^-1) to out[0], out[1] (plain for the Float softmax,
+/// which also keeps the exponentials in y); phase 2 writes the outputs:
+/// softmax y *= k (k = 1 / sum), log-softmax y = (x - m) / t - k (k = log
+/// sum). The row's results then equal the unsplit arithmetic but for the
+/// order of the sum, which the chunks (fixed by the shape) decide.
+@inlinable @inline(__always)
+package func rowChunk<T: LogitsFloat, P: ArithmeticPolicy>(
+    _ p: P.Type, _ phase: UInt8, _ op: AxisOp, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
+    _ n: Int, _ m: Double, _ invT: Double, _ k: Double, _ out: UnsafeMutablePointer<Double>
+) {
+    switch phase {
+    case 0:
+        out[0] = rowMax(x, n)
+    case 1:
+        let (s, c) = rowExpSum(p, x, n, m, invT, op == .softmax ? y : nil, plain: op == .softmax)
+        out[0] = s
+        out[1] = c
+    default:
+        if op == .softmax {
+            scaleRow(p, y, n, k)
+        } else if op == .logSoftmax {
+            let mm = Lanes(repeating: m), l = Lanes(repeating: k)
+            var i = 0
+            while i &+ laneCount <= n {
+                store8((load8(x + i) - mm) * invT - l, y + i)
+                i &+= laneCount
+            }
+            if i < n {
+                storePartial((loadPartial(x + i, n &- i, pad: 0) - mm) * invT - l, y + i, n &- i)
+            }
+        }
+    }
+}
+
 /// Cross-entropy of one contiguous row of logits with integer label `label`
 /// and weight `w`, temperature 1/invT: returns w (log-sum-exp - x_label / t)
 /// and writes the gradient times `gScale` (= reduction scale * w / t) into

@@ -73,3 +73,50 @@ def test_results_do_not_depend_on_threads(dtype):
             assert np.array_equal(a, b)
     # And they are right: the rows of the softmax sum to 1.
     assert np.allclose(outs[0][0].astype(np.float64).sum(axis=1), 1, rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_long_rows_are_split_across_threads_with_the_same_result(dtype):
+    # Rows of >= 2^18 elements are split into chunks (max, sum, output per
+    # chunk, combined in chunk order): bit-identical for any thread count,
+    # right against a float64/fsum reference, and special rows still follow
+    # the documented rules (NaN in one chunk, all masked, +inf entries).
+    import math
+    rng = np.random.default_rng(11)
+    n = (1 << 18) + 12345
+    x = (rng.standard_normal((3, n)) * 5).astype(dtype)
+    x[1, :] = -np.inf
+    x[1, n - 7] = 2.0                       # one live entry, in the last chunk
+    special = x.copy()
+    special[0, 200000] = np.nan             # NaN in one chunk only
+    special[2, [5, n - 1]] = np.inf         # two +inf entries
+    outs = []
+    try:
+        for threads in (1, 2, 5):
+            logits.set_num_threads(threads)
+            outs.append([logits.softmax(x), logits.log_softmax(x), logits.logsumexp(x),
+                         logits.softmax(special), logits.log_softmax(special)])
+    finally:
+        logits.set_num_threads(0)
+    for other in outs[1:]:
+        for a, b in zip(outs[0], other):
+            assert np.array_equal(a, b, equal_nan=True)
+    sm, lsm, lse, ssm, slsm = outs[0]
+    for r in (0, 2):
+        row = x[r].astype(np.float64)
+        m = row.max()
+        total = math.fsum(np.exp(row - m))
+        ref_lse = m + math.log(total)
+        assert abs(lse[r] - ref_lse) <= 2 * np.spacing(dtype(ref_lse))
+        ref = np.exp(row - m) / total
+        big = ref > 1e-30
+        assert np.max(np.abs(sm[r][big] - ref[big]) / ref[big]) <= 4 * np.finfo(dtype).eps
+        assert np.max(np.abs(lsm[r] - (row - ref_lse))) <= 4 * np.finfo(dtype).eps * (1 + np.abs(row - ref_lse)).max()
+    assert sm[1, n - 7] == 1 and np.count_nonzero(sm[1]) == 1 and lsm[1, n - 7] == 0
+    assert np.all(np.isnan(ssm[0])) and np.all(np.isnan(slsm[0]))
+    assert ssm[2, 5] == 0.5 and ssm[2, n - 1] == 0.5 and np.count_nonzero(ssm[2]) == 2
+    assert slsm[2, 5] == dtype(-math.log(2)) and np.all(slsm[2, 6:n - 1] == -np.inf)
+    # In place gives the same bits.
+    y = x.copy()
+    logits.softmax(y, out=y)
+    assert np.array_equal(y, sm)
