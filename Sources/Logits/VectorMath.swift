@@ -112,8 +112,13 @@ func expNonPositive<P: ArithmeticPolicy>(_ p: P.Type, _ d: Lanes, _ degree: ExpD
 /// The portable `expNonPositive`.
 @inlinable @inline(__always)
 package func portableExp<P: ArithmeticPolicy>(_ p: P.Type, _ d: Lanes, _ degree: ExpDegree) -> Lanes {
-    // Clamp so that n >= -2020: both halves of 2^n below stay normal.
-    let x = d.replacing(with: -1400, where: d .< -1400)
+    // Float results: below e^-708 every value rounds to 0 as a Float, and no
+    // sum they enter can notice it, so clamp there (n >= -1021: 2^n stays
+    // normal, no subnormal path). Double results: clamp so that n >= -2020,
+    // where both halves of 2^n below stay normal.
+    let floatResult = degree != .eleven
+    let lowest = floatResult ? -708.0 : -1400.0
+    let x = d.replacing(with: lowest, where: d .< lowest)
     // n = round(x / ln2) by the 1.5 * 2^52 shifter; its low bits hold n.
     let shifter = 6755399441055744.0
     let kf = mulAdd(p, x, 1.4426950408889634, shifter)
@@ -148,7 +153,7 @@ package func portableExp<P: ArithmeticPolicy>(_ p: P.Type, _ d: Lanes, _ degree:
     let q = mulAdd(p, r2, tail, r) + 1
     // n as an integer: the shifter's bit pattern plus n.
     let bits = unsafeBitCast(kf, to: SIMD8<Int64>.self) &- 0x4338_0000_0000_0000
-    if any(x .< -708) {
+    if !floatResult && any(x .< -708) {
         // 2^n in two normal halves, so the one rounding happens at the end.
         let h = bits &>> 1
         let s1 = unsafeBitCast((h &+ 1023) &<< 52, to: Lanes.self)
