@@ -356,11 +356,15 @@ package func shortRowsForward<T: LogitsFloat>(
             specialForward(op, xr, yr, n, 1, m)
             continue
         }
+        // At most 7 terms: the Float softmax adds them plainly (error below
+        // 2^-50, as in the lanes), everything else compensates.
+        let plain = op == .softmax && T.self == Float.self
         var s = 0.0, c = 0.0
         k = 0
         while k < n {
-            let e = scalarExp(shifted(xr[k].doubleValue, m, t), T.self == Double.self ? .eleven : .seven)
-            compensatedAdd(&s, &c, e)
+            let v = xr[k].doubleValue
+            let e = scalarExp(t == 1 ? v - m : shifted(v, m, t), T.self == Double.self ? .eleven : .seven)
+            if plain { s += e } else { compensatedAdd(&s, &c, e) }
             if op == .softmax { yr[k] = T(roundingDouble: e) }
             k &+= 1
         }
