@@ -102,8 +102,11 @@ package enum ExpDegree: Sendable {
 
 /// exp(d) for lanes d <= 0 (or NaN). Near-minimax polynomial (least squares
 /// on Chebyshev nodes of the relative error, fitted in 50-digit arithmetic)
-/// after reduction to |r| <= ln2/2. Results below 2^-1022 are rounded once
-/// into the subnormal range; d < -745.2 (and -inf) gives 0; NaN stays NaN.
+/// after reduction to |r| <= ln2/2. Double results (.eleven): results below
+/// 2^-1022 are rounded once into the subnormal range, d < -745.2 (and -inf)
+/// gives 0. Float results (.seven, .nine): the portable version gives
+/// exp(-708) ~ 3e-308 for every d below -708 (0 once rounded to a Float; the
+/// x86-64-v4 version gives the true value or 0). NaN stays NaN.
 @inlinable @inline(__always)
 func expNonPositive<P: ArithmeticPolicy>(_ p: P.Type, _ d: Lanes, _ degree: ExpDegree) -> Lanes {
     P.exp(d, degree)
