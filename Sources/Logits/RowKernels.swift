@@ -191,16 +191,7 @@ package func rowsForward<T: LogitsFloat, P: ArithmeticPolicy>(
             // s >= 1: the max term is exp(0).
             scaleRow(p, yr, n, 1 / (s + c))
         case .logSoftmax:
-            // (x - m)/t - log(s): two non-positive terms, no cancellation.
-            let mm = Lanes(repeating: m), l = Lanes(repeating: log1pOfSum(s, c))
-            var i = 0
-            while i &+ laneCount <= n {
-                store8((load8(xr + i) - mm) * invT - l, yr + i)
-                i &+= laneCount
-            }
-            if i < n {
-                storePartial((loadPartial(xr + i, n &- i, pad: 0) - mm) * invT - l, yr + i, n &- i)
-            }
+            logSoftmaxOutputs(xr, yr, n, m, invT, log1pOfSum(s, c))
         }
     }
 }
@@ -231,6 +222,28 @@ func scaleRow<T: LogitsFloat, P: ArithmeticPolicy>(
     if i < n { storePartial(loadPartial(y + i, n &- i, pad: 0) * kv, y + i, n &- i) }
 }
 
+/// y = (x - m)/t - logS over a row: two non-positive terms, no cancellation,
+/// one rounding to T. Without a temperature the multiplication is skipped
+/// (its own loop: same results, one operation less per lane).
+@inlinable @inline(__always)
+func logSoftmaxOutputs<T: LogitsFloat>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int,
+                                       _ m: Double, _ invT: Double, _ logS: Double) {
+    @inline(__always) func run(_ scale: Bool) {
+        let mm = Lanes(repeating: m), l = Lanes(repeating: logS)
+        var i = 0
+        while i &+ laneCount <= n {
+            let d = load8(x + i) - mm
+            store8((scale ? d * invT : d) - l, y + i)
+            i &+= laneCount
+        }
+        if i < n {
+            let d = loadPartial(x + i, n &- i, pad: 0) - mm
+            storePartial((scale ? d * invT : d) - l, y + i, n &- i)
+        }
+    }
+    if invT == 1 { run(false) } else { run(true) }
+}
+
 /// One phase of a softmax / log-softmax / logsumexp row split into chunks
 /// (ParallelJobs.swift, `splitRow`), on the chunk x[0..<n] (and y[0..<n]):
 /// phase 0 writes the chunk's max to out[0]; phase 1 the chunk's compensated
@@ -255,15 +268,7 @@ package func rowChunk<T: LogitsFloat, P: ArithmeticPolicy>(
         if op == .softmax {
             scaleRow(p, y, n, k)
         } else if op == .logSoftmax {
-            let mm = Lanes(repeating: m), l = Lanes(repeating: k)
-            var i = 0
-            while i &+ laneCount <= n {
-                store8((load8(x + i) - mm) * invT - l, y + i)
-                i &+= laneCount
-            }
-            if i < n {
-                storePartial((loadPartial(x + i, n &- i, pad: 0) - mm) * invT - l, y + i, n &- i)
-            }
+            logSoftmaxOutputs(x, y, n, m, invT, k)
         }
     }
 }
