@@ -28,7 +28,7 @@ RELEASE_FLAGS := -c release --product logits \
 	-Xlinker -soname=liblogits.so.$(ABI_MAJOR)
 
 CWARN   := -std=c99 -Wall -Wextra -Werror -pedantic
-CLINK   := -Iinclude -L$(LIB_DIR) -llogits -lm -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
+CLINK   := -Iinclude -Iabi -L$(LIB_DIR) -llogits -lm -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
 
 .PHONY: all lib demo test check-prereqs check-build-tools test-swift test-c test-python \
 	test-abi test-portable clean
@@ -81,7 +81,7 @@ test-swift:
 
 C_TESTS := $(patsubst Tests/c/%.c,build/%,$(wildcard Tests/c/test_*.c))
 
-build/test_%: Tests/c/test_%.c include/logits.h $(LIB_SO)
+build/test_%: Tests/c/test_%.c include/logits.h abi/operations.h $(LIB_SO)
 	$(CC) $(CWARN) -O1 -o $@ $< $(CLINK)
 
 test-c: $(C_TESTS)
@@ -95,6 +95,7 @@ test-python: lib
 
 test-abi: lib
 	@echo "== ABI checks =="
+	$(PYTHON) tools/check_operations.py
 	CLANG="$(CLANG)" sh Tests/abi/check_abi.sh $(LIB_REAL) $(ABI_MAJOR)
 
 test-portable: build/demo

@@ -69,6 +69,8 @@ class BuildWithLibrary(build_py):
         target = Path(self.build_lib) / "logits" / "liblogits.so"
         target.parent.mkdir(parents=True, exist_ok=True)
         self.copy_file(str(LIBRARY), str(target), preserve_mode=True)
+        # The operation list, which logits/_operations.py reads.
+        self.copy_file(str(ROOT / "abi" / "operations.h"), str(target.parent / "operations.h"))
 
 
 class PlatformWheel(bdist_wheel):

@@ -37,7 +37,7 @@ FUZZ_DIR       := build/fuzz
 FUZZ_SCRATCH   := .build-fuzz
 SWIFT_CLANG    := $(dir $(realpath $(shell command -v $(SWIFT) 2>/dev/null)))clang
 FUZZ_CC        ?= $(firstword $(wildcard $(SWIFT_CLANG)) $(shell command -v clang 2>/dev/null))
-FUZZ_CFLAGS    := -g -O1 -std=c99 -Wall -Wextra -Werror -Iinclude \
+FUZZ_CFLAGS    := -g -O1 -std=c99 -Wall -Wextra -Werror -Iinclude -Iabi \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 
 # The dynamic Swift runtime of the instrumented build installs a crash
@@ -124,6 +124,6 @@ accuracy: lib
 	  $(PYTHON) -m pip install --quiet mpmath || { echo "error: could not install mpmath (pip install mpmath)"; exit 1; }; }
 	@$(PYTHON) -c "import scipy" 2>/dev/null || { echo "scipy is missing: installing it with pip"; \
 	  $(PYTHON) -m pip install --quiet scipy || { echo "error: could not install scipy (pip install scipy)"; exit 1; }; }
-	PYTHONPATH=bindings/python:Tests/python $(PYTHON) tools/accuracy.py --out ACCURACY.md $(ACCURACY_ARGS)
+	PYTHONPATH=bindings/python:tools $(PYTHON) tools/accuracy.py --out ACCURACY.md $(ACCURACY_ARGS)
 
 endif

@@ -57,18 +57,18 @@ typedef struct {
     fnp fn;
 } entry_t;
 
-#define E2(name, kind) {#name "_f32", kind, 0, (fnp)logits_##name##_f32}, \
-                       {#name "_f64", kind, 1, (fnp)logits_##name##_f64}
+/* One entry per operation and type of the operation list (abi/operations.h). */
+#define LOGITS_OP(name, kind, function) {#name "_f32", K_##kind, 0, (fnp)logits_##name##_f32}, \
+                                        {#name "_f64", K_##kind, 1, (fnp)logits_##name##_f64},
 static const entry_t ENTRIES[] = {
-    E2(softmax, K_ROW_FWD), E2(log_softmax, K_ROW_FWD), E2(logsumexp, K_ROW_LSE),
-    E2(softmax_axis, K_AXIS_FWD), E2(log_softmax_axis, K_AXIS_FWD), E2(logsumexp_axis, K_AXIS_LSE),
-    E2(softmax_backward, K_ROW_BWD), E2(log_softmax_backward, K_ROW_BWD),
-    E2(softmax_backward_axis, K_AXIS_BWD), E2(log_softmax_backward_axis, K_AXIS_BWD),
-    E2(sigmoid, K_EW), E2(log_sigmoid, K_EW), E2(softplus, K_EW),
-    E2(sigmoid_backward, K_EW_BWD), E2(log_sigmoid_backward, K_EW_BWD), E2(softplus_backward, K_EW_BWD),
-    E2(cross_entropy_labels, K_CE_LABELS), E2(cross_entropy_soft, K_CE_SOFT),
-    E2(binary_cross_entropy, K_BCE),
+#include "operations.h"
 };
+/* The entries above spell out f32 and f64: a type added to the list must be added here. */
+#define LOGITS_TYPE(suffix, ctype, numpy) + 1
+enum { LIST_TYPES = 0
+#include "operations.h"
+};
+typedef char every_listed_type_is_tested[LIST_TYPES == 2 ? 1 : -1];
 #define N_ENTRIES (sizeof ENTRIES / sizeof ENTRIES[0])
 
 typedef logits_status (*row_fwd32)(const float *, float *, size_t, size_t);

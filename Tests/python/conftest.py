@@ -14,6 +14,9 @@ if _BINDING not in sys.path:
     sys.path.insert(0, _BINDING)
 if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
+_TOOLS = os.path.join(_ROOT, "tools")  # accuracy_contract.py
+if _TOOLS not in sys.path:
+    sys.path.insert(0, _TOOLS)
 
 from hypothesis import HealthCheck, settings  # noqa: E402
 

@@ -1,15 +1,15 @@
 """The accuracy contract on a quick sample: every function and dtype stays within
-the bound of Tests/python/accuracy_bounds.py (the table ACCURACY.md reports
+the bound in abi/operations.h (LOGITS_BOUND, the table ACCURACY.md reports
 against) over every input domain, and the special values are exactly the
 documented ones. `make accuracy` measures the same with larger samples.
 
 References: mpmath (128 bits) for float64, float64 formulas for float32 (see
-accuracy_contract.py for why that is enough)."""
+tools/accuracy_contract.py for why that is enough)."""
 
 import numpy as np
 import pytest
 
-import accuracy_bounds as ab
+from logits import _operations as ab  # the bounds: abi/operations.h
 import accuracy_contract as ac
 import logits
 

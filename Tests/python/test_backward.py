@@ -42,6 +42,16 @@ ELEM_BWD = {
 }
 
 
+def test_tables_cover_the_operation_list():
+    # A gradient added to abi/operations.h needs a forward function and a
+    # reference here, and an elementwise function one in logits_ref.
+    from logits import _operations as ops
+    from logits_ref import ELEMENTWISE_REFS
+    assert sorted(AXIS_BWD) == sorted(ops.functions("AXIS_BWD", "ROW_BWD"))
+    assert sorted(ELEM_BWD) == sorted(ops.functions("EW_BWD"))
+    assert sorted(ELEMENTWISE_REFS) == sorted(ops.functions("EW"))
+
+
 def bwd(name):
     return getattr(logits, name)
 

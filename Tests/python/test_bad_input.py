@@ -10,21 +10,24 @@ import numpy as np
 import pytest
 
 import logits
+from logits import _operations as ops
+from logits._library import Status
 from conftest import BINDING_DIR
 
 AxisError = np.exceptions.AxisError
 
 CANARY = -12345.5
 
-AXIS_FWD = ["softmax", "log_softmax", "logsumexp"]
-ELEM_FWD = ["sigmoid", "log_sigmoid", "softplus"]
-AXIS_BWD = ["softmax_backward", "log_softmax_backward"]
-ELEM_BWD = ["sigmoid_backward", "log_sigmoid_backward", "softplus_backward"]
+# Every function of the operation list (abi/operations.h), by kind.
+AXIS_FWD = ops.functions("AXIS_FWD", "AXIS_LSE")
+ELEM_FWD = ops.functions("EW")
+AXIS_BWD = ops.functions("AXIS_BWD")
+ELEM_BWD = ops.functions("EW_BWD")
 ALL = AXIS_FWD + ELEM_FWD + AXIS_BWD + ELEM_BWD
 WITH_AXIS = AXIS_FWD + AXIS_BWD
 
-STATUS_INVALID_ARGUMENT = 2
-STATUS_OVERLAP = 4
+STATUS_INVALID_ARGUMENT = Status.ERROR_INVALID_ARGUMENT
+STATUS_OVERLAP = Status.ERROR_OVERLAP
 
 
 def out_shape(name, shape, axis=-1, keepdims=False):

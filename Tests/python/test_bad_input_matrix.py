@@ -21,15 +21,18 @@ import numpy as np
 import pytest
 
 import logits
+from logits import _operations as ops
+from logits._library import Status
 from conftest import BINDING_DIR
 
 CANARY = -7777.25
-INV, OVL, LBL = 2, 4, 5
+INV, OVL, LBL = (Status.ERROR_INVALID_ARGUMENT, Status.ERROR_OVERLAP,
+                 Status.ERROR_LABEL_OUT_OF_RANGE)
 
-ACT = ["softmax", "log_softmax", "logsumexp", "sigmoid", "log_sigmoid", "softplus"]
-BWD = ["softmax_backward", "log_softmax_backward", "sigmoid_backward", "log_sigmoid_backward",
-       "softplus_backward"]
-AXIS = ["softmax", "log_softmax", "logsumexp", "softmax_backward", "log_softmax_backward"]
+# The functions of the operation list (abi/operations.h), by kind.
+ACT = ops.functions("AXIS_FWD", "AXIS_LSE", "EW")
+BWD = ops.functions("AXIS_BWD", "EW_BWD")
+AXIS = ops.functions("AXIS_FWD", "AXIS_LSE", "AXIS_BWD")
 ALL_ACT = ACT + BWD
 DTYPES = [np.float32, np.float64]
 

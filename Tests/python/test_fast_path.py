@@ -12,25 +12,21 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import logits
+from logits import _operations as ops
 from logits import _arrays, activations, losses
 from logits_ref import (SoftmaxRef, assert_bit_identical, check_elementwise,
                         ref_log_sigmoid_backward, ref_log_softmax_backward,
                         ref_sigmoid_backward, ref_softmax_backward, ref_softplus_backward,
                         assert_close, EPS)
 
-FORWARD_AXIS = ["softmax", "log_softmax", "logsumexp"]
-FORWARD_ELEM = ["sigmoid", "log_sigmoid", "softplus"]
-BACKWARD = ["softmax_backward", "log_softmax_backward", "sigmoid_backward",
-            "log_sigmoid_backward", "softplus_backward"]
-GENERAL = {  # the general-path function each public function falls back to
-    "softmax": "_along_axis", "log_softmax": "_along_axis", "logsumexp": "_along_axis",
-    "sigmoid": "_elementwise", "log_sigmoid": "_elementwise", "softplus": "_elementwise",
-    "softmax_backward": "_backward_along_axis",
-    "log_softmax_backward": "_backward_along_axis",
-    "sigmoid_backward": "_elementwise_backward",
-    "log_sigmoid_backward": "_elementwise_backward",
-    "softplus_backward": "_elementwise_backward",
-}
+# The functions of the operation list (abi/operations.h), by kind.
+FORWARD_AXIS = ops.functions("AXIS_FWD", "AXIS_LSE")
+FORWARD_ELEM = ops.functions("EW")
+BACKWARD = ops.functions("AXIS_BWD", "EW_BWD")
+# The general-path function each kind of public function falls back to.
+GENERAL_BY_KIND = {"AXIS_FWD": "_along_axis", "AXIS_LSE": "_along_axis", "EW": "_elementwise",
+                   "AXIS_BWD": "_backward_along_axis", "EW_BWD": "_elementwise_backward"}
+GENERAL = {o.function: GENERAL_BY_KIND[o.kind] for o in ops.OPS if o.kind in GENERAL_BY_KIND}
 SHAPES = [(3,), (1, 3), (2, 5), (2, 3, 4), (0, 4), (4, 1), (1, 1030), ()]
 
 

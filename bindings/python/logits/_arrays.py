@@ -20,7 +20,9 @@ from ._errors import LogitsError, LogitsTypeError
 F32 = np.dtype(np.float32)
 F64 = np.dtype(np.float64)
 I64 = np.dtype(np.int64)
-SUFFIX = {F32: "f32", F64: "f64"}
+# dtype -> index into the binding's tuples of C functions, which list each
+# operation's types in the order of abi/operations.h (f32, f64).
+INDEX = {F32: 0, F64: 1}
 ndarray = np.ndarray
 
 # Default argument values. The fast paths test ``argument is DEFAULT``, which
@@ -48,7 +50,7 @@ def result_dtype(*arrays: np.ndarray) -> np.dtype:
                 f"unsupported dtype {a.dtype}: Logits works on float32 and float64 "
                 "(integers, bools and float16 are converted)")
     dt = np.result_type(*key, np.float32)
-    if dt not in SUFFIX:
+    if dt not in INDEX:
         raise LogitsTypeError(
             f"unsupported dtype {dt}: Logits works on float32 and float64; "
             "cast with .astype(np.float64) first")
@@ -108,23 +110,23 @@ def temperature(value, dtype: np.dtype):
     except (TypeError, ValueError):
         raise LogitsTypeError(f"temperature must be a real number, got {value!r}") from None
     if not (math.isfinite(t) and t > 0):
-        raise LogitsError(f"temperature must be finite and > 0, got {t!r}", status=2)
+        raise LogitsError(f"temperature must be finite and > 0, got {t!r}")
     if dtype == F64:
         return ctypes.c_double(t)
     # ctypes rounds to float32 as numpy does (the C conversion): 1e39 becomes
     # inf and 1e-50 becomes 0, both refused.
     narrowed = ctypes.c_float(t)
     if not (math.isfinite(narrowed.value) and narrowed.value > 0):
-        raise LogitsError(f"temperature {t!r} is not finite and > 0 in {dtype}", status=2)
+        raise LogitsError(f"temperature {t!r} is not finite and > 0 in {dtype}")
     return narrowed
 
 
 def check(status: int, what: str) -> None:
     """Raises for a non-OK status, naming the function."""
-    if status == 0:
+    if status == _library.Status.OK:
         return
     text = _library.status_string(status)
-    if status == 4:
+    if status == _library.Status.ERROR_OVERLAP:
         text += " (out must be the input itself or not share memory with it)"
     raise LogitsError(f"{what}: {text}", status=status)
 

@@ -22,7 +22,7 @@ class LogitsError(ValueError):
 
     def __init__(self, message: str, status: int = 2) -> None:
         super().__init__(message)
-        self.status = status
+        self.status = int(status)
 
 
 class LogitsTypeError(LogitsError, TypeError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import enum
 import os
 from pathlib import Path
 
@@ -42,9 +43,19 @@ def _load() -> ctypes.CDLL:
 
 lib = _load()
 
-_p = ctypes.c_void_p
-_n = ctypes.c_size_t
 _status = ctypes.c_int32
+
+
+class Status(enum.IntEnum):
+    """``logits_status`` (include/logits.h; tools/check_operations.py checks
+    that the names and values match the header's LOGITS_* macros)."""
+    OK = 0
+    ERROR_NULL_POINTER = 1
+    ERROR_INVALID_ARGUMENT = 2
+    ERROR_SIZE_OVERFLOW = 3
+    ERROR_OVERLAP = 4
+    ERROR_LABEL_OUT_OF_RANGE = 5
+
 
 lib.logits_version.argtypes = []
 lib.logits_version.restype = ctypes.c_uint
@@ -61,25 +72,6 @@ if _loaded_major != ABI_MAJOR:
         f"binding needs major {ABI_MAJOR}. Rebuild the library or point "
         "LOGITS_LIBRARY at a matching one."
     )
-
-# name -> ctypes type of the scalar (temperature) for each dtype suffix
-SCALAR = {"f32": ctypes.c_float, "f64": ctypes.c_double}
-
-
-def _declare(name: str, argtypes: list) -> None:
-    fn = getattr(lib, name)
-    fn.argtypes = argtypes
-    fn.restype = _status
-
-
-for _sfx, _scalar in SCALAR.items():
-    for _name in ("softmax", "log_softmax", "logsumexp"):
-        _declare(f"logits_{_name}_axis_{_sfx}", [_p, _p, _n, _n, _n, _scalar])
-    for _name in ("softmax", "log_softmax"):
-        _declare(f"logits_{_name}_backward_axis_{_sfx}", [_p, _p, _p, _n, _n, _n, _scalar])
-    for _name in ("sigmoid", "log_sigmoid", "softplus"):
-        _declare(f"logits_{_name}_{_sfx}", [_p, _p, _n])
-        _declare(f"logits_{_name}_backward_{_sfx}", [_p, _p, _p, _n])
 
 
 class CEOptions(ctypes.Structure):
@@ -102,36 +94,25 @@ lib.logits_ce_options_init.argtypes = [ctypes.POINTER(CEOptions)]
 lib.logits_ce_options_init.restype = None
 lib.logits_bce_options_init.argtypes = [ctypes.POINTER(BCEOptions)]
 lib.logits_bce_options_init.restype = None
-_pce = ctypes.POINTER(CEOptions)
-_pbce = ctypes.POINTER(BCEOptions)
-for _sfx in SCALAR:
-    _declare(f"logits_cross_entropy_labels_{_sfx}", [_p, _p, _p, _p, _p, _n, _n, _n, _pce])
-    _declare(f"logits_cross_entropy_soft_{_sfx}", [_p, _p, _p, _p, _p, _n, _n, _n, _pce])
-    _declare(f"logits_binary_cross_entropy_{_sfx}", [_p, _p, _p, _p, _p, _p, _n, _n, _pbce])
 
-
-def function(name: str, suffix: str):
-    """The declared C function ``logits_<name>_<suffix>``."""
-    return getattr(lib, f"logits_{name}_{suffix}")
-
-
-# The fast paths call the C functions through a second set of function
-# objects that have no argtypes: ctypes then converts nothing (with argtypes it
+# The binding calls the operations through function objects that have no
+# argtypes: ctypes then converts nothing (with argtypes it
 # calls each type's from_param per argument, ~0.1 us each), so every argument
 # must already be a ctypes object of the C parameter's exact type: c_void_p
 # for pointers (see _arrays.pointer), SIZE[n] / c_size_t for sizes, c_float or
 # c_double for the temperature, a ctypes pointer for an options struct.
-_raw: dict = {}
+from . import _operations  # noqa: E402 (after the version check, which must come first)
+
+_OPERATIONS = frozenset(_operations.symbols())
 
 
-def raw_function(name: str, suffix: str):
-    """``logits_<name>_<suffix>`` without argtypes (restype logits_status)."""
-    key = f"logits_{name}_{suffix}"
-    fn = _raw.get(key)
-    if fn is None:
-        fn = lib._FuncPtr((key, lib))
-        fn.restype = _status
-        _raw[key] = fn
+def raw_function(symbol: str):
+    """The C function ``symbol`` (a full name from the operation list,
+    abi/operations.h) without argtypes, restype logits_status."""
+    if symbol not in _OPERATIONS:
+        raise AttributeError(f"logits: {symbol} is not in the operation list (abi/operations.h)")
+    fn = lib._FuncPtr((symbol, lib))
+    fn.restype = _status
     return fn
 
 

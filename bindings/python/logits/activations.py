@@ -53,11 +53,7 @@ _size = _arrays.size
 _fast_out = _arrays.fast_out
 
 
-def _pair(name):
-    return _raw(name, "f32"), _raw(name, "f64")
-
-
-def _along_axis(name: str, x, axis, temperature, out, reduce=False, keepdims=False):
+def _along_axis(fns, name: str, x, axis, temperature, out, reduce=False, keepdims=False):
     dt, (a,) = _arrays.inputs(x)
     ax, outer, length, inner = _arrays.layout(a.shape, axis)
     t = _arrays.temperature(temperature, dt)
@@ -66,7 +62,7 @@ def _along_axis(name: str, x, axis, temperature, out, reduce=False, keepdims=Fal
     else:
         shape = a.shape
     result = _arrays.output(out, shape, dt)
-    fn = _library.raw_function(f"{name}_axis", _arrays.SUFFIX[dt])
+    fn = fns[_arrays.INDEX[dt]]
     ptr = _arrays.pointer
     _arrays.check(fn(ptr(a), ptr(result), _size(outer), _size(length), _size(inner), t),
                   name)
@@ -108,9 +104,13 @@ def _fast_along_last_axis(fns, x, out, reduce=False):
 # Along the last axis with temperature 1 the fast paths call the row forms
 # (rows x cols), which the header defines as the _axis forms with inner = 1
 # and T = 1: two arguments fewer to pass.
-_SOFTMAX = _pair("softmax")
-_LOG_SOFTMAX = _pair("log_softmax")
-_LOGSUMEXP = _pair("logsumexp")
+_SOFTMAX = (_raw("logits_softmax_f32"), _raw("logits_softmax_f64"))
+_LOG_SOFTMAX = (_raw("logits_log_softmax_f32"), _raw("logits_log_softmax_f64"))
+_LOGSUMEXP = (_raw("logits_logsumexp_f32"), _raw("logits_logsumexp_f64"))
+# The general paths: any axis, any temperature.
+_SOFTMAX_AXIS = (_raw("logits_softmax_axis_f32"), _raw("logits_softmax_axis_f64"))
+_LOG_SOFTMAX_AXIS = (_raw("logits_log_softmax_axis_f32"), _raw("logits_log_softmax_axis_f64"))
+_LOGSUMEXP_AXIS = (_raw("logits_logsumexp_axis_f32"), _raw("logits_logsumexp_axis_f64"))
 
 
 def softmax(x: ArrayLike, axis: int = LAST, *, temperature: float = ONE,
@@ -142,7 +142,7 @@ def softmax(x: ArrayLike, axis: int = LAST, *, temperature: float = ONE,
                           _SIZE[rows] if rows < _NSIZE else c_size_t(rows),
                           _SIZE[n] if n < _NSIZE else c_size_t(n)):
                     return result
-    return _along_axis("softmax", x, axis, temperature, out)
+    return _along_axis(_SOFTMAX_AXIS, "softmax", x, axis, temperature, out)
 
 
 def log_softmax(x: ArrayLike, axis: int = LAST, *, temperature: float = ONE,
@@ -171,7 +171,7 @@ def log_softmax(x: ArrayLike, axis: int = LAST, *, temperature: float = ONE,
                           _SIZE[rows] if rows < _NSIZE else c_size_t(rows),
                           _SIZE[n] if n < _NSIZE else c_size_t(n)):
                     return result
-    return _along_axis("log_softmax", x, axis, temperature, out)
+    return _along_axis(_LOG_SOFTMAX_AXIS, "log_softmax", x, axis, temperature, out)
 
 
 def logsumexp(x: ArrayLike, axis: int = LAST, *, keepdims: bool = False,
@@ -191,14 +191,14 @@ def logsumexp(x: ArrayLike, axis: int = LAST, *, keepdims: bool = False,
         result = _fast_along_last_axis(_LOGSUMEXP, x, out, True)
         if result is not None:
             return result
-    return _along_axis("logsumexp", x, axis, temperature, out, reduce=True,
+    return _along_axis(_LOGSUMEXP_AXIS, "logsumexp", x, axis, temperature, out, reduce=True,
                        keepdims=keepdims)
 
 
-def _elementwise(name: str, x, out):
+def _elementwise(fns, name: str, x, out):
     dt, (a,) = _arrays.inputs(x)
     result = _arrays.output(out, a.shape, dt)
-    fn = _library.raw_function(name, _arrays.SUFFIX[dt])
+    fn = fns[_arrays.INDEX[dt]]
     ptr = _arrays.pointer
     _arrays.check(fn(ptr(a), ptr(result), _size(a.size)), name)
     return result
@@ -228,9 +228,9 @@ def _fast_elementwise(fns, x, out):
     return result
 
 
-_SIGMOID = _pair("sigmoid")
-_LOG_SIGMOID = _pair("log_sigmoid")
-_SOFTPLUS = _pair("softplus")
+_SIGMOID = (_raw("logits_sigmoid_f32"), _raw("logits_sigmoid_f64"))
+_LOG_SIGMOID = (_raw("logits_log_sigmoid_f32"), _raw("logits_log_sigmoid_f64"))
+_SOFTPLUS = (_raw("logits_softplus_f32"), _raw("logits_softplus_f64"))
 
 
 def sigmoid(x: ArrayLike, *, out: Optional[np.ndarray] = None) -> np.ndarray:
@@ -247,7 +247,7 @@ def sigmoid(x: ArrayLike, *, out: Optional[np.ndarray] = None) -> np.ndarray:
         result = _fast_elementwise(_SIGMOID, x, out)
         if result is not None:
             return result
-    return _elementwise("sigmoid", x, out)
+    return _elementwise(_SIGMOID, "sigmoid", x, out)
 
 
 def log_sigmoid(x: ArrayLike, *, out: Optional[np.ndarray] = None) -> np.ndarray:
@@ -261,7 +261,7 @@ def log_sigmoid(x: ArrayLike, *, out: Optional[np.ndarray] = None) -> np.ndarray
         result = _fast_elementwise(_LOG_SIGMOID, x, out)
         if result is not None:
             return result
-    return _elementwise("log_sigmoid", x, out)
+    return _elementwise(_LOG_SIGMOID, "log_sigmoid", x, out)
 
 
 def softplus(x: ArrayLike, *, out: Optional[np.ndarray] = None) -> np.ndarray:
@@ -275,7 +275,7 @@ def softplus(x: ArrayLike, *, out: Optional[np.ndarray] = None) -> np.ndarray:
         result = _fast_elementwise(_SOFTPLUS, x, out)
         if result is not None:
             return result
-    return _elementwise("softplus", x, out)
+    return _elementwise(_SOFTPLUS, "softplus", x, out)
 
 
 def _two_inputs(y, dy):
@@ -285,12 +285,12 @@ def _two_inputs(y, dy):
     return dt, a, b
 
 
-def _backward_along_axis(name, y, dy, axis, temperature, out):
+def _backward_along_axis(fns, name, y, dy, axis, temperature, out):
     dt, a, b = _two_inputs(y, dy)
     _, outer, length, inner = _arrays.layout(a.shape, axis)
     t = _arrays.temperature(temperature, dt)
     result = _arrays.output(out, a.shape, dt)
-    fn = _library.raw_function(f"{name}_backward_axis", _arrays.SUFFIX[dt])
+    fn = fns[_arrays.INDEX[dt]]
     ptr = _arrays.pointer
     _arrays.check(fn(ptr(a), ptr(b), ptr(result),
                      _size(outer), _size(length), _size(inner), t), f"{name}_backward")
@@ -330,11 +330,16 @@ def _fast_two(fns, y, dy, out, along_axis):
     return None if status else result
 
 
-_SOFTMAX_BACKWARD = _pair("softmax_backward")
-_LOG_SOFTMAX_BACKWARD = _pair("log_softmax_backward")
-_SIGMOID_BACKWARD = _pair("sigmoid_backward")
-_LOG_SIGMOID_BACKWARD = _pair("log_sigmoid_backward")
-_SOFTPLUS_BACKWARD = _pair("softplus_backward")
+_SOFTMAX_BACKWARD = (_raw("logits_softmax_backward_f32"), _raw("logits_softmax_backward_f64"))
+_SOFTMAX_BACKWARD_AXIS = (_raw("logits_softmax_backward_axis_f32"),
+                          _raw("logits_softmax_backward_axis_f64"))
+_LOG_SOFTMAX_BACKWARD = (_raw("logits_log_softmax_backward_f32"),
+                         _raw("logits_log_softmax_backward_f64"))
+_LOG_SOFTMAX_BACKWARD_AXIS = (_raw("logits_log_softmax_backward_axis_f32"),
+                              _raw("logits_log_softmax_backward_axis_f64"))
+_SIGMOID_BACKWARD = (_raw("logits_sigmoid_backward_f32"), _raw("logits_sigmoid_backward_f64"))
+_LOG_SIGMOID_BACKWARD = (_raw("logits_log_sigmoid_backward_f32"), _raw("logits_log_sigmoid_backward_f64"))
+_SOFTPLUS_BACKWARD = (_raw("logits_softplus_backward_f32"), _raw("logits_softplus_backward_f64"))
 
 
 def softmax_backward(y: ArrayLike, dy: ArrayLike, axis: int = LAST, *,
@@ -355,7 +360,8 @@ def softmax_backward(y: ArrayLike, dy: ArrayLike, axis: int = LAST, *,
         result = _fast_two(_SOFTMAX_BACKWARD, y, dy, out, True)
         if result is not None:
             return result
-    return _backward_along_axis("softmax", y, dy, axis, temperature, out)
+    return _backward_along_axis(_SOFTMAX_BACKWARD_AXIS, "softmax", y, dy, axis,
+                                temperature, out)
 
 
 def log_softmax_backward(y: ArrayLike, dy: ArrayLike, axis: int = LAST, *,
@@ -376,13 +382,14 @@ def log_softmax_backward(y: ArrayLike, dy: ArrayLike, axis: int = LAST, *,
         result = _fast_two(_LOG_SOFTMAX_BACKWARD, y, dy, out, True)
         if result is not None:
             return result
-    return _backward_along_axis("log_softmax", y, dy, axis, temperature, out)
+    return _backward_along_axis(_LOG_SOFTMAX_BACKWARD_AXIS, "log_softmax", y, dy, axis,
+                                temperature, out)
 
 
-def _elementwise_backward(name, y, dy, out):
+def _elementwise_backward(fns, name, y, dy, out):
     dt, a, b = _two_inputs(y, dy)
     result = _arrays.output(out, a.shape, dt)
-    fn = _library.raw_function(f"{name}_backward", _arrays.SUFFIX[dt])
+    fn = fns[_arrays.INDEX[dt]]
     ptr = _arrays.pointer
     _arrays.check(fn(ptr(a), ptr(b), ptr(result), _size(a.size)), f"{name}_backward")
     return result
@@ -400,7 +407,7 @@ def sigmoid_backward(y: ArrayLike, dy: ArrayLike, *,
         result = _fast_two(_SIGMOID_BACKWARD, y, dy, out, False)
         if result is not None:
             return result
-    return _elementwise_backward("sigmoid", y, dy, out)
+    return _elementwise_backward(_SIGMOID_BACKWARD, "sigmoid", y, dy, out)
 
 
 def log_sigmoid_backward(y: ArrayLike, dy: ArrayLike, *,
@@ -415,7 +422,7 @@ def log_sigmoid_backward(y: ArrayLike, dy: ArrayLike, *,
         result = _fast_two(_LOG_SIGMOID_BACKWARD, y, dy, out, False)
         if result is not None:
             return result
-    return _elementwise_backward("log_sigmoid", y, dy, out)
+    return _elementwise_backward(_LOG_SIGMOID_BACKWARD, "log_sigmoid", y, dy, out)
 
 
 def softplus_backward(y: ArrayLike, dy: ArrayLike, *,
@@ -431,4 +438,4 @@ def softplus_backward(y: ArrayLike, dy: ArrayLike, *,
         result = _fast_two(_SOFTPLUS_BACKWARD, y, dy, out, False)
         if result is not None:
             return result
-    return _elementwise_backward("softplus", y, dy, out)
+    return _elementwise_backward(_SOFTPLUS_BACKWARD, "softplus", y, dy, out)

@@ -97,10 +97,10 @@ def _default_options(struct, init):
 
 _CE_DEFAULTS = _default_options(_library.CEOptions, _library.lib.logits_ce_options_init)
 _BCE_DEFAULTS = _default_options(_library.BCEOptions, _library.lib.logits_bce_options_init)
-_CE_LABELS = (_library.raw_function("cross_entropy_labels", "f32"),
-              _library.raw_function("cross_entropy_labels", "f64"))
-_BCE = (_library.raw_function("binary_cross_entropy", "f32"),
-        _library.raw_function("binary_cross_entropy", "f64"))
+_raw = _library.raw_function
+_CE_LABELS = (_raw("logits_cross_entropy_labels_f32"), _raw("logits_cross_entropy_labels_f64"))
+_CE_SOFT = (_raw("logits_cross_entropy_soft_f32"), _raw("logits_cross_entropy_soft_f64"))
+_BCE = (_raw("logits_binary_cross_entropy_f32"), _raw("logits_binary_cross_entropy_f64"))
 
 
 def _fast_grad(x, grad_out, return_grad):
@@ -275,7 +275,7 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
         raise LogitsError(f"weight has shape {w.shape}, expected ({classes},)")
     loss = np.empty(sample_shape if red == 0 else (), dtype=dt)
     grad = _grad_array(x, grad_out, return_grad)
-    fn = _library.raw_function(f"cross_entropy_{kind}", _arrays.SUFFIX[dt])
+    fn = (_CE_LABELS if kind == "labels" else _CE_SOFT)[_arrays.INDEX[dt]]
     ptr, size = _arrays.pointer, _arrays.size
     status = fn(ptr(x), ptr(targets), None if w is None else ptr(w), ptr(loss),
                 None if grad is None else ptr(grad),
@@ -369,7 +369,7 @@ def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bo
         opts.alpha = float(alpha)
     loss = np.empty(x.shape if red == 0 else (), dtype=dt)
     grad = _grad_array(x, grad_out, return_grad)
-    fn = _library.raw_function("binary_cross_entropy", _arrays.SUFFIX[dt])
+    fn = _BCE[_arrays.INDEX[dt]]
     ptr, size = _arrays.pointer, _arrays.size
     status = fn(ptr(x), ptr(y), None if pw is None else ptr(pw),
                 None if w is None else ptr(w), ptr(loss),

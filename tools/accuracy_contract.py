@@ -2,7 +2,7 @@
 
 Shared by tools/accuracy.py (the full run that writes ACCURACY.md) and
 Tests/python/test_accuracy_contract.py (a quick sample that asserts the bounds
-of accuracy_bounds.py). See ACCURACY.md for the method.
+in abi/operations.h). See ACCURACY.md for the method.
 
 References
 ----------

@@ -1,0 +1,142 @@
+/*
+ * abi/operations.h: the one list of Logits' operations, element types and
+ * accuracy bounds. Tests, fuzz targets, the accuracy tools, the ABI check and
+ * the Python binding are driven by it; adding an operation or a type starts
+ * here (CONTRIBUTING.md).
+ *
+ * An X-macro file, as XNNPACK's kernel lists: a user defines the macros it
+ * needs and includes this file; each line expands once, and a macro left
+ * undefined expands to nothing. Python reads the same lines
+ * (bindings/python/logits/_operations.py), so keep one entry per line and
+ * its arguments free of parentheses. Not installed, not part of the ABI:
+ * abi/exports.txt stays the hand-kept freeze list, and
+ * tools/check_operations.py checks that this list, exports.txt, the header
+ * and the Python binding agree.
+ *
+ * LOGITS_TYPE(suffix, ctype, numpy)
+ *     An element type: every operation exists as logits_<name>_<suffix>.
+ *
+ * LOGITS_OP(name, kind, function)
+ *     A C function family, logits_<name>_<suffix> for every type. `kind` is
+ *     its signature (T the element type):
+ *       ROW_FWD   (const T *x, T *y, size_t rows, size_t cols)
+ *       ROW_LSE   the same; y has rows elements
+ *       ROW_BWD   (const T *y, const T *dy, T *dx, size_t rows, size_t cols)
+ *       AXIS_FWD  (const T *x, T *y, size_t outer, size_t axis_len, size_t inner, T temperature)
+ *       AXIS_LSE  the same; y has outer * inner elements
+ *       AXIS_BWD  (const T *y, const T *dy, T *dx, size_t outer, size_t axis_len,
+ *                  size_t inner, T temperature)
+ *       EW        (const T *x, T *y, size_t count)
+ *       EW_BWD    (const T *y, const T *dy, T *dx, size_t count)
+ *       CE_LABELS (const T *input, const int64_t *labels, const T *class_weight, T *loss,
+ *                  T *grad, size_t outer, size_t classes, size_t inner,
+ *                  const logits_ce_options *options)
+ *       CE_SOFT   the same with const T *target for labels
+ *       BCE       (const T *input, const T *target, const T *pos_weight, const T *weight,
+ *                  T *loss, T *grad, size_t rows, size_t classes,
+ *                  const logits_bce_options *options)
+ *     `function` is the mathematical function it computes (the Python
+ *     binding's name for it); the row and _axis forms share one.
+ *
+ * LOGITS_BOUND(contract, suffix, metric, bound, measured)
+ *     The accuracy contract (ACCURACY.md): every result of `contract` in
+ *     type `suffix` is within `bound` of a high-precision reference, in
+ *     `metric`; `measured` is the largest error the last `make accuracy`
+ *     found. A contract is a function, or for the losses a function and its
+ *     input kind (cross_entropy_logits / _probs). Metrics:
+ *       ulp       |got - ref| / ulp(ref) in the output's format
+ *       ulp_z     ulps / (1 + |z|), z = (x - max) / T (the conditioning of exp)
+ *       ulp_lse   ulps of max(|lse|, |max / T|)
+ *       ulp_sc    ulps of the term scale of a backward-stable gradient
+ *       rel       |got - ref| / |ref|, |ref| floored at the smallest normal
+ *       rel_shift |got - ref| / max(|ref|, |max_c x_c / T|)
+ *
+ * LOGITS_SUPPORT(name)
+ *     An exported function that is not an operation (version, status,
+ *     threads, options): logits_<name>.
+ */
+
+#ifndef LOGITS_TYPE
+#define LOGITS_TYPE(suffix, ctype, numpy)
+#endif
+#ifndef LOGITS_OP
+#define LOGITS_OP(name, kind, function)
+#endif
+#ifndef LOGITS_BOUND
+#define LOGITS_BOUND(contract, suffix, metric, bound, measured)
+#endif
+#ifndef LOGITS_SUPPORT
+#define LOGITS_SUPPORT(name)
+#endif
+
+LOGITS_TYPE(f32, float, float32)
+LOGITS_TYPE(f64, double, float64)
+
+LOGITS_OP(softmax, ROW_FWD, softmax)
+LOGITS_OP(softmax_axis, AXIS_FWD, softmax)
+LOGITS_OP(log_softmax, ROW_FWD, log_softmax)
+LOGITS_OP(log_softmax_axis, AXIS_FWD, log_softmax)
+LOGITS_OP(logsumexp, ROW_LSE, logsumexp)
+LOGITS_OP(logsumexp_axis, AXIS_LSE, logsumexp)
+LOGITS_OP(softmax_backward, ROW_BWD, softmax_backward)
+LOGITS_OP(softmax_backward_axis, AXIS_BWD, softmax_backward)
+LOGITS_OP(log_softmax_backward, ROW_BWD, log_softmax_backward)
+LOGITS_OP(log_softmax_backward_axis, AXIS_BWD, log_softmax_backward)
+LOGITS_OP(sigmoid, EW, sigmoid)
+LOGITS_OP(log_sigmoid, EW, log_sigmoid)
+LOGITS_OP(softplus, EW, softplus)
+LOGITS_OP(sigmoid_backward, EW_BWD, sigmoid_backward)
+LOGITS_OP(log_sigmoid_backward, EW_BWD, log_sigmoid_backward)
+LOGITS_OP(softplus_backward, EW_BWD, softplus_backward)
+LOGITS_OP(cross_entropy_labels, CE_LABELS, cross_entropy)
+LOGITS_OP(cross_entropy_soft, CE_SOFT, cross_entropy)
+LOGITS_OP(binary_cross_entropy, BCE, binary_cross_entropy)
+
+/* Softmax family. float32: every result is a double rounded once (twice for
+ * softmax, whose exponentials wait in y between passes). float64: the
+ * conditioning of exp at the rounded argument x - max. */
+LOGITS_BOUND(softmax, f32, ulp, 1.5, 1.45)
+LOGITS_BOUND(softmax, f64, ulp_z, 4.0, 1.61)
+LOGITS_BOUND(log_softmax, f32, ulp, 1.0, 0.5)
+LOGITS_BOUND(log_softmax, f64, ulp_z, 4.0, 0.911)
+LOGITS_BOUND(logsumexp, f32, ulp, 1.0, 0.5)
+LOGITS_BOUND(logsumexp, f64, ulp_lse, 4.0, 1.08)
+/* Elementwise: float32 is a double rounded once (0.5 ulp plus < 1e-6 ulp). */
+LOGITS_BOUND(sigmoid, f32, ulp, 0.501, 0.5)
+LOGITS_BOUND(sigmoid, f64, ulp, 3.0, 2.31)
+LOGITS_BOUND(log_sigmoid, f32, ulp, 0.501, 0.5)
+LOGITS_BOUND(log_sigmoid, f64, ulp, 3.0, 1.39)
+LOGITS_BOUND(softplus, f32, ulp, 0.501, 0.5)
+LOGITS_BOUND(softplus, f64, ulp, 3.0, 1.41)
+/* Gradients. */
+LOGITS_BOUND(softmax_backward, f32, ulp_sc, 4.0, 0.5)
+LOGITS_BOUND(softmax_backward, f64, ulp_sc, 8.0, 1.57)
+LOGITS_BOUND(log_softmax_backward, f32, ulp_sc, 4.0, 0.5)
+LOGITS_BOUND(log_softmax_backward, f64, ulp_sc, 8.0, 0.991)
+LOGITS_BOUND(sigmoid_backward, f32, ulp, 2.0, 0.5)
+LOGITS_BOUND(sigmoid_backward, f64, ulp, 4.0, 1.9)
+LOGITS_BOUND(log_sigmoid_backward, f32, ulp, 2.0, 0.5)
+LOGITS_BOUND(log_sigmoid_backward, f64, ulp, 4.0, 1.44)
+LOGITS_BOUND(softplus_backward, f32, ulp, 2.0, 0.5)
+LOGITS_BOUND(softplus_backward, f64, ulp, 4.0, 1.43)
+/* Losses, per sample or element. */
+LOGITS_BOUND(cross_entropy_logits, f32, rel, 1.2e-7, 5.96e-08)
+LOGITS_BOUND(cross_entropy_logits, f64, rel_shift, 1e-15, 1.83e-16)
+LOGITS_BOUND(cross_entropy_probs, f32, rel, 1.2e-7, 5.91e-08)
+LOGITS_BOUND(cross_entropy_probs, f64, rel, 1e-14, 1.51e-16)
+LOGITS_BOUND(binary_cross_entropy, f32, rel, 1.2e-7, 5.96e-08)
+LOGITS_BOUND(binary_cross_entropy, f64, rel, 1e-14, 2.82e-16)
+
+LOGITS_SUPPORT(version)
+LOGITS_SUPPORT(version_string)
+LOGITS_SUPPORT(status_string)
+LOGITS_SUPPORT(cpu_kernels)
+LOGITS_SUPPORT(set_num_threads)
+LOGITS_SUPPORT(get_num_threads)
+LOGITS_SUPPORT(ce_options_init)
+LOGITS_SUPPORT(bce_options_init)
+
+#undef LOGITS_TYPE
+#undef LOGITS_OP
+#undef LOGITS_BOUND
+#undef LOGITS_SUPPORT
