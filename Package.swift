@@ -35,11 +35,14 @@ let package = Package(
     ],
     targets: [
         .target(name: "Logits"),
+        // The small C part of liblogits: the calling thread's last refusal
+        // (thread-local plain data) and its message (snprintf).
+        .target(name: "CLogitsShims", cSettings: [.headerSearchPath("../../include")]),
         // The hand-written C header, imported by the export layer so that
         // `@c @implementation` checks every export against its declaration.
         .systemLibrary(name: "CLogits", path: "include"),
         .target(name: "LogitsC",
-                dependencies: ["Logits", "CLogits"] + cpuLevels.map { .target(name: $0) },
+                dependencies: ["Logits", "CLogits", "CLogitsShims"] + cpuLevels.map { .target(name: $0) },
                 swiftSettings: cpuLevels.isEmpty ? [] : [.define("LOGITS_X86_LEVELS")]),
         .testTarget(name: "LogitsTests", dependencies: ["Logits"]),
     ] + cpuLevels.map(cpuLevelTarget)

@@ -29,7 +29,8 @@
  *           function says so ("in place"). Any other overlap between an
  *           output and an input returns LOGITS_ERROR_OVERLAP.
  * Threads.  Every function is thread-safe: it reads only its arguments and
- *           writes only its outputs. The only global state is the thread
+ *           writes only its outputs, and the calling thread's error detail
+ *           (logits_last_error_message). The only global state is the thread
  *           setting (an atomic, logits_set_num_threads), the CPU kernel
  *           choice (made once) and the library's worker threads, which a
  *           large call (>= 2^18 elements) may use; results never depend on
@@ -81,11 +82,11 @@ extern "C" {
 /* ------------------------------------------------------------------------ */
 
 #define LOGITS_VERSION_MAJOR 0 /* the ABI major version, also in the SONAME */
-#define LOGITS_VERSION_MINOR 1
+#define LOGITS_VERSION_MINOR 2
 #define LOGITS_VERSION_PATCH 0
 #define LOGITS_VERSION_NUMBER \
     (LOGITS_VERSION_MAJOR * 10000 + LOGITS_VERSION_MINOR * 100 + LOGITS_VERSION_PATCH)
-#define LOGITS_VERSION_STRING "0.1.0"
+#define LOGITS_VERSION_STRING "0.2.0"
 
 /* The version of the library actually loaded, as
  * MAJOR * 10000 + MINOR * 100 + PATCH. Compare with LOGITS_VERSION_NUMBER to
@@ -111,6 +112,25 @@ typedef int32_t logits_status;
 /* A static, NUL-terminated English description of a status, such as
  * "invalid argument". Unknown values give "unknown status". Never NULL. */
 const char *logits_status_string(logits_status status);
+
+/* Why the calling thread's most recent call failed, in one English line
+ * naming the argument, the rule it broke and, for a value, its flat position
+ * and the value itself, such as
+ *   "label 99 at position (1,) is out of range [0, 10)"   (sample (outer,)
+ *       for inner = 1, else (outer, inner))
+ *   "class_weight must be finite and >= 0; class_weight at (2,) is -1"
+ *   "temperature must be finite and > 0"
+ * (a size, NULL or overlap error gives logits_status_string's text).
+ * "" after a successful call. Never NULL.
+ *
+ * Every function that returns a logits_status sets it: the library keeps,
+ * per thread, the last status and the refusal's plain data (reason,
+ * position, value; no allocation, nothing that can fail) and formats the
+ * text only when this function is called, into a per-thread buffer that
+ * stays valid until that thread's next call into the library. This is the
+ * library's only per-thread state; it never changes a result. Thread-safe:
+ * each thread sees its own calls only. */
+const char *logits_last_error_message(void);
 
 /* ------------------------------------------------------------------------ */
 /* CPU kernels                                                              */

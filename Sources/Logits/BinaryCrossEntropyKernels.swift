@@ -112,8 +112,10 @@ package func checkedBinaryCrossEntropy<T: LogitsFloat>(
     if let e = gR.checkOutput(against: wR, allowSame: false)
         ?? checkNonNegative(posWeight, classes, .posWeight) { return e }
     if let e = checkNonNegative(weight, count, .elementWeight)
-        ?? checkUnitInterval(target, count, .binaryTarget) { return e }
-    if !options.fromLogits, let e = checkUnitInterval(input, count, .binaryProbability) { return e }
+        ?? checkUnitInterval(target, count, .binaryTarget) { return e.within(classes: classes, inner: 1) }
+    if !options.fromLogits, let e = checkUnitInterval(input, count, .binaryProbability) {
+        return e.within(classes: classes, inner: 1)
+    }
     guard let loss else { return nil }
     let params = BinaryLossParameters(options)
     let mean = options.reduction == .mean

@@ -68,14 +68,20 @@ package func checkedCrossEntropy<T: LogitsFloat>(
         while s < samples, let p {
             let y = p[s]
             if options.ignoreIndex != y {
-                guard y >= 0, y < Int64(classes) else { return Refusal(.labelOutOfRange, position: s, label: y) }
+                guard y >= 0, y < Int64(classes) else {
+                    return Refusal(.labelOutOfRange, position: s,
+                                   value: options.ignoreIndex.map { Double($0) } ?? .nan,
+                                   label: y, limit: classes, inner: layout.inner)
+                }
                 compensatedAdd(&d, &dc, classWeight?[Int(truncatingIfNeeded: y)].doubleValue ?? 1)
             }
             s &+= 1
         }
         divisor = d + dc
     case .soft(let p):
-        if let e = checkNonNegative(p, count, .softTarget) { return e }
+        if let e = checkNonNegative(p, count, .softTarget) {
+            return e.within(classes: classes, inner: layout.inner)
+        }
     }
     if !options.fromLogits, let input, let e = checkProbabilities(input, layout) { return e }
 
@@ -224,13 +230,15 @@ func checkProbabilities<T: LogitsFloat>(_ x: UnsafePointer<T>, _ layout: AxisLay
                 let at = base &+ k &* layout.inner
                 let v = x[at]
                 guard v.isFinite, v >= 0 else {
-                    return Refusal(.probability, position: at, value: v.doubleValue)
+                    return Refusal(.probability, position: at, value: v.doubleValue,
+                                   limit: layout.length, inner: layout.inner)
                 }
                 sum += v.doubleValue
                 k &+= 1
             }
             guard sum > 0, sum.isFinite else {
-                return Refusal(.probabilitySum, position: o &* layout.inner &+ i, value: sum)
+                return Refusal(.probabilitySum, position: o &* layout.inner &+ i, value: sum,
+                               inner: layout.inner)
             }
             i &+= 1
         }

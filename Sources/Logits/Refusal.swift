@@ -1,4 +1,7 @@
-// Why a checked entry point refused its arguments, as plain data.
+// Why a checked entry point refused its arguments, as plain data. The C
+// export layer keeps the last one per thread (Sources/CLogitsShims, whose
+// LOGITS_REASON_* enum follows the order of Reason) for
+// logits_last_error_message.
 //
 // The checks shared by the C export layer and the Swift API return this
 // (nil: the arguments pass) instead of throwing: it holds no String and no
@@ -27,16 +30,37 @@ package struct Refusal: Sendable {
     @usableFromInline package var reason: Reason
     /// Flat position of the offending value or label (or sample, for sums).
     @usableFromInline package var position: Int
-    /// The offending value (value reasons) or label (labelOutOfRange).
+    /// The offending value (value reasons); for labelOutOfRange the ignore
+    /// index, NaN when there is none.
     @usableFromInline package var value: Double
     @usableFromInline package var label: Int64
+    /// The number of classes (labelOutOfRange, and the values of a
+    /// (samples, classes[, inner]) array).
+    @usableFromInline package var limit: Int
+    /// The layout's inner size (labelOutOfRange): the label's position is
+    /// (position / inner, position % inner) in the (outer, inner) samples.
+    @usableFromInline package var inner: Int
 
     @inlinable
-    package init(_ reason: Reason, position: Int = 0, value: Double = 0, label: Int64 = 0) {
+    package init(_ reason: Reason, position: Int = 0, value: Double = 0, label: Int64 = 0,
+                 limit: Int = 0, inner: Int = 1) {
         self.reason = reason
         self.position = position
         self.value = value
         self.label = label
+        self.limit = limit
+        self.inner = inner
+    }
+
+    /// The same refusal with the shape its flat position lies in: `classes`
+    /// then `inner` after the leading dimension (the message then names the
+    /// position as an index tuple).
+    @inlinable
+    package func within(classes: Int, inner: Int) -> Refusal {
+        var r = self
+        r.limit = classes
+        r.inner = inner
+        return r
     }
 
     /// The C status code (`LOGITS_ERROR_*`).

@@ -1,4 +1,5 @@
 import CLogits
+import CLogitsShims
 import Logits
 #if LOGITS_X86_LEVELS
 import LogitsV3
@@ -73,6 +74,7 @@ public func logits_cpu_kernels() -> UnsafePointer<CChar>? {
 
 @c @implementation
 public func logits_set_num_threads(_ n: Int) -> logits_status {
+    lgt_shims_clear()
     setThreadCount(n < 0 ? Int.max : n)  // size_t arrives as Int: > Int.max wraps negative
     return LOGITS_OK
 }

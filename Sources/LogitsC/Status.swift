@@ -1,4 +1,5 @@
 import CLogits
+import CLogitsShims
 import Logits
 
 // The export layer: each C function checks nothing itself but calls one
@@ -6,10 +7,17 @@ import Logits
 // (plain data, never thrown: see Refusal.swift) into its status code. Every
 // declaration is checked against include/logits.h by `@c @implementation`.
 
-/// The status for a checked entry point's outcome (nil: success).
+/// The status for a checked entry point's outcome (nil: success), kept as
+/// the calling thread's last outcome for logits_last_error_message (plain
+/// data in C thread-local storage: no String, nothing that can trap).
 @inline(__always)
 func status(_ refusal: Refusal?) -> logits_status {
-    guard let refusal else { return LOGITS_OK }
+    guard let refusal else {
+        lgt_shims_clear()
+        return LOGITS_OK
+    }
+    lgt_shims_record(refusal.status, Int32(refusal.reason.rawValue), Int64(refusal.position),
+                        refusal.label, Int64(refusal.limit), Int64(refusal.inner), refusal.value)
     return refusal.status
 }
 
@@ -18,7 +26,7 @@ func status(_ refusal: Refusal?) -> logits_status {
 func withLayout(_ outer: Int, _ length: Int, _ inner: Int,
                 _ body: (AxisLayout) -> Refusal?) -> logits_status {
     guard let layout = AxisLayout.checked(outer: outer, length: length, inner: inner) else {
-        return LOGITS_ERROR_SIZE_OVERFLOW
+        return status(Refusal(.sizeOverflow))
     }
     return status(body(layout))
 }
@@ -36,22 +44,15 @@ public func logits_version() -> CUnsignedInt {
 
 @c @implementation
 public func logits_version_string() -> UnsafePointer<CChar>? {
-    cString("0.1.0")
+    lgt_shims_version_string()  // LOGITS_VERSION_STRING, written once in the header
 }
 
 @c @implementation
 public func logits_status_string(_ status: logits_status) -> UnsafePointer<CChar>? {
-    switch status {
-    case LOGITS_OK: return cString("ok")
-    case LOGITS_ERROR_NULL_POINTER: return cString("null pointer: a required pointer was NULL")
-    case LOGITS_ERROR_INVALID_ARGUMENT:
-        return cString("invalid argument: a value is outside its documented domain")
-    case LOGITS_ERROR_SIZE_OVERFLOW:
-        return cString("size overflow: a size, product of sizes or byte count exceeds PTRDIFF_MAX")
-    case LOGITS_ERROR_OVERLAP:
-        return cString("overlap: an output buffer partially overlaps an input buffer")
-    case LOGITS_ERROR_LABEL_OUT_OF_RANGE:
-        return cString("label out of range: a class label is outside [0, classes) and is not the ignore index")
-    default: return cString("unknown status")
-    }
+    lgt_shims_status_string(status)
+}
+
+@c @implementation
+public func logits_last_error_message() -> UnsafePointer<CChar>? {
+    lgt_shims_last_message()
 }

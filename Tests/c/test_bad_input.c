@@ -208,6 +208,7 @@ static long g_calls;
 static int run_one(const call_t *c, logits_status want, const char *what)
 {
     logits_status st;
+    const char *msg;
     size_t i;
     memcpy(g_snap, g_arena, ARENA);
     st = do_call(c);
@@ -215,6 +216,15 @@ static int run_one(const call_t *c, logits_status want, const char *what)
     if (st != want) {
         fprintf(stderr, "FAIL %s: %s: status %d (%s), expected %d (%s)\n", c->e->name, what, (int)st,
                 logits_status_string(st), (int)want, logits_status_string(want));
+        return 0;
+    }
+    /* The thread's error detail: "" after success; after a refusal, a
+     * message, and for an invalid argument a specific one, not the status'. */
+    msg = logits_last_error_message();
+    if (msg == NULL || (want == LOGITS_OK) != (msg[0] == 0) ||
+        (want == LOGITS_ERROR_INVALID_ARGUMENT && strcmp(msg, logits_status_string(want)) == 0)) {
+        fprintf(stderr, "FAIL %s: %s: status %d but logits_last_error_message() is \"%s\"\n",
+                c->e->name, what, (int)st, msg ? msg : "(null)");
         return 0;
     }
     if (want != LOGITS_OK) {

@@ -391,3 +391,21 @@ def test_subprocess_survives_bad_inputs():
                           timeout=120, env={**os.environ, "PYTHONFAULTHANDLER": "1"})
     assert proc.returncode == 0, (proc.returncode, proc.stdout, proc.stderr)
     assert proc.stdout.startswith("OK"), (proc.stdout, proc.stderr)
+
+
+def test_messages_come_from_the_library():
+    # The library's own detail (logits_last_error_message): the seed's bad
+    # label, a PyTorch padding label, a bad value named with its position.
+    from logits import _library
+    x = np.zeros((2, 10))
+    with pytest.raises(logits.LogitsError) as ei:
+        logits.cross_entropy(x, np.array([3, 99]))
+    assert str(ei.value) == "cross_entropy: label 99 at position (1,) is out of range [0, 10)"
+    assert _library.last_error_message() == "label 99 at position (1,) is out of range [0, 10)"
+    with pytest.raises(logits.LogitsError, match="ignore index"):
+        logits.cross_entropy(x, np.array([3, -100]))
+    with pytest.raises(logits.LogitsError, match=r"weight at \(1, 0\) is -1"):
+        logits.binary_cross_entropy(np.zeros((2, 2)), np.zeros((2, 2)),
+                                    weight=np.array([[1.0, 1], [-1, 1]]))
+    logits.softmax(np.ones(3))
+    assert _library.last_error_message() == ""

@@ -122,10 +122,12 @@ def temperature(value, dtype: np.dtype):
 
 
 def check(status: int, what: str) -> None:
-    """Raises for a non-OK status, naming the function."""
+    """Raises for a non-OK status, naming the function, with the library's
+    own message for the refusal (logits_last_error_message). Call it right
+    after the C call, on the same thread."""
     if status == _library.Status.OK:
         return
-    text = _library.status_string(status)
+    text = _library.last_error_message() or _library.status_string(status)
     if status == _library.Status.ERROR_OVERLAP:
         text += " (out must be the input itself or not share memory with it)"
     raise LogitsError(f"{what}: {text}", status=status)

@@ -63,6 +63,8 @@ lib.logits_version_string.argtypes = []
 lib.logits_version_string.restype = ctypes.c_char_p
 lib.logits_status_string.argtypes = [_status]
 lib.logits_status_string.restype = ctypes.c_char_p
+lib.logits_last_error_message.argtypes = []
+lib.logits_last_error_message.restype = ctypes.c_char_p
 
 _loaded_major = lib.logits_version() // 10000
 if _loaded_major != ABI_MAJOR:
@@ -122,6 +124,11 @@ SIZE = tuple(ctypes.c_size_t(n) for n in range(1024))
 
 def status_string(status: int) -> str:
     return lib.logits_status_string(status).decode()
+
+
+def last_error_message() -> str:
+    """Why this thread's last call into the library failed ("" after a success)."""
+    return lib.logits_last_error_message().decode()
 
 
 def version_string() -> str:

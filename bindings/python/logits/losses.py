@@ -15,7 +15,6 @@ string arrays raise ``LogitsTypeError``.
 from __future__ import annotations
 
 import ctypes
-import math
 from typing import Optional, Tuple, Union
 
 import numpy as np
@@ -28,7 +27,6 @@ from ._errors import LogitsError, LogitsTypeError
 __all__ = ["cross_entropy", "binary_cross_entropy"]
 
 _REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
-_FROM_LOGITS_HINT = " (are these logits? pass from_logits=True)"
 
 # A loss: a numpy scalar for reduction "mean"/"sum", an array for "none".
 LossResult = Union[np.ndarray, np.floating]
@@ -176,20 +174,6 @@ def _fast_binary_cross_entropy(x, y, reduction, return_grad, grad_out):
     return _result(loss, grad, return_grad)
 
 
-def _diagnose(status: int, name: str, checks) -> None:
-    """Raise the most specific message for a failed call; ``checks`` are
-    (bad_mask_or_bool, message) pairs tried in the library's order."""
-    if status == 2:
-        for bad, message in checks:
-            if isinstance(bad, np.ndarray):
-                if bad.any():
-                    at = _first_bad(bad)
-                    raise LogitsError(f"{name}: {message} (first at index {at})", status=2)
-            elif bad:
-                raise LogitsError(f"{name}: {message}", status=2)
-    _arrays.check(status, name)
-
-
 def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
                   from_logits: bool = True, reduction: str = MEAN,
                   label_smoothing: float = ZERO, weight: Optional[ArrayLike] = None,
@@ -255,7 +239,7 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
         if t.dtype == np.uint64 and t.size and t.max() > np.iinfo(np.int64).max:
             where = _first_bad(t > np.iinfo(np.int64).max)
             raise LogitsError(f"label {t[where]} at position {where} is out of range "
-                              f"[0, {classes})", status=5)
+                              f"[0, {classes})", status=_library.Status.ERROR_LABEL_OUT_OF_RANGE)
         labels = np.asarray(t, dtype=np.int64, order="C")
         if ignore_index is not None:
             opts.has_ignore_index = 1
@@ -280,36 +264,7 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
     status = fn(ptr(x), ptr(targets), None if w is None else ptr(w), ptr(loss),
                 None if grad is None else ptr(grad),
                 size(outer), size(classes), size(inner), ctypes.byref(opts))
-    if status == 5:
-        flat = targets.reshape(-1)
-        bad = (flat < 0) | (flat >= classes)
-        if ignore_index is not None:
-            bad &= flat != int(ignore_index)
-        pos = np.unravel_index(int(np.argmax(bad)), sample_shape)
-        raise LogitsError(
-            f"cross_entropy: label {int(flat[bad][0])} at position "
-            f"{tuple(int(i) for i in pos)} is out of range [0, {classes})"
-            + ("" if ignore_index is None else f" and is not ignore_index={ignore_index}"),
-            status=5)
-    if status != 0:
-        ls, e, temp = opts.label_smoothing, opts.eps, opts.temperature
-        xm = np.moveaxis(x, ax, -1)
-        _diagnose(status, "cross_entropy", [
-            (not 0 <= ls <= 1, f"label_smoothing must be in [0, 1], got {ls}"),
-            (not 0 < e < 0.5, f"eps must be in (0, 0.5), got {e}"),
-            (not (math.isfinite(temp) and temp > 0), f"temperature must be finite and > 0, got {temp}"),
-            (not from_logits and temp != 1, "temperature must be 1 with from_logits=False"),
-            (classes == 0 and x.size == 0 and any(sample_shape),
-             "there must be at least one class"),
-            (None if w is None else ~(np.isfinite(w) & (w >= 0)),
-             "class weights must be finite and >= 0"),
-            (None if kind != "soft" else ~(np.isfinite(targets) & (targets >= 0)),
-             "soft targets must be finite and >= 0"),
-            (None if from_logits else ~(np.isfinite(x) & (x >= 0)),
-             "probabilities must be finite and >= 0" + _FROM_LOGITS_HINT),
-            (None if from_logits else ~(np.sum(xm, axis=-1) > 0),
-             "each sample's probabilities must have a positive sum" + _FROM_LOGITS_HINT),
-        ])
+    _arrays.check(status, "cross_entropy")
     return _result(loss, grad, return_grad)
 
 
@@ -375,19 +330,5 @@ def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bo
                 None if w is None else ptr(w), ptr(loss),
                 None if grad is None else ptr(grad), size(rows), size(classes),
                 ctypes.byref(opts))
-    if status != 0:
-        ls, e, g, a = opts.label_smoothing, opts.eps, opts.gamma, alpha
-        _diagnose(status, "binary_cross_entropy", [
-            (not 0 <= ls <= 1, f"label_smoothing must be in [0, 1], got {ls}"),
-            (not 0 < e < 0.5, f"eps must be in (0, 0.5), got {e}"),
-            (not (math.isfinite(g) and g >= 0), f"gamma must be finite and >= 0, got {g}"),
-            (a is not None and not 0 <= a <= 1, f"alpha must be in [0, 1], got {a}"),
-            (None if pw is None else ~(np.isfinite(pw) & (pw >= 0)),
-             "pos_weight must be finite and >= 0"),
-            (None if w is None else ~(np.isfinite(w) & (w >= 0)),
-             "weight must be finite and >= 0"),
-            (~((y >= 0) & (y <= 1)), "targets must be in [0, 1]"),
-            (None if from_logits else ~((x >= 0) & (x <= 1)),
-             "probabilities must be in [0, 1]" + _FROM_LOGITS_HINT),
-        ])
+    _arrays.check(status, "binary_cross_entropy")
     return _result(loss, grad, return_grad)
