@@ -18,6 +18,9 @@
 #   make test-ship        the five checks below, in order, each with its time:
 #     test-ship-python    `pip install .` into a new venv under build/ship,
 #                         then `import logits` from another directory
+#     test-ship-sdist     `python -m build --sdist`, then `pip install` of the
+#                         tarball into a new venv (rebuilds the library from
+#                         the sdist alone), then the same import checks
 #     test-ship-c         make install into a temporary prefix, build and run
 #                         bindings/c/*.c with pkg-config, DESTDIR staging,
 #                         make uninstall leaves the prefix empty
@@ -35,7 +38,7 @@ ifndef LOGITS_SHIP_MK
 LOGITS_SHIP_MK := $(lastword $(MAKEFILE_LIST))
 
 .PHONY: install uninstall docs plots test-ship test-ship-python test-ship-c \
-	test-ship-swift test-ship-dask test-ship-docs
+	test-ship-swift test-ship-dask test-ship-docs test-ship-sdist
 
 PREFIX       ?= /usr/local
 LIBDIR       ?= $(PREFIX)/lib
@@ -109,7 +112,7 @@ plots: check-build-tools lib
 
 # Each step in order, even under make -j, with its wall-clock time.
 test-ship: lib
-	@for t in test-ship-python test-ship-c test-ship-swift test-ship-dask test-ship-docs; do \
+	@for t in test-ship-python test-ship-sdist test-ship-c test-ship-swift test-ship-dask test-ship-docs; do \
 	  s=$$(date +%s); \
 	  $(SHIP_MAKE) $$t || { echo "test-ship: $$t failed"; exit 1; }; \
 	  echo "test-ship: $$t passed in $$(( $$(date +%s) - s )) s"; echo; \
@@ -118,6 +121,10 @@ test-ship: lib
 test-ship-python: check-build-tools
 	@echo "== pip install . into a new virtual environment, import from elsewhere =="
 	PYTHON="$(PYTHON)" sh Tests/ship/pip_install.sh
+
+test-ship-sdist: check-build-tools
+	@echo "== sdist: python -m build --sdist, pip install the tarball, import elsewhere =="
+	PYTHON="$(PYTHON)" sh Tests/ship/sdist_install.sh
 
 test-ship-c: $(LIB_SO)
 	@echo "== make install + pkg-config + bindings/c examples + make uninstall =="

@@ -5,14 +5,16 @@
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 PYTHON=${PYTHON:-python3}
-venv="$root/build/ship/venv"
+venv="$root/build/ship/${LOGITS_VENV_NAME:-venv}"
+# What to install: the repository (default) or a file such as an sdist.
+source="${LOGITS_INSTALL_FROM:-$root}"
 cd "$root"
 "$PYTHON" -c "import venv, ensurepip" 2>/dev/null || {
     echo "error: '$PYTHON' cannot create virtual environments: apt-get install python3-venv"; exit 1; }
 rm -rf "$venv"
 "$PYTHON" -m venv "$venv"
 # pip fetches setuptools (build isolation) and numpy from PyPI, or its cache.
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$root"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$source"
 header_version=$(sed -n 's/^#define LOGITS_VERSION_STRING "\(.*\)"/\1/p' include/logits.h)
 elsewhere=$(mktemp -d)
 trap 'rm -rf "$elsewhere"' EXIT
