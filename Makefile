@@ -20,7 +20,7 @@ LIB_DIR   := build/lib
 LIB_REAL  := $(LIB_DIR)/liblogits.so.$(VERSION)
 LIB_SO    := $(LIB_DIR)/liblogits.so
 SWIFT_OUT := .build/release/liblogits.so
-SWIFT_SOURCES := $(wildcard Sources/*/*.swift Sources/*/*.c Sources/*/include/*.h) Package.swift include/logits.h abi/logits.map
+SWIFT_SOURCES := $(shell find Sources -name "*.swift" -o -name "*.c" -o -name "*.h") Package.swift include/logits.h abi/logits.map
 
 RELEASE_FLAGS := -c release --product logits \
 	-Xswiftc -static-stdlib \

@@ -1,6 +1,6 @@
 // The kernels compiled for x86-64-v3 (see Package.swift and
-// Sources/Logits/MakeKernelTable.swift, linked here).
+// Sources/Logits/Kernels/MakeKernelTable.swift, linked here).
 import Logits
 
 @usableFromInline typealias KernelPolicy = Fused
-@usableFromInline let kernelLevel = 3
+@usableFromInline let kernelLevel = CPULevel.x86_64_v3

@@ -1,1 +1,1 @@
-../Logits/MakeKernelTable.swift
+../Logits/Kernels/MakeKernelTable.swift

@@ -112,6 +112,61 @@ func expNonPositive<P: ArithmeticPolicy>(_ p: P.Type, _ d: Lanes, _ degree: ExpD
     P.exp(d, degree)
 }
 
+/// Multiply-add for the exp polynomial: on lanes with the policy's FMA, or
+/// on one Double, never fused (the scalar exp of tiny rows).
+@usableFromInline protocol PolynomialArithmetic {
+    associatedtype Value
+    static func mulAdd(_ a: Value, _ b: Value, _ c: Value) -> Value
+    static func mulAdd(_ a: Value, _ b: Double, _ c: Double) -> Value
+    static func mul(_ a: Value, _ b: Value) -> Value
+}
+
+@usableFromInline enum LaneArithmetic<P: ArithmeticPolicy>: PolynomialArithmetic {
+    @inlinable @inline(__always)
+    static func mulAdd(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes { Logits.mulAdd(P.self, a, b, c) }
+    @inlinable @inline(__always)
+    static func mulAdd(_ a: Lanes, _ b: Double, _ c: Double) -> Lanes { Logits.mulAdd(P.self, a, b, c) }
+    @inlinable @inline(__always)
+    static func mul(_ a: Lanes, _ b: Lanes) -> Lanes { a * b }
+}
+
+@usableFromInline enum ScalarArithmetic: PolynomialArithmetic {
+    @inlinable @inline(__always)
+    static func mulAdd(_ a: Double, _ b: Double, _ c: Double) -> Double { a * b + c }
+    @inlinable @inline(__always)
+    static func mul(_ a: Double, _ b: Double) -> Double { a * b }
+}
+
+/// The tail P(r) of exp(r) = 1 + (r + r^2 P(r)) on |r| <= ln2/2, of the
+/// degree asked for, by Estrin's scheme: the one place the portable exp's
+/// coefficients are written (`portableExp` on lanes, `scalarExp` on one
+/// value; same operations in the same order, so the same error bounds).
+@inlinable @inline(__always)
+func expTail<A: PolynomialArithmetic>(_: A.Type, _ r: A.Value, _ r2: A.Value,
+                                      _ degree: ExpDegree) -> A.Value {
+    let r4 = A.mul(r2, r2)
+    switch degree {
+    case .seven:
+        let a0 = A.mulAdd(r, 0.16666666163889224, 0.500000007813034)
+        let a1 = A.mulAdd(r, 0.008333429975333304, 0.041666270285069154)
+        let a2 = A.mulAdd(r, 0.00019826496201057802, 0.0013946020784329747)
+        return A.mulAdd(a2, r4, A.mulAdd(a1, r2, a0))
+    case .nine:
+        let a0 = A.mulAdd(r, 0.1666666666707956, 0.49999999999603967)
+        let a1 = A.mulAdd(r, 0.008333333169671884, 0.041666666987834285)
+        let a2 = A.mulAdd(r, 0.00019841446550492974, 0.0013888807852387543)
+        let a3 = A.mulAdd(r, 2.752928333313164e-06, 2.4882131852520926e-05)
+        return A.mulAdd(A.mulAdd(a3, r2, a2), r4, A.mulAdd(a1, r2, a0))
+    case .eleven:
+        let a0 = A.mulAdd(r, 0.16666666666666483, 0.5000000000000012)
+        let a1 = A.mulAdd(r, 0.008333333333451433, 0.04166666666651632)
+        let a2 = A.mulAdd(r, 0.00019841269597118904, 0.0013888888946678828)
+        let a3 = A.mulAdd(r, 2.755750728541229e-06, 2.480149034623507e-05)
+        let a4 = A.mulAdd(r, 2.50246452096493e-08, 2.7631125446226205e-07)
+        return A.mulAdd(a4, A.mul(r4, r4), A.mulAdd(A.mulAdd(a3, r2, a2), r4, A.mulAdd(a1, r2, a0)))
+    }
+}
+
 /// The portable `expNonPositive`.
 @inlinable @inline(__always)
 package func portableExp<P: ArithmeticPolicy>(_ p: P.Type, _ d: Lanes, _ degree: ExpDegree) -> Lanes {
@@ -129,30 +184,10 @@ package func portableExp<P: ArithmeticPolicy>(_ p: P.Type, _ d: Lanes, _ degree:
     // r = x - n ln2 in two steps (n * ln2Hi is exact for |n| < 2^11).
     let t = mulAdd(p, n, Lanes(repeating: -6.93147180369123816490e-01), x)
     let r = mulAdd(p, n, Lanes(repeating: -1.90821492927058770002e-10), t)
-    // exp(r) = 1 + (r + r^2 P(r)) by Estrin's scheme; adding 1 last keeps
-    // the polynomial's rounding well below half an ulp of the result.
-    let r2 = r * r, r4 = r2 * r2
-    let tail: Lanes
-    switch degree {
-    case .seven:
-        let a0 = mulAdd(p, r, 0.16666666163889224, 0.500000007813034)
-        let a1 = mulAdd(p, r, 0.008333429975333304, 0.041666270285069154)
-        let a2 = mulAdd(p, r, 0.00019826496201057802, 0.0013946020784329747)
-        tail = mulAdd(p, a2, r4, mulAdd(p, a1, r2, a0))
-    case .nine:
-        let a0 = mulAdd(p, r, 0.1666666666707956, 0.49999999999603967)
-        let a1 = mulAdd(p, r, 0.008333333169671884, 0.041666666987834285)
-        let a2 = mulAdd(p, r, 0.00019841446550492974, 0.0013888807852387543)
-        let a3 = mulAdd(p, r, 2.752928333313164e-06, 2.4882131852520926e-05)
-        tail = mulAdd(p, mulAdd(p, a3, r2, a2), r4, mulAdd(p, a1, r2, a0))
-    case .eleven:
-        let a0 = mulAdd(p, r, 0.16666666666666483, 0.5000000000000012)
-        let a1 = mulAdd(p, r, 0.008333333333451433, 0.04166666666651632)
-        let a2 = mulAdd(p, r, 0.00019841269597118904, 0.0013888888946678828)
-        let a3 = mulAdd(p, r, 2.755750728541229e-06, 2.480149034623507e-05)
-        let a4 = mulAdd(p, r, 2.50246452096493e-08, 2.7631125446226205e-07)
-        tail = mulAdd(p, a4, r4 * r4, mulAdd(p, mulAdd(p, a3, r2, a2), r4, mulAdd(p, a1, r2, a0)))
-    }
+    // exp(r) = 1 + (r + r^2 P(r)); adding 1 last keeps the polynomial's
+    // rounding well below half an ulp of the result.
+    let r2 = r * r
+    let tail = expTail(LaneArithmetic<P>.self, r, r2, degree)
     let q = mulAdd(p, r2, tail, r) + 1
     // n as an integer: the shifter's bit pattern plus n.
     let bits = unsafeBitCast(kf, to: SIMD8<Int64>.self) &- 0x4338_0000_0000_0000
@@ -209,28 +244,8 @@ func scalarExp(_ d: Double, _ degree: ExpDegree) -> Double {
     let kf = d * 1.4426950408889634 + shifter
     let n = kf - shifter
     let r = (d - n * 6.93147180369123816490e-01) - n * 1.90821492927058770002e-10
-    let r2 = r * r, r4 = r2 * r2
-    let tail: Double
-    switch degree {
-    case .seven:
-        let a0 = r * 0.16666666163889224 + 0.500000007813034
-        let a1 = r * 0.008333429975333304 + 0.041666270285069154
-        let a2 = r * 0.00019826496201057802 + 0.0013946020784329747
-        tail = a2 * r4 + (a1 * r2 + a0)
-    case .nine:
-        let a0 = r * 0.1666666666707956 + 0.49999999999603967
-        let a1 = r * 0.008333333169671884 + 0.041666666987834285
-        let a2 = r * 0.00019841446550492974 + 0.0013888807852387543
-        let a3 = r * 2.752928333313164e-06 + 2.4882131852520926e-05
-        tail = (a3 * r2 + a2) * r4 + (a1 * r2 + a0)
-    case .eleven:
-        let a0 = r * 0.16666666666666483 + 0.5000000000000012
-        let a1 = r * 0.008333333333451433 + 0.04166666666651632
-        let a2 = r * 0.00019841269597118904 + 0.0013888888946678828
-        let a3 = r * 2.755750728541229e-06 + 2.480149034623507e-05
-        let a4 = r * 2.50246452096493e-08 + 2.7631125446226205e-07
-        tail = a4 * (r4 * r4) + ((a3 * r2 + a2) * r4 + (a1 * r2 + a0))
-    }
+    let r2 = r * r
+    let tail = expTail(ScalarArithmetic.self, r, r2, degree)
     let q = (r2 * tail + r) + 1
     let bits = Int64(bitPattern: kf.bitPattern) &- 0x4338_0000_0000_0000
     if d < -708 {
@@ -283,7 +298,3 @@ func storePartial<T: LogitsFloat>(_ v: Lanes, _ p: UnsafeMutablePointer<T>, _ k:
         while i < k { p[i] = T(roundingDouble: d[i]); i &+= 1 }
     }
 }
-
-/// The policy of the kernels compiled in this module (portable: no FMA).
-@usableFromInline typealias KernelPolicy = Unfused
-@usableFromInline let kernelLevel = 0

@@ -1,66 +1,13 @@
-// Fast kernels over contiguous rows (the last axis of a C-contiguous array)
-// and flat element runs, in Double lanes (VectorMath.swift). They see only
-// validated arguments. Rows whose maximum is not finite (masked, +inf, NaN)
+// Fast kernels over contiguous rows of at least the lane count (the last
+// axis of a C-contiguous array), in Double lanes (VectorMath.swift): whole
+// rows, rows split into chunks for threads, and the cross-entropy row. They
+// see only validated arguments. Rows whose maximum is not finite (masked, +inf, NaN)
 // go to the scalar kernels, which implement the special-value rules.
 //
 // Accuracy matches the scalar kernels: the shift x - max is exact for Float
 // input and each Float result is rounded once from Double (softmax: twice,
 // the stored exp and the scaled result, as before); Double sums are
-// compensated (Fast2Sum per lane, biasedSumAdd).
-
-/// Adds `v` (in [0, 1]) to the per-lane compensated sums (s, c), where
-/// every lane of s starts at 1 (`biasedSums`): then s >= 1 >= v, so Fast2Sum
-/// (Dekker) gives the exact rounding error in two operations. The bias comes
-/// off exactly in `reduceBiased`.
-@inlinable @inline(__always)
-func biasedSumAdd(_ s: inout Lanes, _ c: inout Lanes, _ v: Lanes) {
-    let t = s + v
-    c += v - (t - s)
-    s = t
-}
-
-/// Per-lane sums for `biasedSumAdd`: s = 1, c = 0.
-@inlinable @inline(__always)
-func biasedSums() -> (Lanes, Lanes) {
-    (Lanes(repeating: 1), Lanes(repeating: 0))
-}
-
-/// d / t as d * (1/t), skipping the multiplication for t = 1.
-@inlinable @inline(__always)
-func scaled(_ d: Lanes, _ invT: Double) -> Lanes {
-    invT == 1 ? d : d * invT
-}
-
-/// The lane sums of `biasedSumAdd` as one compensated scalar sum (s, c),
-/// s + c = the sum of every v. Each lane's s - 1 is exact (s >= 1 and both
-/// are multiples of ulp(s)); the lanes are then added pairwise by TwoSum
-/// (halves, quarters, the last two: a tree, not a chain of eight dependent
-/// additions), the rounding errors going to c. The total is a TwoSum, so for
-/// a total in [1, 2) its s - 1 is exact, as `log1pOfSum` needs. Every lane is
-/// finite here (terms in [0, 1]).
-@inlinable @inline(__always)
-func reduceBiased(_ s: Lanes, _ c: Lanes) -> (Double, Double) {
-    @inline(__always) func twoSum<V: SIMD>(_ a: V, _ b: V) -> (V, V) where V.Scalar == Double {
-        let t = a + b, bp = t - a
-        return (t, (a - (t - bp)) + (b - bp))
-    }
-    let u = s - 1
-    let (t4, e4) = twoSum(u.lowHalf, u.highHalf)
-    let c4 = (c.lowHalf + c.highHalf) + e4
-    let (t2, e2) = twoSum(t4.lowHalf, t4.highHalf)
-    let c2 = (c4.lowHalf + c4.highHalf) + e2
-    let t = t2[0] + t2[1], bp = t - t2[0]
-    let e1 = (t2[0] - (t - bp)) + (t2[1] - bp)
-    return (t, (c2[0] + c2[1]) + e1)
-}
-
-/// The sum of the lanes by halves (a tree of depth 3).
-@inlinable @inline(__always)
-func laneSum(_ v: Lanes) -> Double {
-    let q = v.lowHalf + v.highHalf
-    let h = q.lowHalf + q.highHalf
-    return h[0] + h[1]
-}
+// compensated (Fast2Sum per lane, biasedSumAdd in LaneReductions.swift).
 
 /// The maximum of a row of n > 0 elements; NaN if the row holds a NaN.
 @inlinable @inline(__always)
@@ -258,9 +205,9 @@ package func rowChunk<T: LogitsFloat, P: ArithmeticPolicy>(
     _ n: Int, _ m: Double, _ invT: Double, _ k: Double, _ out: UnsafeMutablePointer<Double>
 ) {
     switch phase {
-    case 0:
+    case ChunkPhase.max:
         out[0] = rowMax(x, n)
-    case 1:
+    case ChunkPhase.sum:
         let (s, c) = rowExpSum(p, x, n, m, invT, op == .softmax ? y : nil, plain: op == .softmax)
         out[0] = s
         out[1] = c
@@ -271,6 +218,40 @@ package func rowChunk<T: LogitsFloat, P: ArithmeticPolicy>(
             logSoftmaxOutputs(x, y, n, m, invT, k)
         }
     }
+}
+
+/// A split row's max from its chunks' maxima (`rowChunk` phase 0, at
+/// out[0], out[2], ...): NaN if any chunk holds a NaN.
+@inlinable @inline(__always)
+func maxOfChunks(_ out: UnsafePointer<Double>, _ chunks: Int) -> Double {
+    var m = -Double.infinity
+    var i = 0
+    while i < chunks {
+        let v = out[2 &* i]
+        if v > m || v.isNaN { m = v }
+        if m.isNaN { break }
+        i &+= 1
+    }
+    return m
+}
+
+/// A split row's sum (s, c) from its chunks' sums (`rowChunk` phase 1), in
+/// chunk order: plain for the Float softmax, compensated otherwise.
+@inlinable @inline(__always)
+func sumOfChunks<T: LogitsFloat>(_ op: AxisOp, _: T.Type, _ out: UnsafePointer<Double>,
+                                 _ chunks: Int) -> (Double, Double) {
+    var s = 0.0, c = 0.0
+    var i = 0
+    while i < chunks {
+        if op == .softmax && T.self == Float.self {
+            s += out[2 &* i]
+        } else {
+            compensatedAdd(&s, &c, out[2 &* i])
+            c += out[2 &* i &+ 1]
+        }
+        i &+= 1
+    }
+    return (s, c)
 }
 
 /// Cross-entropy of one contiguous row of logits with integer label `label`
@@ -300,188 +281,5 @@ package func crossEntropyRow<T: LogitsFloat, P: ArithmeticPolicy>(
     return loss
 }
 
-/// sigmoid over n elements: 1/(1 + e) for x >= 0 and e/(1 + e) for x < 0,
-/// with e = exp(-|x|) <= 1, so nothing overflows. `y` may equal `x`.
-@inlinable @inline(__always)
-package func sigmoidRun<T: LogitsFloat, P: ArithmeticPolicy>(
-    _ p: P.Type, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int
-) {
-    @inline(__always) func f(_ v: Lanes) -> Lanes {
-        // -|x| by setting the sign bit (one operation; NaN stays NaN).
-        let negAbs = unsafeBitCast(unsafeBitCast(v, to: SIMD8<UInt64>.self) | (1 << 63), to: Lanes.self)
-        let e = expNonPositive(p, negAbs, T.self == Double.self ? .eleven : .nine)
-        // One division: 1/(1 + e) for x >= 0, e/(1 + e) otherwise (and NaN).
-        return Lanes(repeating: 1).replacing(with: e, where: .!(v .>= 0)) / (1 + e)
-    }
-    var i = 0
-    while i &+ laneCount <= n { store8(f(load8(x + i)), y + i); i &+= laneCount }
-    if i < n { storePartial(f(loadPartial(x + i, n &- i, pad: 0)), y + i, n &- i) }
-}
-
-/// dx = dy * y (1 - y), the sigmoid gradient from its output y. `dx` may equal
-/// `y` or `dy`.
-@inlinable @inline(__always)
-package func sigmoidBackwardRun<T: LogitsFloat>(
-    _ y: UnsafePointer<T>, _ dy: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>, _ n: Int
-) {
-    var i = 0
-    while i &+ laneCount <= n {
-        let v = load8(y + i)
-        store8(load8(dy + i) * (v * (1 - v)), dx + i)
-        i &+= laneCount
-    }
-    while i < n {
-        let v = y[i].doubleValue
-        dx[i] = T(roundingDouble: dy[i].doubleValue * (v * (1 - v)))
-        i &+= 1
-    }
-}
-
-/// softmax / log-softmax / logsumexp over contiguous rows shorter than the
-/// lane count, element by element (a vector pass would cost more than the
-/// row): the scalar kernels' arithmetic with the lanes' exp (`scalarExp`).
-@inlinable @inline(__always)
-package func shortRowsForward<T: LogitsFloat>(
-    _ op: AxisOp, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
-    _ rows: Int, _ n: Int, _ t: Double
-) {
-    var r = 0
-    while r < rows {
-        let xr = x + r &* n
-        let yr = op == .logSumExp ? y + r : y + r &* n
-        r &+= 1
-        var m = -Double.infinity
-        var k = 0
-        while k < n {
-            let v = xr[k].doubleValue
-            if v > m || v.isNaN { m = v }
-            k &+= 1
-        }
-        guard m.isFinite else {
-            specialForward(op, xr, yr, n, 1, m)
-            continue
-        }
-        // At most 7 terms: the Float softmax adds them plainly (error below
-        // 2^-50, as in the lanes), everything else compensates.
-        let plain = op == .softmax && T.self == Float.self
-        var s = 0.0, c = 0.0
-        k = 0
-        while k < n {
-            let v = xr[k].doubleValue
-            let e = scalarExp(t == 1 ? v - m : shifted(v, m, t), T.self == Double.self ? .eleven : .seven)
-            if plain { s += e } else { compensatedAdd(&s, &c, e) }
-            if op == .softmax { yr[k] = T(roundingDouble: e) }
-            k &+= 1
-        }
-        switch op {
-        case .logSumExp:
-            yr[0] = T(roundingDouble: m / t + log1pOfSum(s, c))
-        case .softmax:
-            let inv = 1 / (s + c)
-            k = 0
-            while k < n { yr[k] = T(roundingDouble: yr[k].doubleValue * inv); k &+= 1 }
-        case .logSoftmax:
-            let l = log1pOfSum(s, c)
-            k = 0
-            while k < n { yr[k] = T(roundingDouble: shifted(xr[k].doubleValue, m, t) - l); k &+= 1 }
-        }
-    }
-}
-
 /// Rows up to this long go across lanes (`shortRowGroup`), longer ones along.
 @usableFromInline let shortRowLimit = 32
-
-/// `k` (1...8) rows of n (<= 32) elements, one row per lane: the same
-/// sequential arithmetic for every row whichever group holds it (a partial
-/// group repeats its first row in the spare lanes and stores nothing from
-/// them), so results do not depend on how rows are grouped or split.
-@inlinable @inline(__always)
-func shortRowGroup<T: LogitsFloat, P: ArithmeticPolicy>(
-    _ p: P.Type, _ op: AxisOp, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
-    _ k: Int, _ n: Int, _ invT: Double
-) {
-    // The columns live on the stack: up to 16 (1 KiB) in an uninitialised
-    // temporary allocation, more in an InlineArray (withUnsafeTemporaryAllocation
-    // takes anything above 1 KiB from the heap).
-    if n <= 16 {
-        withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 16) { buffer in
-            if let cols = buffer.baseAddress { shortRowColumns(p, op, x, y, k, n, invT, cols) }
-        }
-    } else {
-        var storage = InlineArray<32, Lanes>(repeating: Lanes())
-        withUnsafeMutablePointer(to: &storage) { raw in
-            shortRowColumns(p, op, x, y, k, n, invT, UnsafeMutableRawPointer(raw).assumingMemoryBound(to: Lanes.self))
-        }
-    }
-}
-
-/// `shortRowGroup` with scratch space for n columns at `cols`.
-@inlinable @inline(__always)
-func shortRowColumns<T: LogitsFloat, P: ArithmeticPolicy>(
-    _ p: P.Type, _ op: AxisOp, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
-    _ k: Int, _ n: Int, _ invT: Double, _ cols: UnsafeMutablePointer<Lanes>
-) {
-    let full = T.self == Double.self
-    let degree: ExpDegree = full ? .eleven : .seven
-    do {
-        // Column j of the group: x[lane * n + j] for each lane (row); spare
-        // lanes read row 0.
-        P.loadColumns(x, k, n, cols)
-        var j = 0
-        var mv = Lanes(repeating: -.infinity)
-        var nan = SIMDMask<SIMD8<Int64>>(repeating: false)
-        while j < n {
-            let v = cols[j]
-            nan .|= v .!= v
-            mv = mv.replacing(with: v, where: v .> mv)
-            j &+= 1
-        }
-        // Rows whose max is not finite: the scalar rules, after the others.
-        let special = nan .| .!(mv .< .infinity) .| .!(mv .> -.infinity)
-        let m = mv.replacing(with: 0, where: special)
-        let simple = op == .softmax && !full
-        var (s, c) = simple ? (Lanes(repeating: 0), Lanes(repeating: 0)) : biasedSums()
-        j = 0
-        while j < n {
-            let e = expNonPositive(p, scaled(cols[j] - m, invT), degree)
-            if simple { s += e } else { biasedSumAdd(&s, &c, e) }
-            if op == .softmax { cols[j] = e }
-            j &+= 1
-        }
-        // Each lane's sum, unbiased: s - 1 is exact (s >= 1, both multiples
-        // of ulp(s)).
-        if !simple { s -= 1 }
-        var logSum = Lanes(repeating: 0)
-        if op == .logSoftmax && !full {
-            // Float log-softmax: (x - m)/t - log S, two non-positive terms, so
-            // log S needs only relative accuracy: computed on the lanes.
-            logSum = logOfSumForFloat(p, s, c)
-        } else if op != .softmax {
-            var lane = 0
-            while lane < laneCount { logSum[lane] = log1pOfSum(s[lane], c[lane]); lane &+= 1 }
-        }
-        switch op {
-        case .logSumExp:
-            let out = m * invT + logSum
-            var lane = 0
-            while lane < k { if !special[lane] { y[lane] = T(roundingDouble: out[lane]) }; lane &+= 1 }
-        case .softmax:
-            let inv = 1 / (s + c)
-            j = 0
-            while j < n { cols[j] *= inv; j &+= 1 }
-            P.storeColumns(cols, y, k, n, special)
-        case .logSoftmax:
-            j = 0
-            while j < n { cols[j] = scaled(cols[j] - m, invT) - logSum; j &+= 1 }
-            P.storeColumns(cols, y, k, n, special)
-        }
-        var lane = 0
-        while lane < k {
-            if special[lane] {
-                specialForward(op, x + lane &* n, op == .logSumExp ? y + lane : y + lane &* n, n, 1,
-                               mv[lane].isNaN || nan[lane] ? .nan : mv[lane])
-            }
-            lane &+= 1
-        }
-    }
-}

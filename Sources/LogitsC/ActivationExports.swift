@@ -1,7 +1,7 @@
 import CLogits
 import Logits
 
-// Softmax family and elementwise functions, float32 and float64. See Status.swift.
+// Softmax family and elementwise functions, float32 and float64. See StatusExports.swift.
 
 @c @implementation
 public func logits_softmax_f32(

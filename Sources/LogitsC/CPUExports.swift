@@ -53,8 +53,8 @@ func requestedLevel() -> Int {
 func chooseKernels() -> KernelTable {
     #if LOGITS_X86_LEVELS
     switch min(supportedLevel(), requestedLevel()) {
-    case 4: return LogitsV4.makeKernelTable()
-    case 3: return LogitsV3.makeKernelTable()
+    case CPULevel.x86_64_v4: return LogitsV4.makeKernelTable()
+    case CPULevel.x86_64_v3: return LogitsV3.makeKernelTable()
     default: return KernelTable.portable
     }
     #else
@@ -66,8 +66,8 @@ func chooseKernels() -> KernelTable {
 public func logits_cpu_kernels() -> UnsafePointer<CChar>? {
     // Literals, so that no StaticString check is left at run time.
     switch selectedKernels.level {
-    case 4: return cString("x86-64-v4")
-    case 3: return cString("x86-64-v3")
+    case CPULevel.x86_64_v4: return cString("x86-64-v4")
+    case CPULevel.x86_64_v3: return cString("x86-64-v3")
     default: return cString("baseline")
     }
 }

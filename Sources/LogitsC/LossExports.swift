@@ -1,7 +1,7 @@
 import CLogits
 import Logits
 
-// Loss exports, float32 and float64. See Status.swift and LossOptions.swift.
+// Loss exports, float32 and float64. See StatusExports.swift.and LossOptions.swift.
 
 @c @implementation
 public func logits_cross_entropy_labels_f32(

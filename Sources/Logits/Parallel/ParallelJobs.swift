@@ -137,39 +137,22 @@ func splitRows<T: LogitsFloat>(_ kernels: KernelTable, _ op: AxisOp, _ x: Unsafe
             let yr = op == .logSumExp ? y + r : y + r &* n
             r &+= 1
             // Phase 0: the max (NaN if any chunk holds a NaN).
-            phase(0, xr, yr, 0, 0)
-            var m = -Double.infinity
-            var i = 0
-            while i < chunks {
-                let v = out[2 &* i]
-                if v > m || v.isNaN { m = v }
-                if m.isNaN { break }
-                i &+= 1
-            }
+            phase(ChunkPhase.max, xr, yr, 0, 0)
+            let m = maxOfChunks(out, chunks)
             guard m.isFinite else {
                 specialForward(op, xr, yr, n, 1, m)
                 continue
             }
             // Phase 1: the sums, added in chunk order.
-            phase(1, xr, yr, m, 0)
-            var s = 0.0, c = 0.0
-            i = 0
-            while i < chunks {
-                if op == .softmax && T.self == Float.self {
-                    s += out[2 &* i]
-                } else {
-                    compensatedAdd(&s, &c, out[2 &* i])
-                    c += out[2 &* i &+ 1]
-                }
-                i &+= 1
-            }
+            phase(ChunkPhase.sum, xr, yr, m, 0)
+            let (s, c) = sumOfChunks(op, T.self, out, chunks)
             switch op {
             case .logSumExp:
                 yr[0] = T(roundingDouble: m * invT + log1pOfSum(s, c))
             case .softmax:
-                phase(2, xr, yr, m, 1 / (s + c))
+                phase(ChunkPhase.outputs, xr, yr, m, 1 / (s + c))
             case .logSoftmax:
-                phase(2, xr, yr, m, log1pOfSum(s, c))
+                phase(ChunkPhase.outputs, xr, yr, m, log1pOfSum(s, c))
             }
         }
     }

@@ -1,0 +1,135 @@
+// Checked entry points of the losses: every argument and every value that
+// could make the result meaningless is checked before anything is written.
+
+/// The targets of a categorical cross-entropy.
+@usableFromInline
+package enum CategoricalTargets<T: LogitsFloat> {
+    /// One int64 label per sample (`sliceCount` of them).
+    case labels(UnsafePointer<Int64>?)
+    /// Soft targets of the input's layout.
+    case soft(UnsafePointer<T>?)
+}
+
+/// A refusal for `what` unless each of the `count` values is finite and >= 0.
+@inlinable
+func checkNonNegative<T: LogitsFloat>(_ p: UnsafePointer<T>?, _ count: Int, _ what: Refusal.Reason)
+    -> Refusal?
+{
+    guard let p else { return nil }
+    var i = 0
+    while i < count {
+        let v = p[i]
+        guard v.isFinite, v >= 0 else {
+            return Refusal(what, position: i, value: v.doubleValue)
+        }
+        i &+= 1
+    }
+    return nil
+}
+
+/// Categorical cross-entropy over `layout` (classes along `layout.length`).
+/// `loss` has `sliceCount` values for `.none`, else 1; `grad` (optional) the
+/// input's count and may equal `input`.
+@inlinable
+package func checkedCrossEntropy<T: LogitsFloat>(
+    _ input: UnsafePointer<T>?, _ targets: CategoricalTargets<T>, _ classWeight: UnsafePointer<T>?,
+    _ loss: UnsafeMutablePointer<T>?, _ grad: UnsafeMutablePointer<T>?,
+    _ layout: AxisLayout, _ options: CrossEntropyOptions, kernels: KernelTable = .portable
+) -> Refusal? {
+    if let e = options.check() { return e }
+    let count = layout.count, samples = layout.sliceCount, classes = layout.length
+    guard classes > 0 || samples == 0 else { return Refusal(.noClasses) }
+    let lossCount = options.reduction == .none ? samples : 1
+    let inR = Region(input, count: count)
+    let tR: Region
+    switch targets {
+    case .labels(let p): tR = Region(p, count: samples)
+    case .soft(let p): tR = Region(p, count: count)
+    }
+    let wR = Region(classWeight, count: classWeight == nil ? 0 : classes)
+    let lossR = Region(loss, count: lossCount)
+    let gR = Region(grad, count: grad == nil ? 0 : count)
+    if let e = inR.refusal ?? tR.refusal ?? wR.refusal { return e }
+    if let e = lossR.refusal ?? gR.refusal { return e }
+    if let e = lossR.checkOutput(against: inR, allowSame: false)
+        ?? lossR.checkOutput(against: tR, allowSame: false) { return e }
+    if let e = lossR.checkOutput(against: wR, allowSame: false)
+        ?? lossR.checkOutput(against: gR, allowSame: false) { return e }
+    if let e = gR.checkOutput(against: inR, allowSame: true)
+        ?? gR.checkOutput(against: tR, allowSame: false) { return e }
+    if let e = gR.checkOutput(against: wR, allowSame: false)
+        ?? checkNonNegative(classWeight, classes, .classWeight) { return e }
+    // The reduction's divisor D, and value checks, before any write.
+    var divisor = Double(samples)
+    switch targets {
+    case .labels(let p):
+        var d = 0.0, dc = 0.0
+        var s = 0
+        while s < samples, let p {
+            let y = p[s]
+            if options.ignoreIndex != y {
+                guard y >= 0, y < Int64(classes) else {
+                    return Refusal(.labelOutOfRange, position: s,
+                                   value: options.ignoreIndex.map { Double($0) } ?? .nan,
+                                   label: y, limit: classes, inner: layout.inner)
+                }
+                compensatedAdd(&d, &dc, classWeight?[Int(truncatingIfNeeded: y)].doubleValue ?? 1)
+            }
+            s &+= 1
+        }
+        divisor = d + dc
+    case .soft(let p):
+        if let e = checkNonNegative(p, count, .softTarget) {
+            return e.within(classes: classes, inner: layout.inner)
+        }
+    }
+    if !options.fromLogits, let input, let e = checkProbabilities(input, layout) { return e }
+
+    guard let loss else { return nil }
+    guard let input else {
+        // No samples: a sum (or mean) of nothing is 0.
+        if options.reduction != .none { loss[0] = 0 }
+        return nil
+    }
+    parallelCrossEntropy(input, targets, classWeight, loss, grad, layout, options, kernels,
+                         divisor: divisor)
+    return nil
+}
+
+@inlinable
+func zeroColumn<T: LogitsFloat>(_ g: UnsafeMutablePointer<T>, _ n: Int, _ stride: Int) {
+    var k = 0
+    while k < n { g[k &* stride] = 0; k &+= 1 }
+}
+
+/// Probabilities must be finite and >= 0 with a positive finite sum per sample.
+@inlinable
+func checkProbabilities<T: LogitsFloat>(_ x: UnsafePointer<T>, _ layout: AxisLayout) -> Refusal? {
+    guard layout.count > 0 else { return nil }  // no elements: no loop over outer
+    var o = 0
+    while o < layout.outer {
+        var i = 0
+        while i < layout.inner {
+            let base = o &* layout.length &* layout.inner &+ i
+            var sum = 0.0
+            var k = 0
+            while k < layout.length {
+                let at = base &+ k &* layout.inner
+                let v = x[at]
+                guard v.isFinite, v >= 0 else {
+                    return Refusal(.probability, position: at, value: v.doubleValue,
+                                   limit: layout.length, inner: layout.inner)
+                }
+                sum += v.doubleValue
+                k &+= 1
+            }
+            guard sum > 0, sum.isFinite else {
+                return Refusal(.probabilitySum, position: o &* layout.inner &+ i, value: sum,
+                               inner: layout.inner)
+            }
+            i &+= 1
+        }
+        o &+= 1
+    }
+    return nil
+}
