@@ -81,7 +81,7 @@ test-swift:
 
 C_TESTS := $(patsubst Tests/c/%.c,build/%,$(wildcard Tests/c/test_*.c))
 
-build/test_%: Tests/c/test_%.c include/logits.h abi/operations.h $(LIB_SO)
+build/test_%: Tests/c/test_%.c Tests/c/harness.h Tests/c/operation_list.h include/logits.h abi/operations.h $(LIB_SO)
 	$(CC) $(CWARN) -O1 -o $@ $< $(CLINK)
 
 test-c: $(C_TESTS)

@@ -133,7 +133,7 @@ THREADS_ITERATIONS ?= 1000
 TSAN_FLAGS := -fsanitize=thread -g
 TSAN_PROBE := \#include <pthread.h>\nstatic void *f(void *a) { return a; }\nint main(void) { pthread_t t; if (pthread_create(&t, 0, f, 0)) return 1; return pthread_join(t, 0); }\n
 
-build/threads_test: Tests/c/threads_test.c include/logits.h $(LIB_SO)
+build/threads_test: Tests/c/threads_test.c Tests/c/operation_list.h include/logits.h abi/operations.h $(LIB_SO)
 	$(CC) $(CWARN) -O1 -pthread -o $@ $< $(CLINK)
 
 # Built by test-threads itself (the compiler is probed): no file rule.

@@ -32,77 +32,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef long double ld;
+#include "harness.h"
+#include "operation_list.h"
 
-/* ======================================================================== */
-/* Harness                                                                  */
-/* ======================================================================== */
-
-#define MAX_PRINTED_PER_CASE 12
-
-static const char *g_case = "";
-static char g_ctx[400];
-static long g_case_failures;
-static long g_checks;
-static int g_passed, g_failed, g_verbose;
-static ld g_worst_ratio; /* largest |got - ref| / tol seen in the case (shown by -v) */
-
-static void set_ctx(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(g_ctx, sizeof g_ctx, fmt, ap);
-    va_end(ap);
-}
-
-static int check_impl(int ok, const char *file, int line, const char *fmt, ...)
-{
-    va_list ap;
-    g_checks++;
-    if (ok) return 1;
-    g_case_failures++;
-    if (g_case_failures <= MAX_PRINTED_PER_CASE) {
-        fprintf(stderr, "%s:%d: FAIL [%s] %s%s", file, line, g_case, g_ctx, g_ctx[0] ? ": " : "");
-        va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
-        va_end(ap);
-        fputc('\n', stderr);
-    }
-    return 0;
-}
-#define CHECK(ok, ...) check_impl((ok), __FILE__, __LINE__, __VA_ARGS__)
-#define CHECK_AT(file, line, ok, ...) check_impl((ok), (file), (line), __VA_ARGS__)
-
-static void run_case(const char *name, void (*fn)(void))
-{
-    long before = g_checks;
-    g_case = name;
-    g_case_failures = 0;
-    g_worst_ratio = 0;
-    g_ctx[0] = '\0';
-    fn();
-    if (g_case_failures) {
-        g_failed++;
-        fprintf(stderr, "FAILED %s: %ld of %ld checks failed\n", name, g_case_failures,
-                g_checks - before);
-    } else {
-        g_passed++;
-    }
-    if (g_verbose)
-        printf("%-4s %-48s %8ld checks, worst |err|/tol %.3Lf\n", g_case_failures ? "FAIL" : "ok", name,
-               g_checks - before, g_worst_ratio);
-}
-#define RUN(fn) run_case(#fn, fn)
-
-static void *xmalloc(size_t bytes)
-{
-    void *p = malloc(bytes ? bytes : 1);
-    if (!p) {
-        fprintf(stderr, "test_logits: out of memory\n");
-        exit(2);
-    }
-    return p;
-}
 
 /* ======================================================================== */
 /* Element types                                                            */
@@ -2019,11 +1951,29 @@ static void test_inputs_may_overlap(void)
 
 /* ======================================================================== */
 
+/* Every operation of abi/operations.h but the losses (test_losses.c) is in
+ * OPS, in every element type of DTYPES. */
+static void test_covers_the_operation_list(void)
+{
+    static char buf[N_OPS * 2][64];
+    static const char *names[N_OPS * 2];
+    const op_t *op;
+    const dtype_t *t;
+    size_t n = 0;
+    FOR_EACH_OP(op) FOR_EACH_DTYPE(t) {
+        snprintf(buf[n], sizeof buf[n], "%s_%s", op->name, t->is64 ? "f64" : "f32");
+        names[n] = buf[n];
+        n++;
+    }
+    CHECK(list_missing("test_logits", names, n,
+                       "ROW_FWD ROW_LSE ROW_BWD AXIS_FWD AXIS_LSE AXIS_BWD EW EW_BWD") == 0,
+          "operations of the list without a test (see stderr)");
+}
+
 int main(int argc, char **argv)
 {
-    int i;
-    for (i = 1; i < argc; i++)
-        if (strcmp(argv[i], "-v") == 0) g_verbose = 1;
+    harness_start(argc, argv);
+    RUN(test_covers_the_operation_list);
 
     RUN(test_version);
     RUN(test_status_strings);
@@ -2067,6 +2017,5 @@ int main(int argc, char **argv)
     RUN(test_overlap);
     RUN(test_inputs_may_overlap);
 
-    printf("%d passed, %d failed\n", g_passed, g_failed);
-    return g_failed ? 1 : 0;
+    return harness_finish();
 }

@@ -32,62 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef long double ld;
-
-/* ======================================================================== */
-/* Harness                                                                  */
-/* ======================================================================== */
-
-static const char *g_case = "";
-static char g_ctx[300];
-static long g_case_failures, g_checks;
-static int g_passed, g_failed, g_verbose;
-
-static void set_ctx(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(g_ctx, sizeof g_ctx, fmt, ap);
-    va_end(ap);
-}
-
-static int check_impl(int ok, int line, const char *fmt, ...)
-{
-    va_list ap;
-    g_checks++;
-    if (ok) return 1;
-    g_case_failures++;
-    if (g_case_failures <= 15) {
-        fprintf(stderr, "test_losses.c:%d: FAIL [%s] %s%s", line, g_case, g_ctx,
-                g_ctx[0] ? ": " : "");
-        va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
-        va_end(ap);
-        fputc('\n', stderr);
-    }
-    return 0;
-}
-#define CHECK(ok, ...) check_impl((ok), __LINE__, __VA_ARGS__)
-
-static void run_case(const char *name, void (*fn)(void))
-{
-    long before = g_checks;
-    g_case = name;
-    g_case_failures = 0;
-    g_ctx[0] = '\0';
-    fn();
-    if (g_case_failures) {
-        g_failed++;
-        fprintf(stderr, "FAILED %s: %ld of %ld checks failed\n", name, g_case_failures,
-                g_checks - before);
-    } else {
-        g_passed++;
-    }
-    if (g_verbose)
-        printf("%-4s %-44s %6ld checks\n", g_case_failures ? "FAIL" : "ok", name,
-               g_checks - before);
-}
-#define RUN(fn) run_case(#fn, fn)
+#include "harness.h"
+#include "operation_list.h"
 
 static uint64_t g_rng = 0x2545F4914F6CDD1DULL;
 static ld rng_unit(void)
@@ -105,6 +51,9 @@ static ld rng_uniform(ld lo, ld hi) { return lo + (hi - lo) * rng_unit(); }
 
 enum { K_LABELS, K_SOFT, K_BINARY };
 static const char *KIND_NAME[3] = {"labels", "soft", "binary"};
+/* The C functions call_loss reaches, by kind: logits_<symbol>_f32 / _f64. */
+static const char *KIND_SYMBOL[3] = {"cross_entropy_labels", "cross_entropy_soft",
+                                     "binary_cross_entropy"};
 
 static size_t esize(int is64) { return is64 ? sizeof(double) : sizeof(float); }
 
@@ -809,13 +758,13 @@ static void expect_error(ecall *e, logits_status want, int line, const char *wha
     st = ecall_run(e);
     g_checks++;
     if (st != want) {
-        check_impl(0, line, "%s %s: %s: status %d, expected %d", KIND_NAME[e->kind],
+        CHECK_AT(__FILE__, line, 0, "%s %s: %s: status %d, expected %d", KIND_NAME[e->kind],
                    e->is64 ? "f64" : "f32", what, (int)st, (int)want);
         return;
     }
     for (k = 0; k < ARENA; k++)
         if (A.b[k] != A_SNAP[k]) break;
-    check_impl(k == ARENA, line, "%s %s: %s: byte %lu written on error", KIND_NAME[e->kind],
+    CHECK_AT(__FILE__, line, k == ARENA, "%s %s: %s: byte %lu written on error", KIND_NAME[e->kind],
                e->is64 ? "f64" : "f32", what, (unsigned long)k);
 }
 
@@ -1066,11 +1015,26 @@ static void test_zero_sized(void)
     g_ctx[0] = '\0';
 }
 
+/* Every loss of abi/operations.h is reached by call_loss in both types. */
+static void test_covers_the_operation_list(void)
+{
+    static char buf[6][64];
+    static const char *names[6];
+    int k, is64, n = 0;
+    for (k = 0; k < 3; k++)
+        for (is64 = 0; is64 < 2; is64++) {
+            snprintf(buf[n], sizeof buf[n], "%s_%s", KIND_SYMBOL[k], is64 ? "f64" : "f32");
+            names[n] = buf[n];
+            n++;
+        }
+    CHECK(list_missing("test_losses", names, (size_t)n, "CE_LABELS CE_SOFT BCE") == 0,
+          "losses of the list without a test (see stderr)");
+}
+
 int main(int argc, char **argv)
 {
-    int i;
-    for (i = 1; i < argc; i++)
-        if (strcmp(argv[i], "-v") == 0) g_verbose = 1;
+    harness_start(argc, argv);
+    RUN(test_covers_the_operation_list);
 
     RUN(test_options_init);
     RUN(test_ce_known_value);
@@ -1092,6 +1056,5 @@ int main(int argc, char **argv)
     RUN(test_errors_binary);
     RUN(test_zero_sized);
 
-    printf("%d passed, %d failed\n", g_passed, g_failed);
-    return g_failed ? 1 : 0;
+    return harness_finish();
 }

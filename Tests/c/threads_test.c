@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "logits.h"
+#include "operation_list.h"
 
 #define NTHREADS 8
 #define SENTINEL 0xA5
@@ -43,6 +44,7 @@
 #define INNER 5
 #define AXN (OUTER * AXIS * INNER)
 #define LSEN (OUTER * INNER)
+#define ROWS_N (OUTER * INNER) /* logsumexp of the same data seen as rows x AXIS */
 
 /* Elementwise functions. */
 #define EWN 1031
@@ -114,6 +116,23 @@ static logits_status c_softmax_rows_f64(unsigned char *o)
 { return logits_softmax_f64(ax64, F64(o), OUTER * INNER, AXIS); }
 static logits_status c_log_softmax_rows_f32(unsigned char *o)
 { return logits_log_softmax_f32(ax32, F32(o), OUTER * INNER, AXIS); }
+static logits_status c_softmax_rows_f32(unsigned char *o)
+{ return logits_softmax_f32(ax32, F32(o), OUTER * INNER, AXIS); }
+static logits_status c_log_softmax_rows_f64(unsigned char *o)
+{ return logits_log_softmax_f64(ax64, F64(o), OUTER * INNER, AXIS); }
+static logits_status c_logsumexp_rows_f32(unsigned char *o)
+{ return logits_logsumexp_f32(ax32, F32(o), OUTER * INNER, AXIS); }
+static logits_status c_logsumexp_rows_f64(unsigned char *o)
+{ return logits_logsumexp_f64(ax64, F64(o), OUTER * INNER, AXIS); }
+/* The row forms of the gradients read the axis forms' outputs as rows. */
+static logits_status c_softmax_backward_rows_f32(unsigned char *o)
+{ return logits_softmax_backward_f32(sm32, dy32, F32(o), OUTER * INNER, AXIS); }
+static logits_status c_softmax_backward_rows_f64(unsigned char *o)
+{ return logits_softmax_backward_f64(sm64, dy64, F64(o), OUTER * INNER, AXIS); }
+static logits_status c_log_softmax_backward_rows_f32(unsigned char *o)
+{ return logits_log_softmax_backward_f32(lsm32, dy32, F32(o), OUTER * INNER, AXIS); }
+static logits_status c_log_softmax_backward_rows_f64(unsigned char *o)
+{ return logits_log_softmax_backward_f64(lsm64, dy64, F64(o), OUTER * INNER, AXIS); }
 
 static logits_status c_softmax_backward_axis_f32(unsigned char *o)
 { return logits_softmax_backward_axis_f32(sm32, dy32, F32(o), OUTER, AXIS, INNER, 0.7f); }
@@ -239,14 +258,14 @@ static logits_status e_bad_options(unsigned char *o)
 
 static const case_t error_cases[] = {
     {"softmax_axis_f32 T=0", e_bad_temperature, AXN * FS, LOGITS_ERROR_INVALID_ARGUMENT},
-    {"ce_labels_f64 label out of range", e_label_out_of_range, (1 + CE_N) * DS,
+    {"cross_entropy_labels_f64 label out of range", e_label_out_of_range, (1 + CE_N) * DS,
      LOGITS_ERROR_LABEL_OUT_OF_RANGE},
-    {"bce_f32 target 1.5", e_bad_target, (1 + BCE_N) * FS, LOGITS_ERROR_INVALID_ARGUMENT},
-    {"ce_soft_f32 negative weight", e_negative_weight, (1 + CE_N) * FS,
+    {"binary_cross_entropy_f32 target 1.5", e_bad_target, (1 + BCE_N) * FS, LOGITS_ERROR_INVALID_ARGUMENT},
+    {"cross_entropy_soft_f32 negative weight", e_negative_weight, (1 + CE_N) * FS,
      LOGITS_ERROR_INVALID_ARGUMENT},
-    {"ce_soft_f64 negative probabilities", e_bad_probabilities, (1 + CE_N) * DS,
+    {"cross_entropy_soft_f64 negative probabilities", e_bad_probabilities, (1 + CE_N) * DS,
      LOGITS_ERROR_INVALID_ARGUMENT},
-    {"bce_f64 has_alpha=7", e_bad_options, (1 + BCE_N) * DS, LOGITS_ERROR_INVALID_ARGUMENT},
+    {"binary_cross_entropy_f64 has_alpha=7", e_bad_options, (1 + BCE_N) * DS, LOGITS_ERROR_INVALID_ARGUMENT},
 };
 #define N_ERROR_CASES (sizeof error_cases / sizeof error_cases[0])
 
@@ -257,8 +276,16 @@ static const case_t ok_cases[] = {
     {"log_softmax_axis_f64", c_log_softmax_axis_f64, AXN * DS, OK},
     {"logsumexp_axis_f32", c_logsumexp_axis_f32, LSEN * FS, OK},
     {"logsumexp_axis_f64", c_logsumexp_axis_f64, LSEN * DS, OK},
+    {"softmax_f32 (rows)", c_softmax_rows_f32, AXN * FS, OK},
     {"softmax_f64 (rows)", c_softmax_rows_f64, AXN * DS, OK},
     {"log_softmax_f32 (rows)", c_log_softmax_rows_f32, AXN * FS, OK},
+    {"log_softmax_f64 (rows)", c_log_softmax_rows_f64, AXN * DS, OK},
+    {"logsumexp_f32 (rows)", c_logsumexp_rows_f32, ROWS_N * FS, OK},
+    {"logsumexp_f64 (rows)", c_logsumexp_rows_f64, ROWS_N * DS, OK},
+    {"softmax_backward_f32 (rows)", c_softmax_backward_rows_f32, AXN * FS, OK},
+    {"softmax_backward_f64 (rows)", c_softmax_backward_rows_f64, AXN * DS, OK},
+    {"log_softmax_backward_f32 (rows)", c_log_softmax_backward_rows_f32, AXN * FS, OK},
+    {"log_softmax_backward_f64 (rows)", c_log_softmax_backward_rows_f64, AXN * DS, OK},
     {"softmax_backward_axis_f32", c_softmax_backward_axis_f32, AXN * FS, OK},
     {"softmax_backward_axis_f64", c_softmax_backward_axis_f64, AXN * DS, OK},
     {"log_softmax_backward_axis_f32", c_log_softmax_backward_axis_f32, AXN * FS, OK},
@@ -275,17 +302,17 @@ static const case_t ok_cases[] = {
     {"log_sigmoid_backward_f64", c_log_sigmoid_backward_f64, EWN * DS, OK},
     {"softplus_backward_f32", c_softplus_backward_f32, EWN * FS, OK},
     {"softplus_backward_f64", c_softplus_backward_f64, EWN * DS, OK},
-    {"ce_labels_f32 mean weights smoothing T ignore", c_ce_labels_mean_f32, (1 + CE_N) * FS, OK},
-    {"ce_labels_f64 mean weights smoothing T ignore", c_ce_labels_mean_f64, (1 + CE_N) * DS, OK},
-    {"ce_labels_f64 none", c_ce_labels_none_f64, (CE_S + CE_N) * DS, OK},
-    {"ce_soft_f32 mean weights", c_ce_soft_mean_f32, (1 + CE_N) * FS, OK},
-    {"ce_soft_f64 none weights", c_ce_soft_none_f64, (CE_S + CE_N) * DS, OK},
-    {"ce_soft_f32 from probabilities", c_ce_soft_probs_f32, (1 + CE_N) * FS, OK},
-    {"ce_labels_f64 from probabilities", c_ce_labels_probs_f64, (1 + CE_N) * DS, OK},
-    {"bce_f32 focal alpha pos_weight weight", c_bce_focal_f32, (1 + BCE_N) * FS, OK},
-    {"bce_f64 focal alpha pos_weight weight", c_bce_focal_f64, (1 + BCE_N) * DS, OK},
-    {"bce_f64 none", c_bce_none_f64, (BCE_N + BCE_N) * DS, OK},
-    {"bce_f32 focal from probabilities", c_bce_probs_focal_f32, (1 + BCE_N) * FS, OK},
+    {"cross_entropy_labels_f32 mean weights smoothing T ignore", c_ce_labels_mean_f32, (1 + CE_N) * FS, OK},
+    {"cross_entropy_labels_f64 mean weights smoothing T ignore", c_ce_labels_mean_f64, (1 + CE_N) * DS, OK},
+    {"cross_entropy_labels_f64 none", c_ce_labels_none_f64, (CE_S + CE_N) * DS, OK},
+    {"cross_entropy_soft_f32 mean weights", c_ce_soft_mean_f32, (1 + CE_N) * FS, OK},
+    {"cross_entropy_soft_f64 none weights", c_ce_soft_none_f64, (CE_S + CE_N) * DS, OK},
+    {"cross_entropy_soft_f32 from probabilities", c_ce_soft_probs_f32, (1 + CE_N) * FS, OK},
+    {"cross_entropy_labels_f64 from probabilities", c_ce_labels_probs_f64, (1 + CE_N) * DS, OK},
+    {"binary_cross_entropy_f32 focal alpha pos_weight weight", c_bce_focal_f32, (1 + BCE_N) * FS, OK},
+    {"binary_cross_entropy_f64 focal alpha pos_weight weight", c_bce_focal_f64, (1 + BCE_N) * DS, OK},
+    {"binary_cross_entropy_f64 none", c_bce_none_f64, (BCE_N + BCE_N) * DS, OK},
+    {"binary_cross_entropy_f32 focal from probabilities", c_bce_probs_focal_f32, (1 + BCE_N) * FS, OK},
 };
 #define N_OK_CASES (sizeof ok_cases / sizeof ok_cases[0])
 #define N_CASES (N_OK_CASES + N_ERROR_CASES)
@@ -488,6 +515,13 @@ int main(int argc, char **argv)
 
     make_inputs();
     check(make_forward_inputs(), "forward inputs for the backward cases", NULL);
+    {
+        /* Every operation and type of abi/operations.h has a thread case. */
+        static const char *names[N_OK_CASES];
+        for (i = 0; i < N_OK_CASES; i++) names[i] = ok_cases[i].name;
+        check(list_missing("threads_test", names, N_OK_CASES, NULL) == 0,
+              "every listed operation has a case", NULL);
+    }
 
     /* Serial references (the OK cases only: phase 1 must be the first time
      * the error paths run; their references are computed after it). */
