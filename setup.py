@@ -59,11 +59,8 @@ class BuildWithLibrary(build_py):
                              "(https://swift.org/install) and put it on PATH, or set "
                              "LOGITS_LIBRARY at run time to a liblogits.so built elsewhere.")
         self.announce(f"running {make} lib in {ROOT}", level=2)
-        # Building liblogits.so needs no Python. The Makefile's tool check also
-        # looks for python3 + numpy (for the demo and the tests) and would
-        # pip-install numpy into whatever python3 is on PATH; PYTHON=true
-        # satisfies that check without touching any environment.
-        subprocess.run([make, "-C", str(ROOT), "lib", "PYTHON=true"], check=True)
+        # Building liblogits.so needs no Python (nor the project's .venv).
+        subprocess.run([make, "-C", str(ROOT), "lib"], check=True)
         if not LIBRARY.exists():
             raise SystemExit(f"setup.py: `make lib` did not produce {LIBRARY}")
         target = Path(self.build_lib) / "logits" / "liblogits.so"

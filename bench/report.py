@@ -297,9 +297,7 @@ def plot(r, wl, path):
 def main():
     res = json.loads(RESULTS.read_text())
     r = R(res)
-    import run as bench_run  # the canonical workload order
-    order = {w["name"]: i for i, w in enumerate(bench_run.workloads())}
-    wl = sorted(res["workloads"], key=lambda w: order.get(w["name"], 999))
+    wl = res["workloads"]  # in the canonical order (bench/run.py sorts them)
     wmap = {w["name"]: w for w in wl}
     wnames = set(wmap)
     mach = res["machine"]

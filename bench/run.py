@@ -780,6 +780,9 @@ def main():
             again = {(x["impl"], x["mode"]) for x in per_worker}
             per_worker = [x for x in old.get("workers", []) if (x["impl"], x["mode"]) not in again] + per_worker
             print("bench: merged into the previous results.json (BENCH_ONLY / BENCH_IMPLS)")
+    # The canonical workload order (merged runs append), which report.py keeps.
+    order = {w["name"]: i for i, w in enumerate(workloads())}
+    wl = sorted(wl, key=lambda w: order.get(w["name"], len(order)))
     results = {
         "quick": QUICK, "budget_s": BUDGET, "min_rounds": MIN_ROUNDS, "max_rounds": MAX_ROUNDS,
         "seed": SEED, "only": os.environ.get("BENCH_ONLY", ""), "impls_filter": impls_env,
@@ -790,10 +793,8 @@ def main():
         "load_average_end": os.getloadavg(),
     }
     (OUT / "results.json").write_text(json.dumps(results, indent=1))
-    print(f"bench: results in {OUT / 'results.json'} ({results['run_seconds']} s)", flush=True)
-    sys.path.insert(0, str(Path(__file__).parent))
-    import report
-    report.main()
+    print(f"bench: results in {OUT / 'results.json'} ({results['run_seconds']} s); "
+          "bench/report.py writes BENCHMARKS.md from them", flush=True)
 
 
 if __name__ == "__main__":

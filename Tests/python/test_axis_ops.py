@@ -28,7 +28,6 @@ from logits_ref import (
     assert_bit_identical,
     assert_close,
     eff_temperature,
-    shapes_any,
     temperatures,
 )
 

@@ -16,7 +16,6 @@ from logits_ref import (
     AXIS_LENGTHS,
     FLOAT_DTYPES,
     LD,
-    SoftmaxRef,
     assert_bit_identical,
     assert_close,
     float_elements,

@@ -4,7 +4,6 @@ names the problem, writes nothing into `out`, and never crashes the process."""
 import os
 import subprocess
 import sys
-import textwrap
 
 import numpy as np
 import pytest

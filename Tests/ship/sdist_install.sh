@@ -5,12 +5,11 @@
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 PYTHON=${PYTHON:-python3}
-tools="$root/build/ship/sdist-tools"
 dist="$root/build/ship/dist"
-rm -rf "$tools" "$dist"
-"$PYTHON" -m venv "$tools"
-"$tools/bin/python" -m pip install --quiet --disable-pip-version-check build
-"$tools/bin/python" -m build --sdist --outdir "$dist" "$root" > "$root/build/ship/sdist.log" 2>&1 || {
+rm -rf "$dist"
+mkdir -p "$root/build/ship"
+# `build` comes from the project's environment (make deps).
+"$PYTHON" -m build --sdist --outdir "$dist" "$root" > "$root/build/ship/sdist.log" 2>&1 || {
     cat "$root/build/ship/sdist.log"; exit 1; }
 tarball=$(ls "$dist"/*.tar.gz)
 echo "sdist: $(basename "$tarball") ($(tar tzf "$tarball" | wc -l) files)"
