@@ -34,9 +34,10 @@ let package = Package(
         .library(name: "logits", type: .dynamic, targets: ["LogitsC"]),
     ],
     targets: [
-        .target(name: "Logits"),
-        // The small C part of liblogits: the calling thread's last refusal
-        // (thread-local plain data) and its message (snprintf).
+        .target(name: "Logits", dependencies: ["CLogitsShims"]),
+        // The small C part: the calling thread's last refusal (thread-local
+        // plain data) and its message (snprintf), for the C door and, through
+        // the same formatter, the Swift API's messages.
         .target(name: "CLogitsShims", cSettings: [.headerSearchPath("../../include")]),
         // The hand-written C header, imported by the export layer so that
         // `@c @implementation` checks every export against its declaration.
@@ -44,6 +45,6 @@ let package = Package(
         .target(name: "LogitsC",
                 dependencies: ["Logits", "CLogits", "CLogitsShims"] + cpuLevels.map { .target(name: $0) },
                 swiftSettings: cpuLevels.isEmpty ? [] : [.define("LOGITS_X86_LEVELS")]),
-        .testTarget(name: "LogitsTests", dependencies: ["Logits"]),
+        .testTarget(name: "LogitsTests", dependencies: ["Logits", "CLogitsShims"]),
     ] + cpuLevels.map(cpuLevelTarget)
 )

@@ -184,7 +184,9 @@ size_t logits_get_num_threads(void);
  *   x, y   rows x cols (row form) or outer x axis_len x inner (_axis form).
  *   In place: y may equal x.
  *   Errors: LOGITS_ERROR_NULL_POINTER, LOGITS_ERROR_SIZE_OVERFLOW,
- *           LOGITS_ERROR_OVERLAP, LOGITS_ERROR_INVALID_ARGUMENT (bad T). */
+ *           LOGITS_ERROR_OVERLAP, LOGITS_ERROR_INVALID_ARGUMENT (bad T).
+ * Bound (abi/operations.h, measured in ACCURACY.md): float32 1.5 ulp; float64 4.0 ulp x (1 + |z|),
+ *   z = (x - max)/T (the conditioning of exp at the rounded argument). */
 logits_status logits_softmax_f32(const float *x, float *y, size_t rows, size_t cols);
 logits_status logits_softmax_f64(const double *x, double *y, size_t rows, size_t cols);
 logits_status logits_softmax_axis_f32(const float *x, float *y, size_t outer,
@@ -197,7 +199,9 @@ logits_status logits_softmax_axis_f64(const double *x, double *y, size_t outer,
  * where the true value is finite: finite inputs give finite outputs unless
  * the exact result lies beyond the type's range (e.g. [MAX, -MAX] gives
  * -2*MAX/T, which rounds to -inf for T < 2).
- * Shapes, in place, errors: as softmax. */
+ * Shapes, in place, errors: as softmax.
+ * Bound (abi/operations.h, measured in ACCURACY.md): float32 1.0 ulp; float64 4.0 ulp x (1 + |z|), z the
+ *   row's largest |x - max|/T. */
 logits_status logits_log_softmax_f32(const float *x, float *y, size_t rows, size_t cols);
 logits_status logits_log_softmax_f64(const double *x, double *y, size_t rows, size_t cols);
 logits_status logits_log_softmax_axis_f32(const float *x, float *y, size_t outer,
@@ -212,7 +216,8 @@ logits_status logits_log_softmax_axis_f64(const double *x, double *y, size_t out
  *   An empty axis (cols == 0 or axis_len == 0) gives -inf, the logarithm of
  *   an empty sum, for each of the rows / outer x inner outputs.
  *   Not in place: y must not overlap x (LOGITS_ERROR_OVERLAP).
- *   Errors: as softmax. */
+ *   Errors: as softmax.
+ * Bound (abi/operations.h, measured in ACCURACY.md): float32 1.0 ulp; float64 4.0 ulp of max(|y|, |max/T|). */
 logits_status logits_logsumexp_f32(const float *x, float *y, size_t rows, size_t cols);
 logits_status logits_logsumexp_f64(const double *x, double *y, size_t rows, size_t cols);
 logits_status logits_logsumexp_axis_f32(const float *x, float *y, size_t outer,
@@ -230,7 +235,9 @@ logits_status logits_logsumexp_axis_f64(const double *x, double *y, size_t outer
  *   y, dy, dx   all of the same shape (rows x cols, or outer x axis_len x inner).
  *   In place: dx may equal y or dy (y and dy may also be the same array).
  *   Non-finite values propagate as IEEE arithmetic says.
- *   Errors: as softmax. */
+ *   Errors: as softmax.
+ * Bound (abi/operations.h, measured in ACCURACY.md): float32 4.0, float64 8.0 ulp of the term scale
+ *   |y| (|dy| + sum|y dy|) / T (dx itself may cancel to ~0). */
 logits_status logits_softmax_backward_f32(const float *y, const float *dy, float *dx,
                                           size_t rows, size_t cols);
 logits_status logits_softmax_backward_f64(const double *y, const double *dy, double *dx,
@@ -244,7 +251,9 @@ logits_status logits_softmax_backward_axis_f64(const double *y, const double *dy
 
 /* log-softmax backward: given y = log_softmax(x/T) and dy = dL/dy, writes
  *     dx[i] = (dy[i] - exp(y[i]) * sum_j dy[j]) / T
- * Shapes, in place, errors: as softmax backward. */
+ * Shapes, in place, errors: as softmax backward.
+ * Bound (abi/operations.h, measured in ACCURACY.md): float32 4.0, float64 8.0 ulp of the term scale
+ *   (|dy| + exp(y) sum|dy|) / T. */
 logits_status logits_log_softmax_backward_f32(const float *y, const float *dy, float *dx,
                                               size_t rows, size_t cols);
 logits_status logits_log_softmax_backward_f64(const double *y, const double *dy, double *dx,
@@ -266,19 +275,22 @@ logits_status logits_log_softmax_backward_axis_f64(const double *y, const double
  * sigmoid(+inf) = 1, sigmoid(-inf) = 0, NaN gives NaN.
  *   x, y   count elements. In place: y may equal x.
  *   Errors: LOGITS_ERROR_NULL_POINTER, LOGITS_ERROR_SIZE_OVERFLOW,
- *           LOGITS_ERROR_OVERLAP. */
+ *           LOGITS_ERROR_OVERLAP.
+ * Bound (abi/operations.h, measured in ACCURACY.md): float32 0.501 ulp (a double rounded once); float64 3.0 ulp. */
 logits_status logits_sigmoid_f32(const float *x, float *y, size_t count);
 logits_status logits_sigmoid_f64(const double *x, double *y, size_t count);
 
 /* log-sigmoid: y = log(sigmoid(x)) = -softplus(-x) = min(x, 0) - log1p(exp(-|x|)),
  * always <= 0, never -inf for finite x. log_sigmoid(-inf) = -inf,
- * log_sigmoid(+inf) = 0, NaN gives NaN. Shapes, in place, errors: as sigmoid. */
+ * log_sigmoid(+inf) = 0, NaN gives NaN. Shapes, in place, errors: as sigmoid.
+ * Bound (abi/operations.h, measured in ACCURACY.md): float32 0.501 ulp; float64 3.0 ulp. */
 logits_status logits_log_sigmoid_f32(const float *x, float *y, size_t count);
 logits_status logits_log_sigmoid_f64(const double *x, double *y, size_t count);
 
 /* softplus: y = log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)), always >= 0,
  * never overflows for finite x. softplus(-inf) = 0, softplus(+inf) = +inf,
- * NaN gives NaN. Shapes, in place, errors: as sigmoid. */
+ * NaN gives NaN. Shapes, in place, errors: as sigmoid.
+ * Bound (abi/operations.h, measured in ACCURACY.md): float32 0.501 ulp; float64 3.0 ulp. */
 logits_status logits_softplus_f32(const float *x, float *y, size_t count);
 logits_status logits_softplus_f64(const double *x, double *y, size_t count);
 
@@ -288,7 +300,8 @@ logits_status logits_softplus_f64(const double *x, double *y, size_t count);
  * softplus backward: given y = softplus(x) and dy,
  *     dx = dy * (1 - exp(-y)) = dy * sigmoid(x)   (computed as -expm1(-y)).
  *   y, dy, dx   count elements. In place: dx may equal y or dy.
- *   Errors: as sigmoid. */
+ *   Errors: as sigmoid.
+ * Bound (abi/operations.h, measured in ACCURACY.md): all three float32 2.0 ulp, float64 4.0 ulp. */
 logits_status logits_sigmoid_backward_f32(const float *y, const float *dy, float *dx,
                                           size_t count);
 logits_status logits_sigmoid_backward_f64(const double *y, const double *dy, double *dx,
@@ -410,7 +423,10 @@ void logits_bce_options_init(logits_bce_options *options);
  *   LOGITS_ERROR_OVERLAP, LOGITS_ERROR_LABEL_OUT_OF_RANGE,
  *   LOGITS_ERROR_INVALID_ARGUMENT (options out of range, unknown reduction,
  *   negative weights, bad targets or probabilities).
- * Thread-safe. Accuracy: computed in double, rounded once per output. */
+ * Thread-safe. Accuracy: computed in double, rounded once per output.
+ * Bound (abi/operations.h, measured in ACCURACY.md): per sample, from logits float32 1.2e-7 relative,
+ *   float64 1e-15 relative to max(|loss|, |max_c x_c / T|); from probabilities
+ *   float32 1.2e-7, float64 1e-14 relative. */
 logits_status logits_cross_entropy_labels_f32(
     const float *input, const int64_t *labels, const float *class_weight,
     float *loss, float *grad, size_t outer, size_t classes, size_t inner,
@@ -460,7 +476,8 @@ logits_status logits_cross_entropy_soft_f64(
  *   options     NULL means the defaults.
  * Probabilities (from_logits = 0) must be in [0, 1] (else INVALID_ARGUMENT).
  * A NaN input gives NaN for that element (and the reduced loss).
- * Errors: as the categorical loss, without LABEL_OUT_OF_RANGE. Thread-safe. */
+ * Errors: as the categorical loss, without LABEL_OUT_OF_RANGE. Thread-safe.
+ * Bound (abi/operations.h, measured in ACCURACY.md): per element, float32 1.2e-7, float64 1e-14 relative. */
 logits_status logits_binary_cross_entropy_f32(
     const float *input, const float *target, const float *pos_weight,
     const float *weight, float *loss, float *grad, size_t rows, size_t classes,

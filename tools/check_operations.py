@@ -82,10 +82,27 @@ def main() -> int:
             got = protos.get(sym)
             if got is not None and got != want:
                 fail(f"{sym}: the header declares ({got}); kind {op.kind} means ({want})")
-            contracts = [c for (c, d) in ops.CONTRACTS if d == t.numpy
-                         and (c == op.function or c.startswith(op.function + "_"))]
+            contracts = [c for c in ops.contracts_of(op.function) if (c, t.numpy) in ops.CONTRACTS]
             if not contracts:
                 fail(f"{sym}: no LOGITS_BOUND for {op.function} in {t.suffix}")
+
+    # Each operation's bound is stated beside its declaration: the comment
+    # just before its prototypes has a "Bound" sentence with the list's number.
+    for op in ops.OPS:
+        for t in ops.TYPES:
+            sym = f"logits_{op.name}_{t.suffix}"
+            at = re.search(rf"\b{sym}\s*\(", header)
+            if at is None:
+                continue
+            start = header.rfind("/*", 0, at.start())
+            comment = header[start:header.find("*/", start)]
+            bound_text = comment[comment.find("Bound"):] if "Bound" in comment else ""
+            numbers = {float(n) for n in re.findall(r"\d+(?:\.\d+)?(?:e-?\d+)?", bound_text)}
+            for c in ops.contracts_of(op.function):
+                b = ops.CONTRACTS.get((c, t.numpy))
+                if b is not None and b.bound not in numbers:
+                    fail(f"{sym}: its comment in include/logits.h does not state the bound "
+                         f"{b.bound:g} ({b.metric}, {c}) of abi/operations.h")
 
     binding = ROOT / "bindings" / "python" / "logits"
     sources = {p.name: p.read_text() for p in binding.glob("*.py") if p.name != "_operations.py"}

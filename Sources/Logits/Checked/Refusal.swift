@@ -1,3 +1,5 @@
+import CLogitsShims
+
 // Why a checked entry point refused its arguments, as plain data. The C
 // export layer keeps the last one per thread (Sources/CLogitsShims, whose
 // LOGITS_REASON_* enum follows the order of Reason) for
@@ -15,7 +17,7 @@
 @frozen @usableFromInline
 package struct Refusal: Sendable {
     @frozen @usableFromInline
-    package enum Reason: UInt8, Sendable {
+    package enum Reason: UInt8, Sendable, CaseIterable {
         case nullPointer, sizeOverflow, overlap, labelOutOfRange
         // Options.
         case temperature, temperatureWithProbabilities, labelSmoothing, eps, gamma, alpha
@@ -83,47 +85,32 @@ package func refusing(_ body: () -> Refusal?) throws(LogitsError) {
 }
 
 extension LogitsError {
-    /// The error (and message) for a refusal of the checked entry points.
+    /// The error for a refusal of the checked entry points; an invalid
+    /// argument carries the C library's own message for it
+    /// (`logits_last_error_message`, formatted by the same C code), so the
+    /// three doors word every refusal alike.
     @inlinable
     package init(_ r: Refusal) {
-        let fix = "; pass logits with from_logits = true instead"
         switch r.reason {
         case .nullPointer: self = .nullPointer
         case .sizeOverflow: self = .sizeOverflow
         case .overlap: self = .overlap
         case .labelOutOfRange: self = .labelOutOfRange(position: r.position, label: r.label)
-        case .temperature: self = .invalidArgument("temperature must be finite and > 0")
-        case .temperatureWithProbabilities:
-            self = .invalidArgument("temperature must be 1 when the input holds probabilities")
-        case .labelSmoothing: self = .invalidArgument("label smoothing must be in [0, 1]")
-        case .eps: self = .invalidArgument("eps must be in (0, 0.5)")
-        case .gamma: self = .invalidArgument("gamma must be finite and >= 0")
-        case .alpha: self = .invalidArgument("alpha must be in [0, 1]")
-        case .reduction:
-            self = .invalidArgument("reduction must be LOGITS_REDUCTION_NONE, _MEAN or _SUM")
-        case .fromLogitsFlag: self = .invalidArgument("from_logits must be 0 or 1")
-        case .ignoreIndexFlag: self = .invalidArgument("has_ignore_index must be 0 or 1")
-        case .alphaFlag: self = .invalidArgument("has_alpha must be 0 or 1")
-        case .ceStructSize: self = .invalidArgument("struct_size: call logits_ce_options_init first")
-        case .bceStructSize: self = .invalidArgument("struct_size: call logits_bce_options_init first")
-        case .noClasses: self = .invalidArgument("classes must be > 0 when there are samples")
-        case .classWeight: self = .invalidArgument(Self.value("class weights", "finite and >= 0", r))
-        case .softTarget: self = .invalidArgument(Self.value("soft targets", "finite and >= 0", r))
-        case .posWeight: self = .invalidArgument(Self.value("pos_weight", "finite and >= 0", r))
-        case .elementWeight: self = .invalidArgument(Self.value("weight", "finite and >= 0", r))
-        case .binaryTarget: self = .invalidArgument(Self.value("targets", "in [0, 1]", r))
-        case .binaryProbability:
-            self = .invalidArgument(Self.value("probabilities", "in [0, 1]", r) + fix)
-        case .probability:
-            self = .invalidArgument(
-                "probabilities must be finite and >= 0 (input[\(r.position)] = \(r.value))" + fix)
-        case .probabilitySum:
-            self = .invalidArgument("probabilities of sample \(r.position) sum to \(r.value)" + fix)
+        default: self = .invalidArgument(r.message)
         }
     }
+}
 
+extension Refusal {
+    /// The message of `logits_last_error_message` for this refusal.
     @usableFromInline
-    static func value(_ what: String, _ rule: String, _ r: Refusal) -> String {
-        "\(what) must be \(rule) (\(what)[\(r.position)] = \(r.value))"
+    package var message: String {
+        var record = lgt_shims_refusal(
+            status: status, reason: Int32(reason.rawValue), position: Int64(position), label: label,
+            limit: Int64(limit), inner: Int64(inner), value: value)
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 320) { buffer in
+            guard let base = buffer.baseAddress else { return "" }
+            return String(cString: lgt_shims_format(&record, base, 320))
+        }
     }
 }

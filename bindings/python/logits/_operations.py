@@ -93,6 +93,14 @@ def functions(*kinds: str) -> list[str]:
     return seen
 
 
+def contracts_of(function: str) -> list[str]:
+    """The accuracy contracts of a function: its own name, or for a loss its
+    name with the input kind (``cross_entropy_logits``, ``cross_entropy_probs``)."""
+    names = {c for c, _ in CONTRACTS}
+    return sorted(c for c in names
+                  if c == function or c in (function + "_logits", function + "_probs"))
+
+
 def symbols() -> list[str]:
     """Every C symbol of every operation and type, then the support functions."""
     return [f"logits_{o.name}_{t.suffix}" for o in OPS for t in TYPES] + \
