@@ -12,24 +12,13 @@ array([0.7311, 0.8808, 0.9526])
 
 from __future__ import annotations
 
-from . import _library
+from . import _library, activations, losses, runtime
 from ._errors import LogitsError, LogitsTypeError
-from .activations import (
-    log_sigmoid,
-    log_sigmoid_backward,
-    log_softmax,
-    log_softmax_backward,
-    logsumexp,
-    sigmoid,
-    sigmoid_backward,
-    softmax,
-    softmax_backward,
-    softplus,
-    softplus_backward,
-)
 
-from .losses import binary_cross_entropy, cross_entropy
-from .runtime import cpu_kernels, get_num_threads, set_num_threads
+# The public functions are those each module lists in its __all__.
+from .activations import *  # noqa: F403
+from .losses import *  # noqa: F403
+from .runtime import *  # noqa: F403
 
 # The loaded C library's LOGITS_VERSION_STRING: one truth for the version
 # (include/logits.h), which `pip install .` also uses for the package metadata.
@@ -46,12 +35,7 @@ def version() -> str:
     return _library.version_string()
 
 
-__all__ = [
-    "LogitsError", "LogitsTypeError", "version", "__version__",
-    "softmax", "log_softmax", "logsumexp",
-    "sigmoid", "log_sigmoid", "softplus",
-    "softmax_backward", "log_softmax_backward",
-    "sigmoid_backward", "log_sigmoid_backward", "softplus_backward",
-    "cross_entropy", "binary_cross_entropy",
-    "set_num_threads", "get_num_threads", "cpu_kernels",
-]
+__all__ = ["LogitsError", "LogitsTypeError", "version", "__version__"]
+__all__ += activations.__all__
+__all__ += losses.__all__
+__all__ += runtime.__all__

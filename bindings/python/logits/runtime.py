@@ -7,6 +7,8 @@ import operator
 
 from . import _library
 
+__all__ = ["set_num_threads", "get_num_threads", "cpu_kernels"]
+
 _lib = _library.lib
 _lib.logits_set_num_threads.argtypes = [ctypes.c_size_t]
 _lib.logits_set_num_threads.restype = ctypes.c_int32
