@@ -32,8 +32,11 @@ LIB_SO    := $(LIB_DIR)/liblogits.so
 SWIFT_OUT := .build/release/liblogits.so
 SWIFT_SOURCES := $(shell find Sources -name "*.swift" -o -name "*.c" -o -name "*.h") Package.swift include/logits.h abi/logits.map
 
+# -z nodelete: dlclose never unmaps the library, whose detached worker
+# threads may still be running its code (a plugin host that unloads it).
 RELEASE_FLAGS := -c release --product logits \
 	-Xswiftc -static-stdlib \
+	-Xlinker -z -Xlinker nodelete \
 	-Xlinker --version-script=$(CURDIR)/abi/logits.map \
 	-Xlinker -soname=liblogits.so.$(ABI_MAJOR)
 

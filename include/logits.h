@@ -137,10 +137,14 @@ const char *logits_last_error_message(void);
 /* ------------------------------------------------------------------------ */
 
 /* The kernels this process uses, chosen once at the first call from the
- * CPU's features: "x86-64-v4" (AVX-512), "x86-64-v3" (AVX2 + FMA) or
+ * CPU's features and the register state the operating system has enabled
+ * (CPUID and XCR0): "x86-64-v4" (AVX-512), "x86-64-v3" (AVX2 + FMA) or
  * "baseline" (x86-64 SSE2, and every other architecture). The environment
- * variable LOGITS_CPU=baseline or LOGITS_CPU=x86-64-v3, read at that first
- * call, lowers the choice (never above what the CPU supports). All levels
+ * variable LOGITS_CPU, read at that first call, can lower the choice (never
+ * above what the CPU supports): unset or empty, the highest supported;
+ * exactly "baseline", "x86-64-v3" or "x86-64-v4", that level; anything else
+ * (a misspelt request: "x86-64-v2", "Baseline", "baseline "), the baseline,
+ * with one line on standard error. All levels
  * give results within the documented error bounds; they may differ in the
  * last bits because only v3/v4 use fused multiply-add. A static,
  * NUL-terminated string. Never NULL. Thread-safe. */
@@ -151,10 +155,15 @@ const char *logits_cpu_kernels(void);
 /* ------------------------------------------------------------------------ */
 
 /* Sets how many threads (the calling thread included) one call may use:
- * 1 keeps every call on the calling thread; 0 restores the default, which is
- * the environment variable LOGITS_NUM_THREADS when it holds a number from 1
- * to 64 (read at the first call that needs it), else the number of online
- * CPUs. Values above 64 are clamped to 64.
+ * 1 keeps every call on the calling thread; 0 restores the default. Values
+ * above 64 are clamped to 64.
+ *
+ * The default: the environment variable LOGITS_NUM_THREADS (read once, at
+ * the first call that needs it) when it is a decimal number >= 1 written
+ * with digits only (no sign, spaces or exponent; any value above 64 means
+ * 64), else the number of online CPUs (at most 64). So "4" gives 4, "65",
+ * "640" and "99999999999999999999" give 64, and "", "0", "-1", "abc", " 4",
+ * "4 " and "1e3" give the CPU count.
  *
  * Only large calls split: a call runs on the calling thread when it has
  * fewer than 2^18 (262144) elements, and otherwise into parts of about 2^17
@@ -166,12 +175,29 @@ const char *logits_cpu_kernels(void);
  * them and sleep between calls. One call at a time uses them: a call made
  * while another thread's call is using them runs on its own thread.
  *
+ * Thread creation may fail (a container's pids limit, RLIMIT_NPROC): calls
+ * then run on the workers that did start and the calling thread (on the
+ * calling thread alone if none started), with the same results, and
+ * logits_get_num_threads reports that number from then on.
+ *
+ * fork(): the library registers pthread_atfork handlers. A child process
+ * starts with no worker threads and a fresh pool, whatever the parent's
+ * threads were doing at the fork; its first large call starts its own
+ * workers. (The child keeps the parent's thread setting.)
+ *
+ * Unloading: the library is linked -z nodelete, so dlclose never unmaps it
+ * (its worker threads may outlive the handle); a second copy loaded from
+ * another path has its own pool.
+ *
  * Always returns LOGITS_OK. Thread-safe: takes effect for calls that start
- * after it returns. */
+ * after it returns (a lowered count also limits the workers already
+ * started). */
 logits_status logits_set_num_threads(size_t n);
 
 /* The number of threads a large call may use now (>= 1): the value set by
- * logits_set_num_threads, or the default described there. Thread-safe. */
+ * logits_set_num_threads, or the default described there, but no more than
+ * the system let the library start once thread creation has failed.
+ * Thread-safe. */
 size_t logits_get_num_threads(void);
 
 /* ------------------------------------------------------------------------ */

@@ -1,8 +1,6 @@
 /* errors.c: the calling thread's last refusal and its message (logits_shims.h). */
 #include "logits_shims.h"
 
-#include "logits.h"
-
 #include <math.h>
 #include <stdio.h>
 
@@ -29,11 +27,6 @@ void lgt_shims_record(int32_t status, int32_t reason, int64_t position, int64_t 
 void lgt_shims_clear(void)
 {
     failed = 0;
-}
-
-const char *lgt_shims_version_string(void)
-{
-    return LOGITS_VERSION_STRING;
 }
 
 const char *lgt_shims_status_string(int32_t status)

@@ -31,23 +31,34 @@ func supportedLevel() -> Int {
     // FMA, MOVBE, OSXSAVE (the OS saves the vector state), AVX, F16C.
     let leaf1: UInt32 = 1 << 12 | 1 << 22 | 1 << 27 | 1 << 28 | 1 << 29
     guard c & leaf1 == leaf1, __get_cpuid_count(7, 0, &a, &b, &c, &d) != 0 else { return 0 }
+    // The OS must have enabled the registers too (XCR0, Intel SDM 15.2):
+    // SSE and AVX state for v3, and the AVX-512 opmask and upper ZMM state
+    // for v4. CPUID alone can advertise what a hypervisor has not enabled.
+    let xcr0 = lgt_shims_xcr0()
+    guard xcr0 & 0x6 == 0x6 else { return 0 }
     // AVX2, BMI1, BMI2.
     let v3: UInt32 = 1 << 5 | 1 << 3 | 1 << 8
     guard b & v3 == v3 else { return 0 }
-    // AVX512 F, DQ, CD, BW, VL.
+    // AVX512 F, DQ, CD, BW, VL, and their register state.
     let v4: UInt32 = 1 << 16 | 1 << 17 | 1 << 28 | 1 << 30 | 1 << 31
-    return b & v4 == v4 ? 4 : 3
+    return b & v4 == v4 && xcr0 & 0xE6 == 0xE6 ? 4 : 3
     #else
     return 0
     #endif
 }
 
-/// The level LOGITS_CPU asks for (4 when unset or unknown).
+/// The level LOGITS_CPU asks for: unset or empty, the highest; exactly
+/// "baseline", "x86-64-v3" or "x86-64-v4", that level (never above what the
+/// CPU supports); anything else, the baseline (the safe choice for a
+/// misspelt request to go lower), with one line on standard error.
 func requestedLevel() -> Int {
-    guard let p = getenv("LOGITS_CPU") else { return 4 }
-    if strcmp(p, "baseline") == 0 { return 0 }
-    if strcmp(p, "x86-64-v3") == 0 { return 3 }
-    return 4
+    guard let p = getenv("LOGITS_CPU"), p.pointee != 0 else { return CPULevel.x86_64_v4 }
+    if strcmp(p, "baseline") == 0 { return CPULevel.baseline }
+    if strcmp(p, "x86-64-v3") == 0 { return CPULevel.x86_64_v3 }
+    if strcmp(p, "x86-64-v4") == 0 { return CPULevel.x86_64_v4 }
+    let warning: StaticString = "logits: LOGITS_CPU is not one of baseline, x86-64-v3, x86-64-v4; using baseline\n"
+    _ = write(2, warning.utf8Start, warning.utf8CodeUnitCount)
+    return CPULevel.baseline
 }
 
 func chooseKernels() -> KernelTable {

@@ -20,12 +20,20 @@ def run_python(code, **env):
     return out.stdout.strip()
 
 
-def test_env_num_threads_is_the_default():
+CPUS = str(min(os.cpu_count(), 64))
+
+
+@pytest.mark.parametrize("value,want", [
+    ("3", "3"), ("4", "4"), ("500", "64"), ("65", "64"), ("640", "64"),
+    ("99999999999999999999", "64"),
+    # Not a decimal number >= 1 written with digits only: the CPU count.
+    ("two", CPUS), ("", CPUS), ("0", CPUS), ("-1", CPUS), ("abc", CPUS), (" 4", CPUS),
+    ("4 ", CPUS), ("1e3", CPUS),
+])
+def test_env_num_threads_grammar(value, want):
+    # include/logits.h (logits_set_num_threads) states this table.
     code = "import logits; print(logits.get_num_threads())"
-    assert run_python(code, LOGITS_NUM_THREADS="3") == "3"
-    assert run_python(code, LOGITS_NUM_THREADS="500") == "64"
-    # Not a number: the CPU count.
-    assert run_python(code, LOGITS_NUM_THREADS="two") == str(min(os.cpu_count(), 64))
+    assert run_python(code, LOGITS_NUM_THREADS=value) == want
 
 
 @pytest.mark.parametrize("level", ["baseline", "x86-64-v3"])
@@ -123,3 +131,50 @@ def test_long_rows_are_split_across_threads_with_the_same_result(dtype):
     y = x.copy()
     logits.softmax(y, out=y)
     assert np.array_equal(y, sm)
+
+
+@pytest.mark.parametrize("value,want,warns", [
+    ("", None, False), ("baseline", "baseline", False), ("x86-64-v3", "x86-64-v3", False),
+    ("x86-64-v4", None, False),
+    # Anything else is a misspelt request: the safest copy, and one line on stderr.
+    ("garbage", "baseline", True), ("x86-64-v2", "baseline", True), ("Baseline", "baseline", True),
+    ("baseline ", "baseline", True),
+])
+def test_env_cpu_grammar(value, want, warns):
+    full = dict(os.environ, PYTHONPATH=PYPATH, LOGITS_CPU=value)
+    out = subprocess.run([sys.executable, "-c", "import logits; print(logits.cpu_kernels())"],
+                         env=full, capture_output=True, text=True, check=True)
+    best = run_python("import logits; print(logits.cpu_kernels())", LOGITS_CPU="")
+    order = ["baseline", "x86-64-v3", "x86-64-v4"]
+    expected = best if want is None else order[min(order.index(want), order.index(best))]
+    assert out.stdout.strip() == expected
+    assert ("LOGITS_CPU is not one of" in out.stderr) == warns, out.stderr
+
+
+FORK_SCRIPT = r"""
+import multiprocessing, threading, numpy as np, logits
+x = np.random.default_rng(0).normal(size=(64, 8192)).astype(np.float32)  # splits: 2^19 elements
+logits.set_num_threads(2)
+ref = logits.softmax(x)
+stop = False
+def busy():
+    while not stop:
+        assert np.array_equal(logits.softmax(x), ref)
+t = threading.Thread(target=busy); t.start()
+def child(i):
+    return bool(np.array_equal(logits.softmax(x), ref))
+with multiprocessing.get_context("fork").Pool(4) as pool:
+    results = pool.map(child, range(64))
+stop = True; t.join()
+print(sum(results))
+"""
+
+
+def test_fork_pool_while_a_thread_calls():
+    # multiprocessing's fork start method while another thread is inside a
+    # threaded call: every child computes the right result, none hangs.
+    full = dict(os.environ, PYTHONPATH=PYPATH)
+    out = subprocess.run([sys.executable, "-W", "ignore", "-c", FORK_SCRIPT], env=full,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "64"

@@ -56,6 +56,16 @@ const char *lgt_shims_format(const lgt_shims_refusal *refusal, char *buf, unsign
  * call. Never NULL. */
 const char *lgt_shims_last_message(void);
 
+/* XCR0, the register states the operating system has enabled (xgetbv 0):
+ * bits 1-2 SSE/AVX, 5-7 AVX-512. Call only where CPUID reports OSXSAVE.
+ * 0 on other architectures. */
+uint64_t lgt_shims_xcr0(void);
+
+/* Registers the three fork handlers with pthread_atfork, once per process
+ * (later calls do nothing). pthread_once keeps it safe against a fork in
+ * the middle of it. */
+void lgt_shims_atfork_once(void (*prepare)(void), void (*parent)(void), void (*child)(void));
+
 /* LOGITS_VERSION_STRING of include/logits.h. */
 const char *lgt_shims_version_string(void);
 

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CLogitsShims
 import Synchronization
 
 // The library's own threads: a small pool of POSIX threads that split one
@@ -41,15 +42,23 @@ package func setThreadCount(_ n: Int) {
     requestedThreads.store(Swift.min(Swift.max(n, 0), maxThreads), ordering: .relaxed)
 }
 
-/// The number of threads calls use now.
+/// The number of threads calls use now: the setting, or the default, but
+/// no more than the system let the pool start (`threadLimit`).
 @inlinable
 package func threadCount() -> Int {
     let n = requestedThreads.load(ordering: .relaxed)
-    return n > 0 ? n : defaultThreadCount()
+    return Swift.min(n > 0 ? n : defaultThreadCount(), threadLimit.load(ordering: .relaxed))
 }
 
-/// LOGITS_NUM_THREADS when it is a number from 1 to 64 (larger: 64), else
-/// the number of online CPUs (at most 64). Read once.
+/// The most threads (the caller included) calls can use: 64, or fewer once
+/// pthread_create has failed (a pids limit, RLIMIT_NPROC): the workers it
+/// started, plus the caller. Calls then run on those threads (or serially).
+@usableFromInline let threadLimit = Atomic<Int>(maxThreads)
+
+/// The default thread count, read once: LOGITS_NUM_THREADS when it is a
+/// decimal number of at least 1 (digits only: no sign, space or exponent;
+/// values above 64, however long, mean 64), else the number of online CPUs
+/// (at most 64). "", "0", "-1", "abc", " 4", "4 ", "1e3" give the CPU count.
 @usableFromInline let cachedDefaultThreads = Atomic<Int>(0)
 
 @usableFromInline
@@ -60,8 +69,9 @@ func defaultThreadCount() -> Int {
     if let s = getenv("LOGITS_NUM_THREADS") {
         var p = s
         var v = 0
-        while p.pointee >= 48 && p.pointee <= 57 && v <= maxThreads {
-            v = v &* 10 &+ Int(p.pointee &- 48)
+        while p.pointee >= 48 && p.pointee <= 57 {
+            // Saturate above 64: the digits still count, the value cannot overflow.
+            v = Swift.min(v &* 10 &+ Int(p.pointee &- 48), maxThreads &+ 1)
             p += 1
         }
         if p.pointee == 0 && p != s && v > 0 { n = Swift.min(v, maxThreads) }
@@ -100,6 +110,12 @@ struct PoolState {
     var nextPart = 0
     var finished = 0
     var workers = 0
+    /// Workers that take parts of the current job (`threads - 1` of the call
+    /// that started it); the others sleep through it, so lowering the thread
+    /// setting takes effect for every call that starts after it.
+    var active = 0
+    /// The index the next worker to start takes.
+    var nextIndex = 0
 }
 
 @usableFromInline let poolPointer = Atomic<Int>(0)
@@ -111,6 +127,9 @@ func pool() -> UnsafeMutablePointer<PoolState>? {
     if let p = UnsafeMutablePointer<PoolState>(bitPattern: poolPointer.load(ordering: .acquiring)) {
         return p
     }
+    // The fork handlers first, so that no fork can copy poolInitLock held
+    // without them (glibc's pthread_once is itself safe across fork).
+    lgt_shims_atfork_once(forkPrepare, forkParent, forkChild)
     // One creator; others spin briefly (this happens once per process).
     while !poolInitLock.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged {
         sched_yield()
@@ -129,16 +148,55 @@ func pool() -> UnsafeMutablePointer<PoolState>? {
     return p
 }
 
+// fork(): a child has only the forking thread, but a copy of the pool's
+// state, which another thread of the parent may have held locked or busy.
+// As PyTorch's and OpenBLAS's pools do, the handlers take the pool's locks
+// before the fork (so the copy is consistent), release them in the parent,
+// and give the child a fresh, empty pool: its first large call starts its
+// own workers. The parent's pool memory stays allocated in the child (a
+// few hundred bytes; freeing a pool another thread may have held is unsafe).
+
+
+@usableFromInline
+let forkPrepare: @convention(c) () -> Void = {
+    while !poolInitLock.compareExchange(expected: 0, desired: 1, ordering: .acquiring).exchanged {
+        sched_yield()
+    }
+    if let p = UnsafeMutablePointer<PoolState>(bitPattern: poolPointer.load(ordering: .acquiring)) {
+        pthread_mutex_lock(&p.pointee.mutex)
+    }
+}
+
+@usableFromInline
+let forkParent: @convention(c) () -> Void = {
+    if let p = UnsafeMutablePointer<PoolState>(bitPattern: poolPointer.load(ordering: .acquiring)) {
+        pthread_mutex_unlock(&p.pointee.mutex)
+    }
+    poolInitLock.store(0, ordering: .releasing)
+}
+
+@usableFromInline
+let forkChild: @convention(c) () -> Void = {
+    // No other thread exists here: drop the copied pool (the next call makes
+    // a new one) and forget a thread limit the parent met.
+    poolPointer.store(0, ordering: .releasing)
+    threadLimit.store(maxThreads, ordering: .relaxed)
+    poolInitLock.store(0, ordering: .releasing)
+}
+
 /// A worker: waits for a generation, takes parts until none is left.
 @usableFromInline
 let workerMain: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? = { arg in
     guard let p = arg?.assumingMemoryBound(to: PoolState.self) else { return nil }
     var seen: UInt64 = 0
     pthread_mutex_lock(&p.pointee.mutex)
+    let index = p.pointee.nextIndex
+    p.pointee.nextIndex = index &+ 1
     while true {
         while p.pointee.generation == seen { pthread_cond_wait(&p.pointee.work, &p.pointee.mutex) }
         seen = p.pointee.generation
-        while p.pointee.nextPart < p.pointee.parts, let f = p.pointee.function,
+        // Only the first `active` workers take part in this job.
+        while index < p.pointee.active, p.pointee.nextPart < p.pointee.parts, let f = p.pointee.function,
               let c = p.pointee.context {
             let part = p.pointee.nextPart
             p.pointee.nextPart = part &+ 1
@@ -184,7 +242,11 @@ func startJob(_ p: UnsafeMutablePointer<PoolState>, _ parts: Int, _ context: Uns
         var tid = pthread_t()
         let ok = pthread_create(&tid, &attr, workerMain, UnsafeMutableRawPointer(p)) == 0
         pthread_attr_destroy(&attr)
-        if !ok { break }
+        if !ok {
+            // The system refuses threads: use what exists from now on.
+            threadLimit.store(p.pointee.workers &+ 1, ordering: .relaxed)
+            break
+        }
         p.pointee.workers &+= 1
     }
     if p.pointee.workers == 0 {
@@ -192,6 +254,7 @@ func startJob(_ p: UnsafeMutablePointer<PoolState>, _ parts: Int, _ context: Uns
         return false
     }
     p.pointee.busy = true
+    p.pointee.active = Swift.min(threads &- 1, p.pointee.workers)
     p.pointee.function = function
     p.pointee.context = context
     p.pointee.parts = parts
