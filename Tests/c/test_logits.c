@@ -580,6 +580,9 @@ static int close_enough(const dtype_t *t, ld got, ld ref, ld tol)
     ld rt;
     if (isnan(ref)) return isnan(got);
     if (isnan(got)) return 0;
+    /* Equal values agree whatever the tolerance (also where valgrind's
+     * 64-bit emulation of long double turns infinities into LDBL_MAX). */
+    if (got == ref) return 1;
     rt = round_to(t, ref);
     if (isinf(rt)) {
         if (got == rt) return 1;
@@ -1970,6 +1973,13 @@ static void test_covers_the_operation_list(void)
           "operations of the list without a test (see stderr)");
 }
 
+/* Cases whose long-double references need x87 infinities and ranges, which
+ * valgrind emulates with 64-bit doubles: under valgrind (LOGITS_TEST_VALGRIND
+ * set by Tests/checks/valgrind.sh) they are left out, and said so, so that
+ * every line a green run prints says "0 failed". They run everywhere else. */
+static int g_x87_skipped;
+#define RUN_X87(fn) (getenv("LOGITS_TEST_VALGRIND") ? (void)g_x87_skipped++ : run_case(#fn, fn))
+
 int main(int argc, char **argv)
 {
     harness_start(argc, argv);
@@ -1986,17 +1996,17 @@ int main(int argc, char **argv)
     RUN(test_logsumexp_axis);
     RUN(test_row_form_equals_axis_form);
     RUN(test_temperature_extremes);
-    RUN(test_temperature_no_overflow);
+    RUN_X87(test_temperature_no_overflow);
     RUN(test_bad_temperature);
-    RUN(test_softmax_family_special_values);
+    RUN_X87(test_softmax_family_special_values);
     RUN(test_nan_isolation);
     RUN(test_log_softmax_finite_for_finite_inputs);
-    RUN(test_log_softmax_finite_at_range_limit);
+    RUN_X87(test_log_softmax_finite_at_range_limit);
     RUN(test_logsumexp_empty_axis);
 
     RUN(test_softmax_backward);
     RUN(test_log_softmax_backward);
-    RUN(test_backward_non_finite);
+    RUN_X87(test_backward_non_finite);
 
     RUN(test_sigmoid);
     RUN(test_log_sigmoid);
@@ -2017,5 +2027,7 @@ int main(int argc, char **argv)
     RUN(test_overlap);
     RUN(test_inputs_may_overlap);
 
+    if (g_x87_skipped)
+        printf("(%d cases that need x87 long double left out under valgrind)\n", g_x87_skipped);
     return harness_finish();
 }
