@@ -408,3 +408,32 @@ def test_messages_come_from_the_library():
                                     weight=np.array([[1.0, 1], [-1, 1]]))
     logits.softmax(np.ones(3))
     assert _library.last_error_message() == ""
+
+
+@pytest.mark.parametrize("bad", [2**63, -2**63 - 1, 2**64, 1.7, True, "3", np.array([1.0, 2.0])])
+def test_integer_arguments_are_checked(bad):
+    # ctypes would wrap 2**64 to 0 and truncate 1.7 to 1: refused before any call.
+    x = np.zeros((2, 3))
+    out = np.full((2, 3), CANARY)
+    expected = ValueError if isinstance(bad, int) and not isinstance(bad, bool) else TypeError
+    with pytest.raises(expected, match="ignore_index"):
+        logits.cross_entropy(x, np.array([0, 1]), ignore_index=bad, grad_out=out)
+    assert np.all(out == CANARY)
+    if expected is TypeError or bad < 0 or bad >= 2**64:
+        with pytest.raises(expected):
+            logits.set_num_threads(bad)
+    with pytest.raises(TypeError if expected is TypeError else (ValueError, IndexError)):
+        logits.softmax(x, axis=bad)
+
+
+def test_masked_and_misaligned_arrays():
+    # A masked array's mask would be dropped silently: refused, with the hint.
+    m = np.ma.masked_array([1.0, 2.0, 3.0], mask=[0, 1, 0])
+    with pytest.raises(logits.LogitsTypeError, match="-inf"):
+        logits.softmax(m)
+    # A float32 view at an odd address is copied (never passed misaligned).
+    raw = np.zeros(4 * 8 + 1, dtype=np.uint8)
+    view = raw[1:].view(np.float32)
+    view[:] = np.arange(8, dtype=np.float32)
+    assert view.ctypes.data % 4 != 0
+    assert np.allclose(logits.softmax(view), logits.softmax(np.arange(8, dtype=np.float32)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+import operator
 import sys
 
 import numpy as np
@@ -60,20 +61,52 @@ def result_dtype(*arrays: np.ndarray) -> np.dtype:
 
 
 def as_input(x, dtype: np.dtype) -> np.ndarray:
-    """``x`` as a C-contiguous native array of ``dtype``: no copy when it is one."""
-    # np.asarray keeps 0-d arrays 0-d (np.ascontiguousarray would make them 1-d).
-    return np.asarray(x, dtype=dtype, order="C")
+    """``x`` as a C-contiguous, aligned native array of ``dtype``: no copy
+    when it is one (a view at an address that is not a multiple of the
+    element size is copied: the library's typed pointers assume alignment)."""
+    # np.require keeps 0-d arrays 0-d (np.ascontiguousarray would make them 1-d).
+    return np.require(x, dtype=dtype, requirements=("C", "A"))
+
+
+def _unmasked(x):
+    if isinstance(x, np.ma.MaskedArray):
+        raise LogitsTypeError(
+            "masked arrays are not supported: their mask would be silently ignored. "
+            "Mask logits with -inf instead (softmax gives them probability 0): x.filled(-np.inf)")
+    return np.asarray(x)
 
 
 def inputs(*xs) -> tuple[np.dtype, list[np.ndarray]]:
     """Converts array-likes to arrays of their common result dtype."""
     if len(xs) == 1:
-        a = np.asarray(xs[0])
+        a = _unmasked(xs[0])
         dt = result_dtype(a)
-        return dt, [np.asarray(a, dtype=dt, order="C")]
-    arrays = [np.asarray(x) for x in xs]
+        return dt, [as_input(a, dt)]
+    arrays = [_unmasked(x) for x in xs]
     dt = result_dtype(*arrays)
     return dt, [as_input(a, dt) for a in arrays]
+
+
+INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
+def integer(value, name: str, lo: int = INT64_MIN, hi: int = INT64_MAX) -> int:
+    """An integer argument as a Python int, checked before any C call: a
+    bool, float, string or array raises LogitsTypeError (also a TypeError),
+    a value outside [lo, hi] (the C type's range) LogitsError naming it.
+
+    >>> integer(-100, "ignore_index")
+    -100
+    """
+    if isinstance(value, (bool, np.bool_)):
+        raise LogitsTypeError(f"{name} must be an integer, got the bool {value!r}")
+    try:
+        v = operator.index(value)
+    except TypeError:
+        raise LogitsTypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}") from None
+    if not lo <= v <= hi:
+        raise LogitsError(f"{name} = {v} is outside [{lo}, {hi}]")
+    return v
 
 
 def layout(shape: tuple[int, ...], axis) -> tuple[int, int, int, int]:
@@ -97,6 +130,8 @@ def output(out, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
         raise LogitsTypeError(f"out has dtype {out.dtype}, but the result has dtype {dtype}")
     if out.shape != tuple(shape):
         raise LogitsError(f"out has shape {out.shape}, but the result has shape {tuple(shape)}")
+    if not out.flags.aligned:
+        raise LogitsError("out is not aligned to its element size: pass an aligned array")
     if not out.flags.c_contiguous:
         raise LogitsError("out must be C-contiguous")
     if not out.flags.writeable:
@@ -184,6 +219,6 @@ def fast_out(out, shape: tuple, dtype: np.dtype):
     documented error)."""
     if type(out) is ndarray and out.dtype is dtype and out.shape == shape:
         flags = out.flags
-        if flags.c_contiguous and flags.writeable:
+        if flags.c_contiguous and flags.writeable and flags.aligned:
             return out
     return None

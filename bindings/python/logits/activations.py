@@ -75,7 +75,7 @@ def _fast_along_last_axis(fns, x, out, reduce=False):
     the general path."""
     dt = x.dtype
     shape = x.shape
-    if not shape or not x.flags.c_contiguous:
+    if not shape or not (x.flags.c_contiguous and x.flags.aligned):
         return None
     if dt is F32:
         fn = fns[0]
@@ -133,7 +133,7 @@ def softmax(x: ArrayLike, axis: int = LAST, *, temperature: float = ONE,
         dt = x.dtype
         fn = _SOFTMAX[0] if dt is F32 else _SOFTMAX[1] if dt is F64 else None
         shape = x.shape
-        if fn is not None and shape and shape[-1] and x.flags.c_contiguous:
+        if fn is not None and shape and shape[-1] and x.flags.c_contiguous and x.flags.aligned:
             result = _empty(shape, dt) if out is None else _fast_out(out, shape, dt)
             if result is not None:
                 n = shape[-1]
@@ -162,7 +162,7 @@ def log_softmax(x: ArrayLike, axis: int = LAST, *, temperature: float = ONE,
         dt = x.dtype
         fn = _LOG_SOFTMAX[0] if dt is F32 else _LOG_SOFTMAX[1] if dt is F64 else None
         shape = x.shape
-        if fn is not None and shape and shape[-1] and x.flags.c_contiguous:
+        if fn is not None and shape and shape[-1] and x.flags.c_contiguous and x.flags.aligned:
             result = _empty(shape, dt) if out is None else _fast_out(out, shape, dt)
             if result is not None:
                 n = shape[-1]
@@ -213,7 +213,7 @@ def _fast_elementwise(fns, x, out):
         fn = fns[1]
     else:
         return None
-    if not x.flags.c_contiguous:
+    if not (x.flags.c_contiguous and x.flags.aligned):
         return None
     if out is None:
         result = _empty(x.shape, dt)
@@ -310,7 +310,7 @@ def _fast_two(fns, y, dy, out, along_axis):
         fn = fns[1]
     else:
         return None
-    if not (y.flags.c_contiguous and dy.flags.c_contiguous):
+    if not (y.flags.c_contiguous and dy.flags.c_contiguous and y.flags.aligned and dy.flags.aligned):
         return None
     if out is None:
         result = _empty(shape, dt)

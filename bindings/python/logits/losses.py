@@ -41,7 +41,7 @@ def _reduction(reduction: str) -> int:
 
 
 def _as(x, dtype, what: str, shape=None) -> np.ndarray:
-    a = np.asarray(x)
+    a = _arrays._unmasked(x)
     if a.dtype.kind not in "biuf":
         raise LogitsTypeError(f"{what} has unsupported dtype {a.dtype}")
     if shape is not None:
@@ -51,7 +51,7 @@ def _as(x, dtype, what: str, shape=None) -> np.ndarray:
             except ValueError:
                 raise LogitsError(
                     f"{what} has shape {a.shape}, expected {tuple(shape)}") from None
-    return np.asarray(a, dtype=dtype, order="C")
+    return _arrays.as_input(a, dtype)
 
 
 def _grad_array(input_array, grad_out, return_grad):
@@ -127,7 +127,8 @@ def _fast_cross_entropy(x, t, reduction, return_grad, grad_out):
     classes = shape[-1]
     defaults = _CE_DEFAULTS.get(reduction)
     if not classes or defaults is None or not (x.flags.c_contiguous
-                                               and t.flags.c_contiguous):
+                                               and t.flags.c_contiguous
+                                               and x.flags.aligned and t.flags.aligned):
         return None
     grad = _fast_grad(x, grad_out, return_grad)
     if grad is False:
@@ -158,7 +159,8 @@ def _fast_binary_cross_entropy(x, y, reduction, return_grad, grad_out):
     classes = shape[-1]
     defaults = _BCE_DEFAULTS.get(reduction)
     if not classes or defaults is None or not (x.flags.c_contiguous
-                                               and y.flags.c_contiguous):
+                                               and y.flags.c_contiguous
+                                               and x.flags.aligned and y.flags.aligned):
         return None
     grad = _fast_grad(x, grad_out, return_grad)
     if grad is False:
@@ -223,7 +225,7 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
     dt, (x,) = _arrays.inputs(input)
     ax, outer, classes, inner = _arrays.layout(x.shape, axis)
     red = _reduction(reduction)
-    t = np.asarray(target)
+    t = _arrays._unmasked(target)
     sample_shape = x.shape[:ax] + x.shape[ax + 1:]
     opts = _library.CEOptions()
     _library.lib.logits_ce_options_init(ctypes.byref(opts))
@@ -240,17 +242,17 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
             where = _first_bad(t > np.iinfo(np.int64).max)
             raise LogitsError(f"label {t[where]} at position {where} is out of range "
                               f"[0, {classes})", status=_library.Status.ERROR_LABEL_OUT_OF_RANGE)
-        labels = np.asarray(t, dtype=np.int64, order="C")
+        labels = _arrays.as_input(t, np.dtype(np.int64))
         if ignore_index is not None:
             opts.has_ignore_index = 1
-            opts.ignore_index = int(ignore_index)
+            opts.ignore_index = _arrays.integer(ignore_index, "ignore_index")
         kind, targets = "labels", labels
     elif t.dtype.kind in "fb":
         if ignore_index is not None:
             raise LogitsError("ignore_index applies to integer labels, not soft targets")
         if t.shape != x.shape:
             raise LogitsError(f"soft targets have shape {t.shape}, expected {x.shape}")
-        kind, targets = "soft", np.asarray(t, dtype=dt, order="C")
+        kind, targets = "soft", _arrays.as_input(t, dt)
     else:
         raise LogitsTypeError(f"target has unsupported dtype {t.dtype}: integer labels "
                               "or float soft targets")

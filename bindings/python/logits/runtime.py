@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ctypes
-import operator
+import math
 
-from . import _library
+from . import _arrays, _library
+from ._errors import LogitsError
 
 __all__ = ["set_num_threads", "get_num_threads", "cpu_kernels"]
 
@@ -33,9 +34,9 @@ def set_num_threads(n: int) -> None:
     1
     >>> logits.set_num_threads(0)   # back to the default
     """
-    n = operator.index(n)
+    n = _arrays.integer(n, "set_num_threads: n", -math.inf, (1 << 64) - 1)  # size_t
     if n < 0:
-        raise ValueError(f"set_num_threads: n must be >= 0, got {n}")
+        raise LogitsError(f"set_num_threads: n must be >= 0, got {n}")
     _lib.logits_set_num_threads(min(n, 1 << 20))
 
 
