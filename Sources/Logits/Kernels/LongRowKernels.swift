@@ -146,13 +146,16 @@ package func rowsForward<T: LogitsFloat, P: ArithmeticPolicy>(
 /// y *= k over a row, each result rounded once from y k. With FMA a Float
 /// row is scaled in sixteen Float lanes: k = hi + lo (two Floats, k to
 /// 2^-48) and y k = fma(y, hi, y lo), whose one rounding is that of y k but
-/// for 2^-23 ulp; otherwise in Double lanes.
+/// for 2^-23 ulp; otherwise (and when k is beyond the Float range) in
+/// Double lanes.
 @inlinable @inline(__always)
 func scaleRow<T: LogitsFloat, P: ArithmeticPolicy>(
     _ p: P.Type, _ y: UnsafeMutablePointer<T>, _ n: Int, _ k: Double
 ) {
     var i = 0
-    if T.self == Float.self && P.fused {
+    // Float lanes need k's two Float halves finite: a factor beyond the
+    // Float range (the gradient at a tiny temperature) scales in Double.
+    if T.self == Float.self && P.fused && Swift.abs(k) <= Double(Float.greatestFiniteMagnitude) {
         let f = UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self)
         let hi = Float(k), lo = Float(k - Double(hi))
         let vhi = SIMD16<Float>(repeating: hi), vlo = SIMD16<Float>(repeating: lo)

@@ -77,9 +77,10 @@ struct CrossEntropyJob<T: LogitsFloat> {
         let (lo, hi) = partRange(layout.sliceCount, part, parts)
         // Contiguous rows of logits with labels and no smoothing: the vector
         // row kernel (it declines rows whose max is not finite).
-        let fast = options.fromLogits && inner == 1 && options.labelSmoothing == 0
-            && (T.self == Float.self || options.temperature == 1)
+        // (1/T overflows for a subnormal T: the scalar kernel divides instead.)
         let invT = 1 / options.temperature
+        let fast = options.fromLogits && inner == 1 && options.labelSmoothing == 0
+            && (T.self == Float.self || options.temperature == 1) && invT.isFinite
         var total = 0.0, tc = 0.0
         var s = lo
         while s < hi {
