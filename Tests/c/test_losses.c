@@ -1076,6 +1076,48 @@ static void test_tiny_temperatures(void)
                 }
 }
 
+/* Binary cross-entropy, plain and focal (gamma 0, 0.5, 2), at x = +-inf,
+ * +-max finite and 0: never NaN, a zero loss is +0 (not -0), and at +-inf
+ * the gradient is the finite limit ((p - y) times the focal factor, which
+ * is 1 or 0 for hard targets), as for the plain loss. */
+static void test_bce_extremes(void)
+{
+    static const double GAMMAS[] = {0, 0.5, 2};
+    int is64, gi, xi, yi;
+    for (is64 = 0; is64 < 2; is64++)
+        for (gi = 0; gi < 3; gi++)
+            for (xi = 0; xi < 5; xi++)
+                for (yi = 0; yi < 3; yi++) {
+                    double maxv = is64 ? DBL_MAX : FLT_MAX;
+                    double xs[5] = {INFINITY, -INFINITY, maxv, -maxv, 0};
+                    double ys[3] = {0, 1, 0.3};
+                    double xd[1] = {xs[xi]}, yd[1] = {ys[yi]}, ld_[1], gd[1];
+                    float xf[1] = {(float)xs[xi]}, yf[1] = {(float)ys[yi]}, lf[1], gf[1];
+                    double loss, grad;
+                    logits_bce_options o;
+                    logits_bce_options_init(&o);
+                    o.reduction = LOGITS_REDUCTION_NONE;
+                    o.gamma = GAMMAS[gi];
+                    set_ctx("%s gamma %g x %g y %g", is64 ? "f64" : "f32", GAMMAS[gi], xs[xi], ys[yi]);
+                    if (is64) {
+                        CHECK(logits_binary_cross_entropy_f64(xd, yd, NULL, NULL, ld_, gd, 1, 1, &o) == LOGITS_OK, "status");
+                        loss = ld_[0];
+                        grad = gd[0];
+                    } else {
+                        CHECK(logits_binary_cross_entropy_f32(xf, yf, NULL, NULL, lf, gf, 1, 1, &o) == LOGITS_OK, "status");
+                        loss = lf[0];
+                        grad = gf[0];
+                    }
+                    CHECK(!isnan(loss) && !isnan(grad), "loss %g, gradient %g", loss, grad);
+                    CHECK(loss >= 0 && !signbit(loss), "loss %g (a zero loss must be +0)", loss);
+                    if (isinf(xs[xi]) && yi < 2) {
+                        double want = xs[xi] > 0 ? (yi == 0 ? 1 : 0) : (yi == 0 ? 0 : -1);
+                        CHECK(grad == want, "gradient %g, limit %g", grad, want);
+                        CHECK(isinf(loss) == (want != 0) && (want != 0 || loss == 0), "loss %g", loss);
+                    }
+                }
+}
+
 /* Every loss of abi/operations.h is reached by call_loss in both types. */
 static void test_covers_the_operation_list(void)
 {
@@ -1097,6 +1139,7 @@ int main(int argc, char **argv)
     harness_start(argc, argv);
     RUN(test_covers_the_operation_list);
     RUN(test_tiny_temperatures);
+    RUN(test_bce_extremes);
 
     RUN(test_options_init);
     RUN(test_ce_known_value);

@@ -50,7 +50,8 @@ struct BinaryLossParameters {
             dp = (x >= eps && x <= 1 - eps) ? 1 : 0
         }
         let pos = pw * t, neg = 1 - t
-        let bce = -w * (weighted(pos, logP) + weighted(neg, log1mP))
+        // 0 - ...: a zero loss is +0, not -0.
+        let bce = 0 - w * (weighted(pos, logP) + weighted(neg, log1mP))
         // d bce / dp, times dp/dx: -w (pos / p - neg / (1 - p)) dp; for logits
         // this is w (neg p - pos q), free of divisions.
         let dbce: Double
@@ -75,7 +76,9 @@ struct BinaryLossParameters {
                 ? -gamma * (2 * t - 1) * libmExp((gamma - 1) * log1mPt + logP + log1mP)
                 : -gamma * libmExp((gamma - 1) * log1mPt) * (2 * t - 1) * dp
         }
-        return (at * f * bce, at * (f * dbce + weighted(bce, df)))
+        // df bce: df -> 0 faster than bce grows (x -> +-inf), so the limit
+        // is 0 where df is 0, not inf * 0.
+        return (at * f * bce, at * (f * dbce + weighted(df, bce)))
     }
 }
 
