@@ -120,7 +120,7 @@ const char *lgt_shims_format(const lgt_shims_refusal *r, char *buf, unsigned lon
                      (long long)r->label, at, (long long)r->limit, r->value);
     } else if (r->reason == LOGITS_REASON_PROBABILITY_SUM) {
         index_tuple(at, sizeof at, r, 1);
-        snprintf(buf, size, "the probabilities of sample %s sum to %.17g, not to a positive finite number%s",
+        snprintf(buf, size, "the probabilities of sample %s sum to %.17g; they must have a positive sum%s",
                  at, r->value, FROM_LOGITS_HINT);
     } else if (value_rule(r->reason, &what, &rule, &hint)) {
         int vector = r->reason == LOGITS_REASON_CLASS_WEIGHT || r->reason == LOGITS_REASON_POS_WEIGHT;

@@ -1118,6 +1118,27 @@ static void test_bce_extremes(void)
                 }
 }
 
+/* Finite probabilities whose sum overflows a double are valid input (the
+ * header): [1e308, 1e308, 0] gives the loss of [0.5, 0.5, 0], and the
+ * gradient of the latter times sum_small / sum_big. */
+static void test_probabilities_whose_sum_overflows(void)
+{
+    double big[3] = {1e308, 1e308, 0}, small[3] = {0.5, 0.5, 0};
+    double lb[1], ls[1], gb[3], gs[3];
+    int64_t lab[1] = {0};
+    logits_ce_options o;
+    int c;
+    logits_ce_options_init(&o);
+    o.from_logits = 0;
+    o.reduction = LOGITS_REDUCTION_NONE;
+    CHECK(logits_cross_entropy_labels_f64(big, lab, NULL, lb, gb, 1, 3, 1, &o) == LOGITS_OK,
+          "refused: %s", logits_last_error_message());
+    CHECK(logits_cross_entropy_labels_f64(small, lab, NULL, ls, gs, 1, 3, 1, &o) == LOGITS_OK, "small");
+    CHECK(lb[0] == ls[0], "loss %.17g, expected %.17g", lb[0], ls[0]);
+    for (c = 0; c < 3; c++)
+        CHECK(close_to(1, gb[c], (ld)(gs[c] * 0.5 * 1e-308), 0), "gradient[%d] %g", c, gb[c]);
+}
+
 /* Every loss of abi/operations.h is reached by call_loss in both types. */
 static void test_covers_the_operation_list(void)
 {
@@ -1140,6 +1161,7 @@ int main(int argc, char **argv)
     RUN(test_covers_the_operation_list);
     RUN(test_tiny_temperatures);
     RUN(test_bce_extremes);
+    RUN(test_probabilities_whose_sum_overflows);
 
     RUN(test_options_init);
     RUN(test_ce_known_value);

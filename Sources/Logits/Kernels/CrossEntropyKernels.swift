@@ -111,13 +111,21 @@ func crossEntropyFromProbabilities<T: LogitsFloat, R: TargetRow>(
     var s = 0.0, c = 0.0
     var k = 0
     while k < n { compensatedAdd(&s, &c, x[k &* stride].doubleValue); k &+= 1 }
+    // Finite values whose sum overflows a double (two of 1e308): the same
+    // arithmetic on the values times 2^-64 (exact; u = x / sum is unchanged,
+    // and a value that the scaling makes subnormal is below eps of the sum).
+    let scaling = (s + c).isFinite ? 1.0 : 0x1p-64
+    if scaling != 1 {
+        s = 0; c = 0; k = 0
+        while k < n { compensatedAdd(&s, &c, x[k &* stride].doubleValue * scaling); k &+= 1 }
+    }
     let sum = s + c
     var loss = 0.0, lc = 0.0, gu = 0.0, guc = 0.0
     k = 0
     while k < n {
         let coef = (w?[k].doubleValue ?? 1) * (a * row.t(k) + b)
         if coef != 0 {
-            let u = x[k &* stride].doubleValue / sum
+            let u = x[k &* stride].doubleValue * scaling / sum
             let v = Swift.min(Swift.max(u, eps), 1 - eps)
             compensatedAdd(&loss, &lc, -coef * libmLog(v))
             if u >= eps && u <= 1 - eps { compensatedAdd(&gu, &guc, -coef / v * u) }
@@ -130,9 +138,10 @@ func crossEntropyFromProbabilities<T: LogitsFloat, R: TargetRow>(
         while k < n {
             let at = k &* stride
             let coef = (w?[k].doubleValue ?? 1) * (a * row.t(k) + b)
-            let u = x[at].doubleValue / sum
+            let u = x[at].doubleValue * scaling / sum
             let du = (coef != 0 && u >= eps && u <= 1 - eps) ? -coef / u : 0
-            g[at] = T(roundingDouble: (du - dot) / sum * scale)
+            // d u / d x = 1 / (true sum) = scaling / sum.
+            g[at] = T(roundingDouble: (du - dot) / sum * scaling * scale)
             k &+= 1
         }
     }
