@@ -40,3 +40,33 @@ import Testing
         }
     }
 }
+
+/// Sizes the array API must refuse instead of trapping (as the C door does).
+@Suite struct SwiftSizes {
+    @Test func resultsThatCannotBeAllocatedThrow() {
+        // 2^60 logsumexp results of an empty axis: more than any memory.
+        #expect(throws: LogitsError.sizeOverflow) {
+            try logSumExp([Double](), shape: [1 << 40, 0, 1 << 20], axis: 1)
+        }
+        #expect(throws: LogitsError.sizeOverflow) {
+            try logSumExp([Double](), shape: [1 << 31, 0, 1 << 31], axis: 1)
+        }
+        #expect(throws: LogitsError.sizeOverflow) {
+            try logSumExp([Float](), shape: [Int.max, 0, 2], axis: 1)
+        }
+        #expect(throws: LogitsError.sizeOverflow) {
+            try softmax([Float](), shape: [-1, 0], axis: 1)
+        }
+    }
+
+    @Test func labelCountsAreCheckedBeforeAllocating() {
+        // 0 labels cannot match 2^60 samples: refused before the 2^60 losses.
+        #expect(throws: LogitsError.invalidArgument("0 labels for 1152921504606846976 samples")) {
+            try crossEntropy([Float](), labels: [], shape: [1 << 40, 0, 1 << 20], axis: 1,
+                             options: .init(reduction: .none))
+        }
+        #expect(throws: LogitsError.invalidArgument("targets hold 1 values, the input 0")) {
+            try crossEntropy([Float](), targets: [1], shape: [1 << 40, 0, 1 << 20], axis: 1)
+        }
+    }
+}

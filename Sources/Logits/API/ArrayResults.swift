@@ -1,12 +1,28 @@
 // Helpers of the array forms of the Swift API: a new array filled in place,
 // and the layout of an array seen with a shape and an axis.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Runs `fill` on the uninitialized storage of a new `[T]` of `count`
 /// elements; `fill` must initialize all of them unless it throws.
 @inlinable
 func makeArray<T: LogitsFloat>(
     count: Int, _ fill: (UnsafeMutablePointer<T>?) throws(LogitsError) -> Void
 ) throws(LogitsError) -> [T] {
+    // An array Swift cannot allocate would trap: refuse it instead (a byte
+    // count beyond Int, or memory the system will not give).
+    let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
+    guard !overflow else { throw .sizeOverflow }
+    if bytes > 1 << 26 {
+        guard let probe = malloc(bytes) else { throw .sizeOverflow }
+        free(probe)
+    }
     var failure: LogitsError?
     let result = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
         do throws(LogitsError) {

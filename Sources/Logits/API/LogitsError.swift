@@ -13,7 +13,8 @@ public enum LogitsError: Error, Equatable, Sendable, CustomStringConvertible {
     case nullPointer
     /// A value outside its domain; the text says which.
     case invalidArgument(String)
-    /// Sizes whose product or byte count exceeds `Int.max`, or a negative size.
+    /// Sizes whose product or byte count exceeds `Int.max`, a negative size, or
+    /// (array forms) a result larger than the memory the system will give.
     case sizeOverflow
     /// An output buffer partially overlaps an input buffer.
     case overlap

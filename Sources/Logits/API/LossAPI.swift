@@ -56,19 +56,22 @@ func withOptionalBuffer<T, R>(
 func categorical<T: LogitsFloat>(
     _ input: [T], _ shape: [Int]?, _ axis: Int, _ classWeights: [T]?,
     _ options: CrossEntropyOptions, _ withGradient: Bool,
-    // Checks the targets against the layout, then calls `run` with them.
-    _ targets: (AxisLayout, (CategoricalTargets<T>) throws(LogitsError) -> Void) throws(LogitsError) -> Void
+    // Checks the targets against the layout, before anything is allocated.
+    _ validate: (AxisLayout) throws(LogitsError) -> Void,
+    // Calls `run` with the targets.
+    _ targets: ((CategoricalTargets<T>) throws(LogitsError) -> Void) throws(LogitsError) -> Void
 ) throws(LogitsError) -> LossOutput<T> {
     let layout = try arrayLayout(count: input.count, shape: shape, axis: axis)
     if let w = classWeights, w.count != layout.length {
         throw .invalidArgument("\(w.count) class weights for \(layout.length) classes")
     }
+    try validate(layout)
     let lossCount = options.reduction == .none ? layout.sliceCount : 1
     return try input.withUnsafeBufferPointer { (xb) throws(LogitsError) -> LossOutput<T> in
         try withOptionalBuffer(classWeights) { (w) throws(LogitsError) -> LossOutput<T> in
             try lossArrays(inputCount: input.count, lossCount: lossCount, withGradient: withGradient) {
                 (l, g) throws(LogitsError) in
-                try targets(layout) { (t) throws(LogitsError) in
+                try targets { (t) throws(LogitsError) in
                     try refusing { checkedCrossEntropy(xb.baseAddress, t, w, l, g, layout, options) }
                 }
             }
@@ -96,11 +99,11 @@ public func crossEntropy<T: LogitsFloat>(
     _ input: [T], labels: [Int64], shape: [Int]? = nil, axis: Int = -1,
     classWeights: [T]? = nil, options: CrossEntropyOptions = .init(), withGradient: Bool = false
 ) throws(LogitsError) -> LossOutput<T> {
-    try categorical(input, shape, axis, classWeights, options, withGradient) {
-        (layout, run) throws(LogitsError) in
+    try categorical(input, shape, axis, classWeights, options, withGradient, { (layout) throws(LogitsError) in
         guard labels.count == layout.sliceCount else {
             throw .invalidArgument("\(labels.count) labels for \(layout.sliceCount) samples")
         }
+    }) { (run) throws(LogitsError) in
         try labels.withUnsafeBufferPointer { (lb) throws(LogitsError) in try run(.labels(lb.baseAddress)) }
     }
 }
@@ -116,11 +119,11 @@ public func crossEntropy<T: LogitsFloat>(
     _ input: [T], targets: [T], shape: [Int]? = nil, axis: Int = -1,
     classWeights: [T]? = nil, options: CrossEntropyOptions = .init(), withGradient: Bool = false
 ) throws(LogitsError) -> LossOutput<T> {
-    try categorical(input, shape, axis, classWeights, options, withGradient) {
-        (layout, run) throws(LogitsError) in
+    try categorical(input, shape, axis, classWeights, options, withGradient, { (layout) throws(LogitsError) in
         guard targets.count == layout.count else {
             throw .invalidArgument("targets hold \(targets.count) values, the input \(layout.count)")
         }
+    }) { (run) throws(LogitsError) in
         try targets.withUnsafeBufferPointer { (tb) throws(LogitsError) in try run(.soft(tb.baseAddress)) }
     }
 }
