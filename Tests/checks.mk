@@ -10,6 +10,10 @@
 #                        (Tests/abi/check_traps.py)
 #   make test-cpu-levels the C suites with each kernel copy (LOGITS_CPU), and
 #                        under qemu-user emulating a Nehalem (no AVX)
+#   make test-soak       Tests/c/soak.c for 5 s: 8 threads of random calls,
+#                        repeated results identical, bad inputs refused,
+#                        resident memory flat
+#   make soak            the same for SOAK_SECONDS (60; not in make test)
 #
 # Uses the main Makefile's CC, CWARN, CLINK, LIB_SO, C_TESTS and PYTHON.
 # Knobs: SAN_CC / TSAN_CC (a compiler; default: the first of gcc, clang, $(CC)
@@ -20,7 +24,8 @@
 ifndef LOGITS_CHECKS_MK
 LOGITS_CHECKS_MK := $(lastword $(MAKEFILE_LIST))
 
-.PHONY: test-checks test-sanitize test-valgrind test-threads test-traps test-cpu-levels
+.PHONY: test-checks test-sanitize test-valgrind test-threads test-traps test-cpu-levels \
+	test-soak soak
 
 CHECKS_MAKE := $(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST))
 CHECKS_ENV  := CC="$(CC)" CWARN="$(CWARN)" CLINK="$(CLINK)" SAN_CC="$(SAN_CC)" \
@@ -30,7 +35,7 @@ QEMU ?= qemu-x86_64
 
 # Each step in order, even under make -j, with its wall-clock time.
 test-checks:
-	@for t in test-sanitize test-valgrind test-threads test-traps test-cpu-levels; do \
+	@for t in test-sanitize test-valgrind test-threads test-traps test-cpu-levels test-soak; do \
 	  s=$$(date +%s); \
 	  $(CHECKS_MAKE) $$t || { echo "test-checks: $$t failed"; exit 1; }; \
 	  echo "test-checks: $$t passed in $$(( $$(date +%s) - s )) s"; echo; \
@@ -58,6 +63,17 @@ test-traps: $(LIB_SO)
 	@echo "== Trap sites (ud2) reachable from the exports =="
 	$(PYTHON) Tests/abi/check_traps.py --lib $(LIB_SO) --symbols .build/release/liblogits.so \
 	  --fail-on $(if $(filter 1,$(TRAPS_STRICT)),any,own)
+
+SOAK_SECONDS ?= 60
+build/soak: Tests/c/soak.c include/logits.h $(LIB_SO)
+	$(CC) $(CWARN) -O1 -pthread -o $@ $< $(CLINK)
+
+test-soak: build/soak
+	@echo "== Soak: 8 threads of random calls for 5 s (make soak: SOAK_SECONDS) =="
+	./build/soak 5
+
+soak: build/soak
+	./build/soak $(SOAK_SECONDS)
 
 test-cpu-levels: $(C_TESTS)
 	@$(CHECKS_ENV) sh Tests/checks/cpu_levels.sh $(C_TESTS)

@@ -11,6 +11,7 @@
 #
 # Knobs:
 #   FUZZ_SECONDS=300       time per target for make fuzz
+#   FUZZ_RUNS=N            executions per target instead (make fuzz FUZZ_RUNS=10000000)
 #   FUZZ_PARALLEL=0        1: run the targets at the same time
 #   FUZZ_LIB=instrumented  the library the targets link: "instrumented" (a
 #                          copy built with swiftc -sanitize=fuzzer,address in
@@ -40,7 +41,7 @@ FUZZ_CFLAGS    := -g -O1 -std=c99 -Wall -Wextra -Werror -Iinclude -Iabi \
 
 FUZZ_ENV       := SWIFT="$(SWIFT)" FUZZ_CC="$(FUZZ_CC)" FUZZ_CFLAGS="$(FUZZ_CFLAGS)" \
 	FUZZ_LIB="$(FUZZ_LIB)" FUZZ_TARGETS="$(FUZZ_TARGETS)" FUZZ_SECONDS="$(FUZZ_SECONDS)" \
-	FUZZ_PARALLEL="$(FUZZ_PARALLEL)" FUZZ_ARGS="$(FUZZ_ARGS)" MAKE="$(MAKE)"
+	FUZZ_PARALLEL="$(FUZZ_PARALLEL)" FUZZ_ARGS="$(FUZZ_ARGS)" FUZZ_RUNS="$(FUZZ_RUNS)" MAKE="$(MAKE)"
 
 # Each recipe is a script in Tests/fuzz/ (its first lines say what it does).
 fuzz-build:

@@ -3,21 +3,27 @@
 # fresh working corpus seeded from the committed one, one after the other
 # (FUZZ_PARALLEL=1: at the same time); prints executions per target and in
 # total, and fails on any finding (the input is kept in build/fuzz/artifacts/).
-# Environment: FUZZ_TARGETS, FUZZ_SECONDS (300), FUZZ_PARALLEL, FUZZ_ARGS.
+# Environment: FUZZ_TARGETS, FUZZ_SECONDS (300), FUZZ_RUNS (a number of
+# executions per target instead of a time), FUZZ_PARALLEL, FUZZ_ARGS.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 dir=build/fuzz
 targets=${FUZZ_TARGETS:-activations losses}
 seconds=${FUZZ_SECONDS:-300}
-echo "== fuzz: $targets, $seconds s each (library: $(cat $dir/libdir)) =="
+if [ -n "${FUZZ_RUNS:-}" ]; then
+    budget="-runs=$FUZZ_RUNS"; what="$FUZZ_RUNS executions"
+else
+    budget="-max_total_time=$seconds"; what="$seconds s"
+fi
+echo "== fuzz: $targets, $what each (library: $(cat $dir/libdir)) =="
 mkdir -p "$dir/artifacts"
 . "$root/Tests/fuzz/env.sh"
 run() {
     t=$1
     rm -rf "$dir/work_$t"; mkdir -p "$dir/work_$t"
     # shellcheck disable=SC2086
-    nice "$dir/fuzz_$t" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3072 \
+    nice "$dir/fuzz_$t" "$budget" -timeout=20 -rss_limit_mb=3072 \
         -print_final_stats=1 -artifact_prefix="$dir/artifacts/$t-" ${FUZZ_ARGS:-} \
         "$dir/work_$t" "Tests/fuzz/corpus/$t" > "$dir/fuzz_$t.log" 2>&1
     echo $? > "$dir/fuzz_$t.rc"
