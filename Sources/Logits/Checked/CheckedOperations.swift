@@ -36,7 +36,7 @@ package func checkedAxisForward<T: LogitsFloat>(
     } else if layout.inner == 1 && (T.self == Float.self || t == 1) {
         parallelRows(kernels, op, x, y, layout.outer, layout.length, t)
     } else {
-        axisForward(op, x, y, layout, t)
+        parallelAxis(AxisJob(op, nil, x, nil, y, layout, t))
     }
     return nil
 }
@@ -56,7 +56,7 @@ package func checkedAxisBackward<T: LogitsFloat>(
         ?? dxr.checkOutput(against: yr, allowSame: true)
         ?? dxr.checkOutput(against: dyr, allowSame: true) { return e }
     guard layout.count > 0, let y, let dy, let dx else { return nil }
-    axisBackward(op, y, dy, dx, layout, t)
+    parallelAxis(AxisJob(nil, op, y, dy, dx, layout, t))
     return nil
 }
 

@@ -25,21 +25,29 @@ package enum AxisBackwardOp: Sendable {
     case softmax, logSoftmax
 }
 
-/// Calls `body(offset, sliceOffset, width)` for every block of adjacent
-/// columns: `offset` is the element index of the block's first element,
-/// `sliceOffset` the index of its first column among the `sliceCount` slices.
+/// The number of blocks of adjacent columns (`forEachBlock`) in `layout`.
 @inlinable @inline(__always)
-func forEachBlock(_ layout: AxisLayout, _ body: (Int, Int, Int) -> Void) {
+func blockCount(_ layout: AxisLayout) -> Int {
+    layout.outer &* ((layout.inner &+ blockWidth &- 1) / blockWidth)
+}
+
+/// Calls `body(offset, sliceOffset, width)` for the blocks `lo..<hi` (of
+/// `blockCount`) of adjacent columns: `offset` is the element index of the
+/// block's first element, `sliceOffset` the index of its first column among
+/// the `sliceCount` slices. Blocks are independent: any split of the block
+/// range between threads computes every block the same way.
+@inlinable @inline(__always)
+func forEachBlock(_ layout: AxisLayout, _ lo: Int, _ hi: Int, _ body: (Int, Int, Int) -> Void) {
     let blockStride = layout.length &* layout.inner
-    var o = 0
-    while o < layout.outer {
-        var i = 0
-        while i < layout.inner {
-            let w = Swift.min(blockWidth, layout.inner &- i)
-            body(o &* blockStride &+ i, o &* layout.inner &+ i, w)
-            i &+= w
-        }
-        o &+= 1
+    let perOuter = (layout.inner &+ blockWidth &- 1) / blockWidth
+    guard perOuter > 0 else { return }
+    var b = lo
+    while b < hi {
+        let o = b / perOuter
+        let i = (b &- o &* perOuter) &* blockWidth
+        let w = Swift.min(blockWidth, layout.inner &- i)
+        body(o &* blockStride &+ i, o &* layout.inner &+ i, w)
+        b &+= 1
     }
 }
 
@@ -60,13 +68,13 @@ func withScratch(_ body: (UnsafeMutablePointer<Double>) -> Void) {
 @inlinable
 func axisForward<T: LogitsFloat>(
     _ op: AxisOp, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
-    _ layout: AxisLayout, _ t: Double
+    _ layout: AxisLayout, _ t: Double, blocks lo: Int = 0, _ hi: Int = .max
 ) {
     let n = layout.length
     let stride = layout.inner
     withScratch { scratch in
         let m = scratch, s = scratch + blockWidth, c = scratch + 2 &* blockWidth
-        forEachBlock(layout) { offset, slice, w in
+        forEachBlock(layout, lo, Swift.min(hi, blockCount(layout))) { offset, slice, w in
             let xb = x + offset
             let yb = op == .logSumExp ? y + slice : y + offset
             if blockMax(xb, n, stride, w, m) {
@@ -214,13 +222,14 @@ func specialForward<T: LogitsFloat>(
 @inlinable
 func axisBackward<T: LogitsFloat>(
     _ op: AxisBackwardOp, _ y: UnsafePointer<T>, _ dy: UnsafePointer<T>,
-    _ dx: UnsafeMutablePointer<T>, _ layout: AxisLayout, _ t: Double
+    _ dx: UnsafeMutablePointer<T>, _ layout: AxisLayout, _ t: Double,
+    blocks lo: Int = 0, _ hi: Int = .max
 ) {
     let n = layout.length
     let stride = layout.inner
     withScratch { scratch in
         let s = scratch, c = scratch + blockWidth
-        forEachBlock(layout) { offset, _, w in
+        forEachBlock(layout, lo, Swift.min(hi, blockCount(layout))) { offset, _, w in
             var j = 0
             while j < w { s[j] = 0; c[j] = 0; j &+= 1 }
             var k = 0

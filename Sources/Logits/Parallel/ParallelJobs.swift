@@ -37,6 +37,59 @@ let rowsPartF64: PartFunction = { c, part, parts in
     c.assumingMemoryBound(to: RowsJob<Double>.self).pointee.run(part, parts)
 }
 
+/// Blocks of adjacent columns of a softmax-family call along a general axis
+/// (the strided kernels; `forEachBlock`).
+@usableFromInline
+struct AxisJob<T: LogitsFloat> {
+    @usableFromInline let forward: AxisOp?
+    @usableFromInline let backward: AxisBackwardOp?
+    @usableFromInline let a: UnsafePointer<T>  // x (forward) or y (backward)
+    @usableFromInline let b: UnsafePointer<T>?  // dy (backward)
+    @usableFromInline let out: UnsafeMutablePointer<T>
+    @usableFromInline let layout: AxisLayout
+    @usableFromInline let t: Double
+
+    @inlinable
+    init(_ forward: AxisOp?, _ backward: AxisBackwardOp?, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>?,
+         _ out: UnsafeMutablePointer<T>, _ layout: AxisLayout, _ t: Double) {
+        self.forward = forward; self.backward = backward; self.a = a; self.b = b
+        self.out = out; self.layout = layout; self.t = t
+    }
+
+    @inlinable
+    func run(_ part: Int, _ parts: Int) {
+        let (lo, hi) = partRange(blockCount(layout), part, parts)
+        if let op = forward {
+            axisForward(op, a, out, layout, t, blocks: lo, hi)
+        } else if let op = backward, let b {
+            axisBackward(op, a, b, out, layout, t, blocks: lo, hi)
+        }
+    }
+}
+
+@usableFromInline
+let axisPartF32: PartFunction = { c, part, parts in
+    c.assumingMemoryBound(to: AxisJob<Float>.self).pointee.run(part, parts)
+}
+
+@usableFromInline
+let axisPartF64: PartFunction = { c, part, parts in
+    c.assumingMemoryBound(to: AxisJob<Double>.self).pointee.run(part, parts)
+}
+
+/// The strided softmax family (forward or gradient) on the library's
+/// threads: the blocks of adjacent columns split into parts fixed by the
+/// shape, by outer index first and by blocks of inner columns within it.
+@inlinable
+func parallelAxis<T: LogitsFloat>(_ job: AxisJob<T>) {
+    let layout = job.layout
+    let parts = partCount(slices: blockCount(layout),
+                          elementsPerSlice: layout.length &* Swift.min(layout.inner, blockWidth))
+    withUnsafePointer(to: job) { p in
+        runParts(parts, UnsafeRawPointer(p), T.self == Float.self ? axisPartF32 : axisPartF64)
+    }
+}
+
 /// A run of elements of an elementwise function.
 @usableFromInline
 struct ElementsJob<T: LogitsFloat> {
