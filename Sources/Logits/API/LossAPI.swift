@@ -99,13 +99,16 @@ public func crossEntropy<T: LogitsFloat>(
     _ input: [T], labels: [Int64], shape: [Int]? = nil, axis: Int = -1,
     classWeights: [T]? = nil, options: CrossEntropyOptions = .init(), withGradient: Bool = false
 ) throws(LogitsError) -> LossOutput<T> {
-    try categorical(input, shape, axis, classWeights, options, withGradient, { (layout) throws(LogitsError) in
-        guard labels.count == layout.sliceCount else {
-            throw .invalidArgument("\(labels.count) labels for \(layout.sliceCount) samples")
-        }
-    }) { (run) throws(LogitsError) in
-        try labels.withUnsafeBufferPointer { (lb) throws(LogitsError) in try run(.labels(lb.baseAddress)) }
-    }
+    try categorical(
+        input, shape, axis, classWeights, options, withGradient,
+        { (layout) throws(LogitsError) in
+            guard labels.count == layout.sliceCount else {
+                throw .invalidArgument("\(labels.count) labels for \(layout.sliceCount) samples")
+            }
+        },
+        { (run) throws(LogitsError) in
+            try labels.withUnsafeBufferPointer { (lb) throws(LogitsError) in try run(.labels(lb.baseAddress)) }
+        })
 }
 
 /// Categorical cross-entropy against soft targets of the input's shape
@@ -119,13 +122,16 @@ public func crossEntropy<T: LogitsFloat>(
     _ input: [T], targets: [T], shape: [Int]? = nil, axis: Int = -1,
     classWeights: [T]? = nil, options: CrossEntropyOptions = .init(), withGradient: Bool = false
 ) throws(LogitsError) -> LossOutput<T> {
-    try categorical(input, shape, axis, classWeights, options, withGradient, { (layout) throws(LogitsError) in
-        guard targets.count == layout.count else {
-            throw .invalidArgument("targets hold \(targets.count) values, the input \(layout.count)")
-        }
-    }) { (run) throws(LogitsError) in
-        try targets.withUnsafeBufferPointer { (tb) throws(LogitsError) in try run(.soft(tb.baseAddress)) }
-    }
+    try categorical(
+        input, shape, axis, classWeights, options, withGradient,
+        { (layout) throws(LogitsError) in
+            guard targets.count == layout.count else {
+                throw .invalidArgument("targets hold \(targets.count) values, the input \(layout.count)")
+            }
+        },
+        { (run) throws(LogitsError) in
+            try targets.withUnsafeBufferPointer { (tb) throws(LogitsError) in try run(.soft(tb.baseAddress)) }
+        })
 }
 
 /// Binary cross-entropy for independent labels (multi-label), elementwise over
