@@ -8,12 +8,13 @@
 
 #include "logits.h"
 
-/* Every Logits function returns a status: LOGITS_OK, or an error code whose
- * meaning logits_status_string() spells out. Nothing is written on error. */
+/* Every Logits function returns a status: LOGITS_OK, or an error code;
+ * logits_last_error_message() says why this thread's last call was refused.
+ * Nothing is written on error. */
 static int ok(logits_status status, const char *what)
 {
     if (status == LOGITS_OK) return 1;
-    fprintf(stderr, "%s failed: %s (status %d)\n", what, logits_status_string(status), (int)status);
+    fprintf(stderr, "%s failed: %s (status %d)\n", what, logits_last_error_message(), (int)status);
     return 0;
 }
 
