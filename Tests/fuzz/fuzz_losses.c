@@ -17,8 +17,13 @@
  * losses must match a long double reference where the inputs are moderate.
  */
 #include "fuzz_common.h"
+#include "../c/operation_list.h"
 
 enum { K_LABELS, K_SOFT, K_BINARY };
+/* The C functions the switch below calls, by kind * 2 + is64. */
+static const char *const ENTRY_NAME[6] = {
+    "cross_entropy_labels_f32", "cross_entropy_labels_f64", "cross_entropy_soft_f32",
+    "cross_entropy_soft_f64", "binary_cross_entropy_f32", "binary_cross_entropy_f64"};
 static const char *KIND[] = {"cross_entropy_labels", "cross_entropy_soft", "binary_cross_entropy"};
 
 typedef long double ld;
@@ -121,6 +126,17 @@ static int close_to(double got, ld ref, ld scale, ld rel, ld abs_tol, int is64)
 
 static ld l_log_sigmoid(ld x) { return (x < 0 ? x : 0) - log1pl(expl(-fabsl(x))); }
 static ld l_sigmoid(ld x) { return x >= 0 ? 1 / (1 + expl(-x)) : expl(x) / (1 + expl(x)); }
+
+/* Every loss of abi/operations.h is a kind of this fuzzer: a listed loss
+ * the fuzzer does not call stops it before the first input. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    if (list_missing("fuzz_losses", ENTRY_NAME, 6, "CE_LABELS CE_SOFT BCE")) abort();
+    return 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

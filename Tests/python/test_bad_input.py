@@ -437,3 +437,25 @@ def test_masked_and_misaligned_arrays():
     view[:] = np.arange(8, dtype=np.float32)
     assert view.ctypes.data % 4 != 0
     assert np.allclose(logits.softmax(view), logits.softmax(np.arange(8, dtype=np.float32)))
+
+
+def test_error_hints_name_the_argument():
+    x = np.zeros((2, 3))
+    # Float labels: the hint to cast.
+    with pytest.raises(logits.LogitsError, match=r"astype\(np.int64\)"):
+        logits.cross_entropy(x, np.array([0.0, 1.0]))
+    # PyTorch's -100 padding: the hint to pass it as the ignore index.
+    with pytest.raises(logits.LogitsError, match="ignore index"):
+        logits.cross_entropy(x, np.array([0, -100]))
+    # A read-only grad_out is named as grad_out.
+    ro = np.zeros((2, 3))
+    ro.flags.writeable = False
+    with pytest.raises(logits.LogitsError, match="^grad_out is read-only"):
+        logits.cross_entropy(x, np.array([0, 1]), grad_out=ro)
+    # A bad axis is a LogitsError and numpy's AxisError; set_num_threads(-1) a LogitsError.
+    with pytest.raises(logits.LogitsError) as ei:
+        logits.softmax(x, axis=5)
+    assert isinstance(ei.value, AxisError) and ei.value.status == STATUS_INVALID_ARGUMENT
+    assert str(ei.value) == "axis 5 is out of bounds for an array of dimension 2"
+    with pytest.raises(logits.LogitsError):
+        logits.set_num_threads(-1)

@@ -13,7 +13,7 @@ array([0.7311, 0.8808, 0.9526])
 from __future__ import annotations
 
 from . import _library, activations, losses, runtime
-from ._errors import LogitsError, LogitsTypeError
+from ._errors import LogitsAxisError, LogitsError, LogitsTypeError
 
 # The public functions are those each module lists in its __all__.
 from .activations import *  # noqa: F403
@@ -35,7 +35,7 @@ def version() -> str:
     return _library.version_string()
 
 
-__all__ = ["LogitsError", "LogitsTypeError", "version", "__version__"]
+__all__ = ["LogitsError", "LogitsTypeError", "LogitsAxisError", "version", "__version__"]
 __all__ += activations.__all__
 __all__ += losses.__all__
 __all__ += runtime.__all__

@@ -10,13 +10,8 @@ import sys
 
 import numpy as np
 
-try:
-    from numpy.exceptions import AxisError
-except ImportError:  # numpy < 1.25
-    AxisError = np.AxisError  # type: ignore[attr-defined,misc]
-
 from . import _library
-from ._errors import LogitsError, LogitsTypeError
+from ._errors import LogitsAxisError, LogitsError, LogitsTypeError
 
 F32 = np.dtype(np.float32)
 F64 = np.dtype(np.float64)
@@ -115,27 +110,28 @@ def layout(shape: tuple[int, ...], axis) -> tuple[int, int, int, int]:
         raise LogitsTypeError(f"axis must be an integer, got {axis!r}")
     ndim = len(shape)
     if not -ndim <= axis < ndim:
-        raise AxisError(int(axis), ndim)
+        raise LogitsAxisError(int(axis), ndim)
     a = int(axis) % ndim
     return a, math.prod(shape[:a]), shape[a], math.prod(shape[a + 1:])
 
 
-def output(out, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    """A fresh result array, or ``out`` after checking it can take the result."""
+def output(out, shape: tuple[int, ...], dtype: np.dtype, name: str = "out") -> np.ndarray:
+    """A fresh result array, or ``out`` after checking it can take the result
+    (``name``: the argument's name in messages)."""
     if out is None:
         return np.empty(shape, dtype=dtype)
     if not isinstance(out, np.ndarray):
-        raise LogitsTypeError(f"out must be a numpy.ndarray, got {type(out).__name__}")
+        raise LogitsTypeError(f"{name} must be a numpy.ndarray, got {type(out).__name__}")
     if out.dtype != dtype:
-        raise LogitsTypeError(f"out has dtype {out.dtype}, but the result has dtype {dtype}")
+        raise LogitsTypeError(f"{name} has dtype {out.dtype}, but the result has dtype {dtype}")
     if out.shape != tuple(shape):
-        raise LogitsError(f"out has shape {out.shape}, but the result has shape {tuple(shape)}")
+        raise LogitsError(f"{name} has shape {out.shape}, but the result has shape {tuple(shape)}")
     if not out.flags.aligned:
-        raise LogitsError("out is not aligned to its element size: pass an aligned array")
+        raise LogitsError(f"{name} is not aligned to its element size: pass an aligned array")
     if not out.flags.c_contiguous:
-        raise LogitsError("out must be C-contiguous")
+        raise LogitsError(f"{name} must be C-contiguous")
     if not out.flags.writeable:
-        raise LogitsError("out is read-only (not writable)")
+        raise LogitsError(f"{name} is read-only (not writable)")
     return out
 
 

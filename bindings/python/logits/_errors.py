@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["LogitsError", "LogitsTypeError"]
+__all__ = ["LogitsError", "LogitsTypeError", "LogitsAxisError"]
+
+try:
+    from numpy.exceptions import AxisError as _AxisError
+except ImportError:  # numpy < 1.25
+    from numpy import AxisError as _AxisError  # type: ignore[attr-defined,no-redef]
 
 
 class LogitsError(ValueError):
@@ -35,3 +40,29 @@ class LogitsTypeError(LogitsError, TypeError):
     ...     print("refused:", type(e).__name__)
     refused: LogitsTypeError
     """
+
+
+class LogitsAxisError(LogitsError, _AxisError):
+    """An axis outside the array's dimensions: a ``LogitsError`` that is
+    also numpy's ``AxisError`` (so also an ``IndexError``).
+
+    >>> import logits, numpy as np
+    >>> try:
+    ...     logits.softmax(np.ones((2, 3)), axis=2)
+    ... except logits.LogitsError as e:
+    ...     print(e)
+    axis 2 is out of bounds for an array of dimension 2
+    """
+
+    def __init__(self, axis: int, ndim: int) -> None:
+        # numpy's AxisError keeps its own arguments; keep the message instead.
+        Exception.__init__(self, f"axis {axis} is out of bounds for an array of dimension {ndim}")
+        self.status = 2
+        self.axis = axis
+        self.ndim = ndim
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+    def __reduce__(self):
+        return (type(self), (self.axis, self.ndim))

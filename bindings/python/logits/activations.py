@@ -11,8 +11,8 @@ Every function here follows the same rules:
 * ``out=``, when given, must be a C-contiguous writable array of the result's
   dtype and shape; it is filled and returned. It may be the input itself.
 * Bad arguments raise ``LogitsError`` (a ValueError) or ``LogitsTypeError``
-  (also a TypeError) and leave ``out`` untouched; a bad axis raises numpy's
-  ``AxisError``.
+  (also a TypeError) and leave ``out`` untouched; a bad axis raises
+  ``LogitsAxisError``, a ``LogitsError`` that is also numpy's ``AxisError``.
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ def _as(x, dtype, what: str, shape=None) -> np.ndarray:
 def _grad_array(input_array, grad_out, return_grad):
     if grad_out is None and not return_grad:
         return None
-    return _arrays.output(grad_out, input_array.shape, input_array.dtype)
+    return _arrays.output(grad_out, input_array.shape, input_array.dtype, "grad_out")
 
 
 def _result(loss: np.ndarray, grad, return_grad: bool):
@@ -251,7 +251,9 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
         if ignore_index is not None:
             raise LogitsError("ignore_index applies to integer labels, not soft targets")
         if t.shape != x.shape:
-            raise LogitsError(f"soft targets have shape {t.shape}, expected {x.shape}")
+            hint = ("; class labels need an integer dtype: target.astype(np.int64)"
+                    if t.shape == sample_shape else "")
+            raise LogitsError(f"soft targets have shape {t.shape}, expected {x.shape}{hint}")
         kind, targets = "soft", _arrays.as_input(t, dt)
     else:
         raise LogitsTypeError(f"target has unsupported dtype {t.dtype}: integer labels "
