@@ -28,6 +28,28 @@ static const char *const LIST_TYPES[] = {
 };
 #define N_LIST_TYPES (sizeof LIST_TYPES / sizeof LIST_TYPES[0])
 
+typedef struct {
+    const char *contract, *suffix, *metric;
+    double bound;
+} list_bound_t;
+
+#define LOGITS_BOUND(contract, suffix, metric, bound, measured) {#contract, #suffix, #metric, bound},
+static const list_bound_t LIST_BOUNDS[] = {
+#include "operations.h"
+};
+#define N_LIST_BOUNDS (sizeof LIST_BOUNDS / sizeof LIST_BOUNDS[0])
+
+/* The bound of `contract` in type `suffix` (abi/operations.h); -1 if the
+ * list has none (a test then fails loudly rather than passing loosely). */
+static inline double list_bound(const char *contract, const char *suffix)
+{
+    size_t i;
+    for (i = 0; i < N_LIST_BOUNDS; i++)
+        if (strcmp(LIST_BOUNDS[i].contract, contract) == 0 && strcmp(LIST_BOUNDS[i].suffix, suffix) == 0)
+            return LIST_BOUNDS[i].bound;
+    return -1;
+}
+
 /* Whether `s` starts with `prefix` followed by the end or a space. */
 static inline int list_name_is(const char *s, const char *prefix)
 {

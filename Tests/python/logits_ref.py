@@ -11,6 +11,7 @@ explicitly, so they can also be used for rows with +-inf and NaN.
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from logits import _operations as _ops
 
 LD = np.longdouble
 F32 = np.dtype(np.float32)
@@ -22,8 +23,11 @@ EPS = {F32: 2.0 ** -24, F64: 2.0 ** -53}
 # float32, eight for float64 (outputs that underflow may be rounded twice).
 FLOOR = {F32: 2.0 ** -148, F64: 2.0 ** -1071}
 # Softmax family relative factor (brief: 4 ulp f32, 8 ulp f64) and elementwise.
-C_AXIS = {F32: 4.0, F64: 8.0}
-C_ELEM = {F32: 2.0, F64: 4.0}
+# Rounding-error multipliers of the tolerances: the list's bounds of the
+# softmax gradient (4 ulp f32, 8 f64, of the term scale) and of the
+# elementwise gradients (2 ulp f32, 4 f64), abi/operations.h.
+C_AXIS = {dt: _ops.BOUNDS[("softmax_backward", dt.name)][1] for dt in (F32, F64)}
+C_ELEM = {dt: _ops.BOUNDS[("sigmoid_backward", dt.name)][1] for dt in (F32, F64)}
 # Every function computes in double internally.
 EPS_INTERNAL = 2.0 ** -53
 
