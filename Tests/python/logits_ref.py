@@ -268,6 +268,17 @@ def ref_softplus_backward(y, dy, dtype=None):
         return dyl * -np.expm1(-yl)
 
 
+# The references of the gradients, by function (the one table the Python
+# tests read: a gradient added to abi/operations.h needs its reference here).
+BACKWARD_REFS = {
+    "softmax_backward": ref_softmax_backward,
+    "log_softmax_backward": ref_log_softmax_backward,
+    "sigmoid_backward": ref_sigmoid_backward,
+    "log_sigmoid_backward": ref_log_sigmoid_backward,
+    "softplus_backward": ref_softplus_backward,
+}
+
+
 # --------------------------------------------------------------------------
 # Comparison
 # --------------------------------------------------------------------------

@@ -12,42 +12,33 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import logits
+from logits import _operations as ops
 from logits_ref import (
+    BACKWARD_REFS,
     AXIS_LENGTHS,
     FLOAT_DTYPES,
     LD,
     assert_bit_identical,
     assert_close,
     float_elements,
-    ref_log_sigmoid_backward,
-    ref_log_softmax_backward,
-    ref_sigmoid_backward,
-    ref_softmax_backward,
-    ref_softplus_backward,
     shapes_any,
     shapes_elementwise,
     temperatures,
     tol_elementwise,
 )
 
-AXIS_BWD = {
-    "softmax_backward": (logits.softmax, ref_softmax_backward),
-    "log_softmax_backward": (logits.log_softmax, ref_log_softmax_backward),
-}
-ELEM_BWD = {
-    "sigmoid_backward": (logits.sigmoid, ref_sigmoid_backward),
-    "log_sigmoid_backward": (logits.log_sigmoid, ref_log_sigmoid_backward),
-    "softplus_backward": (logits.softplus, ref_softplus_backward),
-}
+# Each gradient of the operation list with its forward function (the name
+# without "_backward") and its reference (logits_ref.BACKWARD_REFS).
+AXIS_BWD = {f: (getattr(logits, f[:-len("_backward")]), BACKWARD_REFS[f])
+            for f in ops.functions("AXIS_BWD")}
+ELEM_BWD = {f: (getattr(logits, f[:-len("_backward")]), BACKWARD_REFS[f])
+            for f in ops.functions("EW_BWD")}
 
 
 def test_tables_cover_the_operation_list():
-    # A gradient added to abi/operations.h needs a forward function and a
-    # reference here, and an elementwise function one in logits_ref.
-    from logits import _operations as ops
+    # Every function of abi/operations.h has its reference in logits_ref.
     from logits_ref import ELEMENTWISE_REFS
-    assert sorted(AXIS_BWD) == sorted(ops.functions("AXIS_BWD", "ROW_BWD"))
-    assert sorted(ELEM_BWD) == sorted(ops.functions("EW_BWD"))
+    assert sorted(BACKWARD_REFS) == sorted(ops.functions("AXIS_BWD", "ROW_BWD", "EW_BWD"))
     assert sorted(ELEMENTWISE_REFS) == sorted(ops.functions("EW"))
 
 
