@@ -1,6 +1,7 @@
 #!/bin/sh
-# make lint: swift-format's lint rules over the Swift sources (.swift-format)
-# and ruff over the Python (pyproject.toml [tool.ruff]). The kernels are
+# make lint: swift-format's lint rules over the Swift sources (.swift-format),
+# ruff over the Python (pyproject.toml [tool.ruff]) and mypy --strict over
+# the Python package (its public functions are typed as checkers expect). The kernels are
 # formatted by hand (aligned arguments, one-line loops), so the pretty
 # printer's layout findings (Indentation, AddLines, RemoveLine, LineLength,
 # TrailingComma) are not enforced; every other swift-format rule is.
@@ -29,5 +30,14 @@ if "$PYTHON" -m ruff --version >/dev/null 2>&1; then
     fi
 else
     echo "lint: ruff is missing: run make deps"; status=1
+fi
+if "$PYTHON" -m mypy --version >/dev/null 2>&1; then
+    if PYTHONPATH="$root/bindings/python" "$PYTHON" -m mypy --strict --no-error-summary bindings/python/logits; then
+        echo "lint: mypy --strict: no findings"
+    else
+        status=1
+    fi
+else
+    echo "lint: mypy is missing: run make deps"; status=1
 fi
 exit $status

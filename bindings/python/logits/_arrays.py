@@ -7,6 +7,7 @@ import ctypes
 import math
 import operator
 import sys
+from typing import Any, Optional
 
 import numpy as np
 
@@ -30,7 +31,8 @@ ZERO = 0.0         # label_smoothing, gamma
 EPS = 1e-7         # eps
 MEAN = "mean"      # reduction
 
-_promoted: dict = {}  # tuple of input dtypes -> result dtype (only "biuf" kinds)
+# tuple of input dtypes -> result dtype (only "biuf" kinds)
+_promoted: dict[tuple[np.dtype[Any], ...], np.dtype[Any]] = {}
 
 
 def result_dtype(*arrays: np.ndarray) -> np.dtype:
@@ -55,7 +57,7 @@ def result_dtype(*arrays: np.ndarray) -> np.dtype:
     return dt
 
 
-def as_input(x, dtype: np.dtype) -> np.ndarray:
+def as_input(x: Any, dtype: np.dtype[Any]) -> np.ndarray:
     """``x`` as a C-contiguous, aligned native array of ``dtype``: no copy
     when it is one (a view at an address that is not a multiple of the
     element size is copied: the library's typed pointers assume alignment)."""
@@ -63,7 +65,7 @@ def as_input(x, dtype: np.dtype) -> np.ndarray:
     return np.require(x, dtype=dtype, requirements=("C", "A"))
 
 
-def _unmasked(x):
+def _unmasked(x: Any) -> np.ndarray:
     if isinstance(x, np.ma.MaskedArray):
         raise LogitsTypeError(
             "masked arrays are not supported: their mask would be silently ignored. "
@@ -71,7 +73,7 @@ def _unmasked(x):
     return np.asarray(x)
 
 
-def inputs(*xs) -> tuple[np.dtype, list[np.ndarray]]:
+def inputs(*xs: Any) -> tuple[np.dtype[Any], list[np.ndarray]]:
     """Converts array-likes to arrays of their common result dtype."""
     if len(xs) == 1:
         a = _unmasked(xs[0])
@@ -85,7 +87,7 @@ def inputs(*xs) -> tuple[np.dtype, list[np.ndarray]]:
 INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
 
 
-def integer(value, name: str, lo: int = INT64_MIN, hi: int = INT64_MAX) -> int:
+def integer(value: Any, name: str, lo: float = INT64_MIN, hi: float = INT64_MAX) -> int:
     """An integer argument as a Python int, checked before any C call: a
     bool, float, string or array raises LogitsTypeError (also a TypeError),
     a value outside [lo, hi] (the C type's range) LogitsError naming it.
@@ -104,7 +106,7 @@ def integer(value, name: str, lo: int = INT64_MIN, hi: int = INT64_MAX) -> int:
     return v
 
 
-def layout(shape: tuple[int, ...], axis) -> tuple[int, int, int, int]:
+def layout(shape: tuple[int, ...], axis: Any) -> tuple[int, int, int, int]:
     """(axis, outer, length, inner) for ``axis`` of a C-contiguous ``shape``."""
     if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
         raise LogitsTypeError(f"axis must be an integer, got {axis!r}")
@@ -115,7 +117,7 @@ def layout(shape: tuple[int, ...], axis) -> tuple[int, int, int, int]:
     return a, math.prod(shape[:a]), shape[a], math.prod(shape[a + 1:])
 
 
-def output(out, shape: tuple[int, ...], dtype: np.dtype, name: str = "out") -> np.ndarray:
+def output(out: Any, shape: tuple[int, ...], dtype: np.dtype[Any], name: str = "out") -> np.ndarray:
     """A fresh result array, or ``out`` after checking it can take the result
     (``name``: the argument's name in messages)."""
     if out is None:
@@ -135,7 +137,7 @@ def output(out, shape: tuple[int, ...], dtype: np.dtype, name: str = "out") -> n
     return out
 
 
-def temperature(value, dtype: np.dtype):
+def temperature(value: Any, dtype: np.dtype[Any]) -> Any:
     try:
         t = float(value)
     except (TypeError, ValueError):
@@ -164,7 +166,7 @@ def check(status: int, what: str) -> None:
     raise LogitsError(f"{what}: {text}", status=status)
 
 
-def _data_field_offset():
+def _data_field_offset() -> Optional[int]:
     """Where an ndarray's data pointer sits inside the array object, if we can
     read it there, else None.
 
@@ -189,19 +191,20 @@ def _data_field_offset():
     return offset
 
 
-DATA_OFFSET = _data_field_offset()
-FAST = DATA_OFFSET is not None  # the fast paths are usable
+_OFFSET = _data_field_offset()
+FAST = _OFFSET is not None  # the fast paths are usable
+DATA_OFFSET: int = _OFFSET or 0  # read only when FAST
 _data = ctypes.c_void_p.from_address
 
 
-def pointer(a: np.ndarray):
+def pointer(a: np.ndarray) -> ctypes.c_void_p:
     """``a``'s data pointer as a ctypes c_void_p argument (for raw functions)."""
     if FAST:
         return _data(id(a) + DATA_OFFSET)
     return ctypes.c_void_p(a.ctypes.data)
 
 
-def size(n: int):
+def size(n: int) -> ctypes.c_size_t:
     """``n`` as a ctypes c_size_t argument (for raw functions)."""
     return SIZE[n] if n < len(SIZE) else ctypes.c_size_t(n)
 
@@ -209,7 +212,7 @@ def size(n: int):
 SIZE = _library.SIZE
 
 
-def fast_out(out, shape: tuple, dtype: np.dtype):
+def fast_out(out: Any, shape: tuple[int, ...], dtype: np.dtype[Any]) -> Optional[np.ndarray]:
     """``out`` if it can take a result of ``shape`` and ``dtype`` as it is,
     else None (the general path's ``output`` then accepts it or raises the
     documented error)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = ["LogitsError", "LogitsTypeError", "LogitsAxisError"]
 
 try:
@@ -64,5 +66,5 @@ class LogitsAxisError(LogitsError, _AxisError):
     def __str__(self) -> str:
         return str(self.args[0])
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type, tuple[Any, Any]]:
         return (type(self), (self.axis, self.ndim))

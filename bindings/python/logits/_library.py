@@ -6,6 +6,7 @@ import ctypes
 import enum
 import os
 from pathlib import Path
+from typing import Any
 
 ABI_MAJOR = 0  # the LOGITS_VERSION_MAJOR this binding was written for
 
@@ -108,7 +109,7 @@ from . import _operations  # noqa: E402 (after the version check, which must com
 _OPERATIONS = frozenset(_operations.symbols())
 
 
-def raw_function(symbol: str):
+def raw_function(symbol: str) -> Any:
     """The C function ``symbol`` (a full name from the operation list,
     abi/operations.h) without argtypes, restype logits_status."""
     if symbol not in _OPERATIONS:
@@ -123,13 +124,13 @@ SIZE = tuple(ctypes.c_size_t(n) for n in range(1024))
 
 
 def status_string(status: int) -> str:
-    return lib.logits_status_string(status).decode()
+    return str(lib.logits_status_string(status).decode())
 
 
 def last_error_message() -> str:
     """Why this thread's last call into the library failed ("" after a success)."""
-    return lib.logits_last_error_message().decode()
+    return str(lib.logits_last_error_message().decode())
 
 
 def version_string() -> str:
-    return lib.logits_version_string().decode()
+    return str(lib.logits_version_string().decode())

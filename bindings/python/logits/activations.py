@@ -18,13 +18,17 @@ Every function here follows the same rules:
 from __future__ import annotations
 
 from ctypes import c_size_t
-from typing import Optional
+from typing import Any, Optional, Tuple
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _arrays, _library
 from ._arrays import F32, F64, LAST, ONE, ndarray
+from ._errors import LogitsError
+
+# A C function per element type (float32, float64), as the binding calls them.
+Fns = Tuple[Any, Any]
 
 __all__ = [
     "softmax", "log_softmax", "logsumexp",
@@ -53,7 +57,8 @@ _size = _arrays.size
 _fast_out = _arrays.fast_out
 
 
-def _along_axis(fns, name: str, x, axis, temperature, out, reduce=False, keepdims=False):
+def _along_axis(fns: Fns, name: str, x: Any, axis: Any, temperature: Any, out: Any,
+                reduce: bool = False, keepdims: bool = False) -> np.ndarray:
     dt, (a,) = _arrays.inputs(x)
     ax, outer, length, inner = _arrays.layout(a.shape, axis)
     t = _arrays.temperature(temperature, dt)
@@ -69,7 +74,7 @@ def _along_axis(fns, name: str, x, axis, temperature, out, reduce=False, keepdim
     return result
 
 
-def _fast_along_last_axis(fns, x, out, reduce=False):
+def _fast_along_last_axis(fns: Fns, x: np.ndarray, out: Any, reduce: bool = False) -> Optional[np.ndarray]:
     """The fast path of logsumexp (axis -1, temperature 1, no keepdims) and,
     written out inline, of softmax and log_softmax: the result, or None to take
     the general path."""
@@ -87,6 +92,7 @@ def _fast_along_last_axis(fns, x, out, reduce=False):
     if not n:
         return None
     rshape = shape[:-1] if reduce else shape
+    result: Optional[np.ndarray]
     if out is None:
         result = _empty(rshape, dt)
     else:
@@ -195,7 +201,7 @@ def logsumexp(x: ArrayLike, axis: int = LAST, *, keepdims: bool = False,
                        keepdims=keepdims)
 
 
-def _elementwise(fns, name: str, x, out):
+def _elementwise(fns: Fns, name: str, x: Any, out: Any) -> np.ndarray:
     dt, (a,) = _arrays.inputs(x)
     result = _arrays.output(out, a.shape, dt)
     fn = fns[_arrays.INDEX[dt]]
@@ -204,7 +210,7 @@ def _elementwise(fns, name: str, x, out):
     return result
 
 
-def _fast_elementwise(fns, x, out):
+def _fast_elementwise(fns: Fns, x: np.ndarray, out: Any) -> Optional[np.ndarray]:
     """The fast path of sigmoid, log_sigmoid and softplus: the result, or None."""
     dt = x.dtype
     if dt is F32:
@@ -215,6 +221,7 @@ def _fast_elementwise(fns, x, out):
         return None
     if not (x.flags.c_contiguous and x.flags.aligned):
         return None
+    result: Optional[np.ndarray]
     if out is None:
         result = _empty(x.shape, dt)
     else:
@@ -278,14 +285,15 @@ def softplus(x: ArrayLike, *, out: Optional[np.ndarray] = None) -> np.ndarray:
     return _elementwise(_SOFTPLUS, "softplus", x, out)
 
 
-def _two_inputs(y, dy):
+def _two_inputs(y: Any, dy: Any) -> tuple[np.dtype[Any], np.ndarray, np.ndarray]:
     dt, (a, b) = _arrays.inputs(y, dy)
     if a.shape != b.shape:
-        raise _arrays.LogitsError(f"y has shape {a.shape} but dy has shape {b.shape}")
+        raise LogitsError(f"y has shape {a.shape} but dy has shape {b.shape}")
     return dt, a, b
 
 
-def _backward_along_axis(fns, name, y, dy, axis, temperature, out):
+def _backward_along_axis(fns: Fns, name: str, y: Any, dy: Any, axis: Any, temperature: Any,
+                         out: Any) -> np.ndarray:
     dt, a, b = _two_inputs(y, dy)
     _, outer, length, inner = _arrays.layout(a.shape, axis)
     t = _arrays.temperature(temperature, dt)
@@ -297,7 +305,7 @@ def _backward_along_axis(fns, name, y, dy, axis, temperature, out):
     return result
 
 
-def _fast_two(fns, y, dy, out, along_axis):
+def _fast_two(fns: Fns, y: np.ndarray, dy: np.ndarray, out: Any, along_axis: bool) -> Optional[np.ndarray]:
     """The fast path of the backward functions (axis -1, temperature 1 for the
     softmax ones): the result, or None."""
     dt = y.dtype
@@ -312,6 +320,7 @@ def _fast_two(fns, y, dy, out, along_axis):
         return None
     if not (y.flags.c_contiguous and dy.flags.c_contiguous and y.flags.aligned and dy.flags.aligned):
         return None
+    result: Optional[np.ndarray]
     if out is None:
         result = _empty(shape, dt)
     else:
@@ -386,7 +395,7 @@ def log_softmax_backward(y: ArrayLike, dy: ArrayLike, axis: int = LAST, *,
                                 temperature, out)
 
 
-def _elementwise_backward(fns, name, y, dy, out):
+def _elementwise_backward(fns: Fns, name: str, y: Any, dy: Any, out: Any) -> np.ndarray:
     dt, a, b = _two_inputs(y, dy)
     result = _arrays.output(out, a.shape, dt)
     fn = fns[_arrays.INDEX[dt]]

@@ -15,7 +15,7 @@ string arrays raise ``LogitsTypeError``.
 from __future__ import annotations
 
 import ctypes
-from typing import Optional, Tuple, Union
+from typing import Any, Literal, Optional, Tuple, Union, overload
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -30,6 +30,8 @@ _REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
 
 # A loss: a numpy scalar for reduction "mean"/"sum", an array for "none".
 LossResult = Union[np.ndarray, np.floating]
+# What a loss function returns: the loss, or (loss, gradient).
+LossOrPair = Union[LossResult, Tuple[LossResult, np.ndarray]]
 
 
 def _reduction(reduction: str) -> int:
@@ -40,7 +42,7 @@ def _reduction(reduction: str) -> int:
             f"reduction must be 'none', 'mean' or 'sum', got {reduction!r}") from None
 
 
-def _as(x, dtype, what: str, shape=None) -> np.ndarray:
+def _as(x: Any, dtype: np.dtype[Any], what: str, shape: Optional[tuple[int, ...]] = None) -> np.ndarray:
     a = _arrays._unmasked(x)
     if a.dtype.kind not in "biuf":
         raise LogitsTypeError(f"{what} has unsupported dtype {a.dtype}")
@@ -54,18 +56,20 @@ def _as(x, dtype, what: str, shape=None) -> np.ndarray:
     return _arrays.as_input(a, dtype)
 
 
-def _grad_array(input_array, grad_out, return_grad):
+def _grad_array(input_array: np.ndarray, grad_out: Any, return_grad: bool) -> Optional[np.ndarray]:
     if grad_out is None and not return_grad:
         return None
     return _arrays.output(grad_out, input_array.shape, input_array.dtype, "grad_out")
 
 
-def _result(loss: np.ndarray, grad, return_grad: bool):
+def _result(loss: np.ndarray, grad: Optional[np.ndarray], return_grad: bool) -> LossOrPair:
     value = loss[()] if loss.ndim == 0 else loss
-    return (value, grad) if return_grad or grad is not None else value
+    if grad is None:  # return_grad always comes with a gradient array
+        return value
+    return value, grad
 
 
-def _first_bad(mask: np.ndarray) -> tuple:
+def _first_bad(mask: np.ndarray) -> tuple[int, ...]:
     return tuple(int(i) for i in np.argwhere(mask)[0])
 
 
@@ -82,7 +86,7 @@ _SIZE1 = _SIZE[1]
 _fast_out = _arrays.fast_out
 
 
-def _default_options(struct, init):
+def _default_options(struct: Any, init: Any) -> dict[str, tuple[int, Any]]:
     """reduction name -> (reduction code, ctypes pointer to default options)."""
     table = {}
     for name, code in _REDUCTIONS.items():
@@ -101,7 +105,7 @@ _CE_SOFT = (_raw("logits_cross_entropy_soft_f32"), _raw("logits_cross_entropy_so
 _BCE = (_raw("logits_binary_cross_entropy_f32"), _raw("logits_binary_cross_entropy_f64"))
 
 
-def _fast_grad(x, grad_out, return_grad):
+def _fast_grad(x: np.ndarray, grad_out: Any, return_grad: bool) -> Any:
     """The gradient array for a fast call, None for no gradient, or False when
     ``grad_out`` needs the general path's checks."""
     if grad_out is None:
@@ -110,7 +114,8 @@ def _fast_grad(x, grad_out, return_grad):
     return False if grad is None else grad
 
 
-def _fast_cross_entropy(x, t, reduction, return_grad, grad_out):
+def _fast_cross_entropy(x: np.ndarray, t: np.ndarray, reduction: Any, return_grad: bool,
+                        grad_out: Any) -> Optional[LossOrPair]:
     """cross_entropy with integer labels along the last axis and default
     options: the result, or None to take the general path."""
     dt = x.dtype
@@ -144,7 +149,8 @@ def _fast_cross_entropy(x, t, reduction, return_grad, grad_out):
     return _result(loss, grad, return_grad)
 
 
-def _fast_binary_cross_entropy(x, y, reduction, return_grad, grad_out):
+def _fast_binary_cross_entropy(x: np.ndarray, y: np.ndarray, reduction: Any, return_grad: bool,
+                               grad_out: Any) -> Optional[LossOrPair]:
     """binary_cross_entropy with default options: the result, or None."""
     dt = x.dtype
     shape = x.shape
@@ -176,13 +182,40 @@ def _fast_binary_cross_entropy(x, y, reduction, return_grad, grad_out):
     return _result(loss, grad, return_grad)
 
 
+# The return type follows return_grad and grad_out (for type checkers): the
+# loss alone, or (loss, gradient).
+@overload
+def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = ...,
+                  from_logits: bool = ..., reduction: str = ..., label_smoothing: float = ...,
+                  weight: Optional[ArrayLike] = ..., ignore_index: Optional[int] = ...,
+                  temperature: float = ..., eps: float = ...,
+                  return_grad: Literal[False] = ..., grad_out: None = ...) -> LossResult: ...
+@overload
+def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = ...,
+                  from_logits: bool = ..., reduction: str = ..., label_smoothing: float = ...,
+                  weight: Optional[ArrayLike] = ..., ignore_index: Optional[int] = ...,
+                  temperature: float = ..., eps: float = ...,
+                  return_grad: Literal[True], grad_out: Optional[np.ndarray] = ...
+                  ) -> Tuple[LossResult, np.ndarray]: ...
+@overload
+def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = ...,
+                  from_logits: bool = ..., reduction: str = ..., label_smoothing: float = ...,
+                  weight: Optional[ArrayLike] = ..., ignore_index: Optional[int] = ...,
+                  temperature: float = ..., eps: float = ...,
+                  return_grad: bool = ..., grad_out: np.ndarray) -> Tuple[LossResult, np.ndarray]: ...
+@overload
+def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = ...,
+                  from_logits: bool = ..., reduction: str = ..., label_smoothing: float = ...,
+                  weight: Optional[ArrayLike] = ..., ignore_index: Optional[int] = ...,
+                  temperature: float = ..., eps: float = ...,
+                  return_grad: bool = ..., grad_out: Optional[np.ndarray] = ...) -> LossOrPair: ...
 def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
                   from_logits: bool = True, reduction: str = MEAN,
                   label_smoothing: float = ZERO, weight: Optional[ArrayLike] = None,
                   ignore_index: Optional[int] = None, temperature: float = ONE,
                   eps: float = EPS, return_grad: bool = False,
                   grad_out: Optional[np.ndarray] = None
-                  ) -> Union[LossResult, Tuple[LossResult, np.ndarray]]:
+                  ) -> LossOrPair:
     """Categorical cross-entropy: softmax over the classes on ``axis``.
 
     ``target`` holding integers means class labels, one per sample (the
@@ -272,13 +305,38 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
     return _result(loss, grad, return_grad)
 
 
+@overload
+def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bool = ...,
+                         pos_weight: Optional[ArrayLike] = ..., weight: Optional[ArrayLike] = ...,
+                         label_smoothing: float = ..., gamma: float = ..., alpha: Optional[float] = ...,
+                         reduction: str = ..., eps: float = ...,
+                         return_grad: Literal[False] = ..., grad_out: None = ...) -> LossResult: ...
+@overload
+def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bool = ...,
+                         pos_weight: Optional[ArrayLike] = ..., weight: Optional[ArrayLike] = ...,
+                         label_smoothing: float = ..., gamma: float = ..., alpha: Optional[float] = ...,
+                         reduction: str = ..., eps: float = ...,
+                         return_grad: Literal[True], grad_out: Optional[np.ndarray] = ...
+                         ) -> Tuple[LossResult, np.ndarray]: ...
+@overload
+def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bool = ...,
+                         pos_weight: Optional[ArrayLike] = ..., weight: Optional[ArrayLike] = ...,
+                         label_smoothing: float = ..., gamma: float = ..., alpha: Optional[float] = ...,
+                         reduction: str = ..., eps: float = ...,
+                         return_grad: bool = ..., grad_out: np.ndarray) -> Tuple[LossResult, np.ndarray]: ...
+@overload
+def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bool = ...,
+                         pos_weight: Optional[ArrayLike] = ..., weight: Optional[ArrayLike] = ...,
+                         label_smoothing: float = ..., gamma: float = ..., alpha: Optional[float] = ...,
+                         reduction: str = ..., eps: float = ...,
+                         return_grad: bool = ..., grad_out: Optional[np.ndarray] = ...) -> LossOrPair: ...
 def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bool = True,
                          pos_weight: Optional[ArrayLike] = None,
                          weight: Optional[ArrayLike] = None, label_smoothing: float = ZERO,
                          gamma: float = ZERO, alpha: Optional[float] = None,
                          reduction: str = MEAN, eps: float = EPS,
                          return_grad: bool = False, grad_out: Optional[np.ndarray] = None
-                         ) -> Union[LossResult, Tuple[LossResult, np.ndarray]]:
+                         ) -> LossOrPair:
     """Binary cross-entropy per element, for independent (multi-label) targets.
 
     ``target`` has the input's shape, values in [0, 1] (soft targets allowed).

@@ -60,4 +60,4 @@ def cpu_kernels() -> str:
     >>> logits.cpu_kernels() in ("baseline", "x86-64-v3", "x86-64-v4")
     True
     """
-    return _lib.logits_cpu_kernels().decode("ascii")
+    return str(_lib.logits_cpu_kernels().decode("ascii"))
