@@ -401,7 +401,7 @@ def test_messages_come_from_the_library():
         logits.cross_entropy(x, np.array([3, 99]))
     assert str(ei.value) == "cross_entropy: label 99 at position (1,) is out of range [0, 10)"
     assert _library.last_error_message() == "label 99 at position (1,) is out of range [0, 10)"
-    with pytest.raises(logits.LogitsError, match="ignore index"):
+    with pytest.raises(logits.LogitsError, match="pass it as ignore_index"):
         logits.cross_entropy(x, np.array([3, -100]))
     with pytest.raises(logits.LogitsError, match=r"weight at \(1, 0\) is -1"):
         logits.binary_cross_entropy(np.zeros((2, 2)), np.zeros((2, 2)),
@@ -445,7 +445,7 @@ def test_error_hints_name_the_argument():
     with pytest.raises(logits.LogitsError, match=r"astype\(np.int64\)"):
         logits.cross_entropy(x, np.array([0.0, 1.0]))
     # PyTorch's -100 padding: the hint to pass it as the ignore index.
-    with pytest.raises(logits.LogitsError, match="ignore index"):
+    with pytest.raises(logits.LogitsError, match="pass it as ignore_index"):
         logits.cross_entropy(x, np.array([0, -100]))
     # A read-only grad_out is named as grad_out.
     ro = np.zeros((2, 3))

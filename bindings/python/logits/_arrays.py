@@ -154,13 +154,22 @@ def temperature(value: Any, dtype: np.dtype[Any]) -> Any:
     return narrowed
 
 
-def check(status: int, what: str) -> None:
+# The C message's spellings of what Python spells otherwise.
+_PYTHON_SPELLING = (("pass from_logits = true", "pass from_logits=True"),
+                    ("pass it as the ignore index", "pass it as ignore_index"),
+                    ("(from_logits = 0)", "(from_logits=False)"))
+
+
+def check(status: int, what: str, names: tuple[tuple[str, str], ...] = ()) -> None:
     """Raises for a non-OK status, naming the function, with the library's
-    own message for the refusal (logits_last_error_message). Call it right
-    after the C call, on the same thread."""
+    own message for the refusal (logits_last_error_message), in Python's
+    spelling (``names``: C argument names and this function's names for
+    them). Call it right after the C call, on the same thread."""
     if status == _library.Status.OK:
         return
     text = _library.last_error_message() or _library.status_string(status)
+    for c_spelling, python_spelling in _PYTHON_SPELLING + names:
+        text = text.replace(c_spelling, python_spelling)
     if status == _library.Status.ERROR_OVERLAP:
         text += " (out must be the input itself or not share memory with it)"
     raise LogitsError(f"{what}: {text}", status=status)

@@ -301,7 +301,7 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
     status = fn(ptr(x), ptr(targets), None if w is None else ptr(w), ptr(loss),
                 None if grad is None else ptr(grad),
                 size(outer), size(classes), size(inner), ctypes.byref(opts))
-    _arrays.check(status, "cross_entropy")
+    _arrays.check(status, "cross_entropy", (("class_weight", "weight"),))
     return _result(loss, grad, return_grad)
 
 
