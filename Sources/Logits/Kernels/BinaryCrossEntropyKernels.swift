@@ -82,44 +82,16 @@ struct BinaryLossParameters {
     }
 }
 
-/// Binary cross-entropy of `rows x classes` elements. `loss` has the element
-/// count for `.none`, else 1; `grad` (optional) may equal `input`.
+/// Binary cross-entropy of validated `rows x classes` elements: per-element
+/// losses (`.none`) or their compensated sum or mean into `loss[0]`, and the
+/// gradient of that loss into `grad` when given (may be `input`).
 @inlinable
-package func checkedBinaryCrossEntropy<T: LogitsFloat>(
+func binaryCrossEntropy<T: LogitsFloat>(
     _ input: UnsafePointer<T>?, _ target: UnsafePointer<T>?, _ posWeight: UnsafePointer<T>?,
-    _ weight: UnsafePointer<T>?, _ loss: UnsafeMutablePointer<T>?, _ grad: UnsafeMutablePointer<T>?,
+    _ weight: UnsafePointer<T>?, _ loss: UnsafeMutablePointer<T>, _ grad: UnsafeMutablePointer<T>?,
     rows: Int, classes: Int, _ options: BinaryCrossEntropyOptions
-) -> Refusal? {
-    if let e = options.check() { return e }
-    guard let layout = AxisLayout.checked(outer: rows, length: classes, inner: 1) else {
-        return Refusal(.sizeOverflow)
-    }
-    let count = layout.count
-    let lossCount = options.reduction == .none ? count : 1
-    let inR = Region(input, count: count)
-    let tR = Region(target, count: count)
-    let pwR = Region(posWeight, count: posWeight == nil ? 0 : classes)
-    let wR = Region(weight, count: weight == nil ? 0 : count)
-    let lossR = Region(loss, count: lossCount)
-    let gR = Region(grad, count: grad == nil ? 0 : count)
-    if let e = inR.refusal ?? tR.refusal ?? pwR.refusal { return e }
-    if let e = wR.refusal ?? lossR.refusal ?? gR.refusal { return e }
-    if let e = lossR.checkOutput(against: inR, allowSame: false)
-        ?? lossR.checkOutput(against: tR, allowSame: false) { return e }
-    if let e = lossR.checkOutput(against: pwR, allowSame: false)
-        ?? lossR.checkOutput(against: wR, allowSame: false) { return e }
-    if let e = lossR.checkOutput(against: gR, allowSame: false)
-        ?? gR.checkOutput(against: inR, allowSame: true) { return e }
-    if let e = gR.checkOutput(against: tR, allowSame: false)
-        ?? gR.checkOutput(against: pwR, allowSame: false) { return e }
-    if let e = gR.checkOutput(against: wR, allowSame: false)
-        ?? checkNonNegative(posWeight, classes, .posWeight) { return e }
-    if let e = checkNonNegative(weight, count, .elementWeight)
-        ?? checkUnitInterval(target, count, .binaryTarget) { return e.within(classes: classes, inner: 1) }
-    if !options.fromLogits, let e = checkUnitInterval(input, count, .binaryProbability) {
-        return e.within(classes: classes, inner: 1)
-    }
-    guard let loss else { return nil }
+) {
+    let count = rows &* classes
     let params = BinaryLossParameters(options)
     let mean = options.reduction == .mean
     let scale = mean ? (count > 0 ? 1 / Double(count) : 0) : 1
@@ -141,22 +113,4 @@ package func checkedBinaryCrossEntropy<T: LogitsFloat>(
         let sum = total + tc
         loss[0] = T(roundingDouble: mean ? (count > 0 ? sum / Double(count) : 0) : sum)
     }
-    return nil
-}
-
-/// A refusal for `what` unless each of the `count` values is in [0, 1]
-/// (NaN is not).
-@inlinable
-func checkUnitInterval<T: LogitsFloat>(_ p: UnsafePointer<T>?, _ count: Int,
-                                       _ what: Refusal.Reason) -> Refusal? {
-    guard let p else { return nil }
-    var i = 0
-    while i < count {
-        let v = p[i]
-        guard v >= 0, v <= 1 else {
-            return Refusal(what, position: i, value: v.doubleValue)
-        }
-        i &+= 1
-    }
-    return nil
 }

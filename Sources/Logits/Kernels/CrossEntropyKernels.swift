@@ -1,7 +1,8 @@
 // Categorical cross-entropy kernels. One sample is the slice of `classes`
 // values at `base + k * stride`, k < classes. Inputs are validated: labels in
 // range (or ignored), soft targets finite and >= 0, probabilities finite,
-// >= 0 and with a positive finite sum; `scale` is the reduction's 1/D.
+// >= 0 and with a positive sum (one that overflows a double is scaled by
+// 2^-64); `scale` is the reduction's 1/D.
 
 /// A sample's target distribution t_k (before smoothing).
 @usableFromInline
@@ -146,4 +147,11 @@ func crossEntropyFromProbabilities<T: LogitsFloat, R: TargetRow>(
         }
     }
     return loss + lc
+}
+
+/// Zeros the gradient of an ignored sample: `n` classes at `stride`.
+@inlinable
+func zeroColumn<T: LogitsFloat>(_ g: UnsafeMutablePointer<T>, _ n: Int, _ stride: Int) {
+    var k = 0
+    while k < n { g[k &* stride] = 0; k &+= 1 }
 }

@@ -62,19 +62,20 @@ func withScratch(_ body: (UnsafeMutablePointer<Double>) -> Void) {
 
 // MARK: - Forward
 
-/// softmax / log-softmax / logsumexp of `x / t` along the layout's axis.
+/// softmax / log-softmax / logsumexp of `x / t` along the layout's axis, for
+/// the column blocks `lo..<hi` of `blockCount(layout)` (`parallelAxis`).
 /// `y` has `layout.count` elements, or `layout.sliceCount` for logsumexp.
 /// `y` may equal `x` except for logsumexp. `layout.length` must be > 0.
 @inlinable
 func axisForward<T: LogitsFloat>(
     _ op: AxisOp, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
-    _ layout: AxisLayout, _ t: Double, blocks lo: Int = 0, _ hi: Int = .max
+    _ layout: AxisLayout, _ t: Double, blocks lo: Int, _ hi: Int
 ) {
     let n = layout.length
     let stride = layout.inner
     withScratch { scratch in
         let m = scratch, s = scratch + blockWidth, c = scratch + 2 &* blockWidth
-        forEachBlock(layout, lo, Swift.min(hi, blockCount(layout))) { offset, slice, w in
+        forEachBlock(layout, lo, hi) { offset, slice, w in
             let xb = x + offset
             let yb = op == .logSumExp ? y + slice : y + offset
             if blockMax(xb, n, stride, w, m) {
@@ -223,13 +224,13 @@ func specialForward<T: LogitsFloat>(
 func axisBackward<T: LogitsFloat>(
     _ op: AxisBackwardOp, _ y: UnsafePointer<T>, _ dy: UnsafePointer<T>,
     _ dx: UnsafeMutablePointer<T>, _ layout: AxisLayout, _ t: Double,
-    blocks lo: Int = 0, _ hi: Int = .max
+    blocks lo: Int, _ hi: Int
 ) {
     let n = layout.length
     let stride = layout.inner
     withScratch { scratch in
         let s = scratch, c = scratch + blockWidth
-        forEachBlock(layout, lo, Swift.min(hi, blockCount(layout))) { offset, _, w in
+        forEachBlock(layout, lo, hi) { offset, _, w in
             var j = 0
             while j < w { s[j] = 0; c[j] = 0; j &+= 1 }
             var k = 0

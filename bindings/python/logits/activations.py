@@ -80,7 +80,7 @@ def _fast_along_last_axis(fns: Fns, x: np.ndarray, out: Any, reduce: bool = Fals
     the general path."""
     dt = x.dtype
     shape = x.shape
-    if not shape or not (x.flags.c_contiguous and x.flags.aligned):
+    if not shape or not ((xf := x.flags).c_contiguous and xf.aligned):
         return None
     if dt is F32:
         fn = fns[0]
@@ -139,7 +139,7 @@ def softmax(x: ArrayLike, axis: int = LAST, *, temperature: float = ONE,
         dt = x.dtype
         fn = _SOFTMAX[0] if dt is F32 else _SOFTMAX[1] if dt is F64 else None
         shape = x.shape
-        if fn is not None and shape and shape[-1] and x.flags.c_contiguous and x.flags.aligned:
+        if fn is not None and shape and shape[-1] and (xf := x.flags).c_contiguous and xf.aligned:
             result = _empty(shape, dt) if out is None else _fast_out(out, shape, dt)
             if result is not None:
                 n = shape[-1]
@@ -168,7 +168,7 @@ def log_softmax(x: ArrayLike, axis: int = LAST, *, temperature: float = ONE,
         dt = x.dtype
         fn = _LOG_SOFTMAX[0] if dt is F32 else _LOG_SOFTMAX[1] if dt is F64 else None
         shape = x.shape
-        if fn is not None and shape and shape[-1] and x.flags.c_contiguous and x.flags.aligned:
+        if fn is not None and shape and shape[-1] and (xf := x.flags).c_contiguous and xf.aligned:
             result = _empty(shape, dt) if out is None else _fast_out(out, shape, dt)
             if result is not None:
                 n = shape[-1]
@@ -219,7 +219,7 @@ def _fast_elementwise(fns: Fns, x: np.ndarray, out: Any) -> Optional[np.ndarray]
         fn = fns[1]
     else:
         return None
-    if not (x.flags.c_contiguous and x.flags.aligned):
+    if not ((xf := x.flags).c_contiguous and xf.aligned):
         return None
     result: Optional[np.ndarray]
     if out is None:
@@ -318,7 +318,7 @@ def _fast_two(fns: Fns, y: np.ndarray, dy: np.ndarray, out: Any, along_axis: boo
         fn = fns[1]
     else:
         return None
-    if not (y.flags.c_contiguous and dy.flags.c_contiguous and y.flags.aligned and dy.flags.aligned):
+    if not ((yf := y.flags).c_contiguous and (df := dy.flags).c_contiguous and yf.aligned and df.aligned):
         return None
     result: Optional[np.ndarray]
     if out is None:

@@ -131,9 +131,9 @@ def _fast_cross_entropy(x: np.ndarray, t: np.ndarray, reduction: Any, return_gra
         return None
     classes = shape[-1]
     defaults = _CE_DEFAULTS.get(reduction)
-    if not classes or defaults is None or not (x.flags.c_contiguous
-                                               and t.flags.c_contiguous
-                                               and x.flags.aligned and t.flags.aligned):
+    if not classes or defaults is None or not ((xf := x.flags).c_contiguous
+                                               and (tf := t.flags).c_contiguous
+                                               and xf.aligned and tf.aligned):
         return None
     grad = _fast_grad(x, grad_out, return_grad)
     if grad is False:
@@ -164,9 +164,9 @@ def _fast_binary_cross_entropy(x: np.ndarray, y: np.ndarray, reduction: Any, ret
         return None
     classes = shape[-1]
     defaults = _BCE_DEFAULTS.get(reduction)
-    if not classes or defaults is None or not (x.flags.c_contiguous
-                                               and y.flags.c_contiguous
-                                               and x.flags.aligned and y.flags.aligned):
+    if not classes or defaults is None or not ((xf := x.flags).c_contiguous
+                                               and (yf := y.flags).c_contiguous
+                                               and xf.aligned and yf.aligned):
         return None
     grad = _fast_grad(x, grad_out, return_grad)
     if grad is False:
