@@ -85,8 +85,9 @@ test: $(DEPS) lib lint test-swift test-c test-python test-abi test-portable test
 	@echo "make test: all suites passed"
 
 test-swift:
-	@echo "== Swift tests (swift test) =="
+	@echo "== Swift tests (swift test), the default precision fast, then exact =="
 	$(SWIFT) test
+	LOGITS_PRECISION=exact $(SWIFT) test
 
 C_TESTS := $(patsubst Tests/c/%.c,build/%,$(wildcard Tests/c/test_*.c))
 
@@ -96,7 +97,10 @@ build/test_%: Tests/c/test_%.c Tests/c/harness.h Tests/c/operation_list.h includ
 test-c: $(C_TESTS)
 	@echo "== C tests =="
 	$(CXX) -std=c++11 -Wall -Wextra -Werror -pedantic -Iinclude -fsyntax-only Tests/c/header_cxx.cpp
-	@for t in $(C_TESTS); do echo "-- $$t"; ./$$t || exit 1; done
+	@# Every program in both float32 precisions (the plain names and
+	@# LOGITS_PRECISION_DEFAULT follow LOGITS_PRECISION).
+	@for p in fast exact; do for t in $(C_TESTS); do echo "-- $$t (LOGITS_PRECISION=$$p)"; \
+	    LOGITS_PRECISION=$$p ./$$t || exit 1; done; done
 
 test-python: lib
 	@echo "== Python tests (pytest) =="

@@ -60,6 +60,6 @@ test-fuzz-replay: fuzz-build
 ACCURACY_ARGS ?=
 
 accuracy: lib $(DEPS)
-	PYTHONPATH=bindings/python:tools $(PYTHON) tools/accuracy.py --out ACCURACY.md $(ACCURACY_ARGS)
+	PYTHONPATH=bindings/python:tools $(PYTHON) tools/accuracy.py --out ACCURACY.md --update-list $(ACCURACY_ARGS)
 
 endif

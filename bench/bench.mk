@@ -43,14 +43,17 @@ $(BENCH_NATIVE)/$(1).so: $(2) $(BENCH_SRC)/peer.h $(BENCH_STAMP) $(3)
 endef
 
 $(eval $(call bench_peer_so,benchcore,$(BENCH_SRC)/benchcore.c,,$(CC) $(BENCH_CFLAGS) -O2,))
-$(eval $(call bench_peer_so,logits,$(BENCH_SRC)/peer_logits.c,$(LIB_SO) include/logits.h,$(CC) $(BENCH_CFLAGS) -O2,-L$(LIB_DIR) -llogits -ldl -Wl$(bench_comma)-rpath$(bench_comma)$(CURDIR)/$(LIB_DIR)))
+$(eval $(call bench_peer_so,logits,$(BENCH_SRC)/peer_logits.c,$(LIB_SO) include/logits.h,$(CC) $(BENCH_CFLAGS) -O2 -DPRECISION=LOGITS_PRECISION_FAST,-L$(LIB_DIR) -llogits -ldl -Wl$(bench_comma)-rpath$(bench_comma)$(CURDIR)/$(LIB_DIR)))
+$(eval $(call bench_peer_so,logits_exact,$(BENCH_SRC)/peer_logits.c,$(LIB_SO) include/logits.h,$(CC) $(BENCH_CFLAGS) -O2 -DPRECISION=LOGITS_PRECISION_EXACT,-L$(LIB_DIR) -llogits -ldl -Wl$(bench_comma)-rpath$(bench_comma)$(CURDIR)/$(LIB_DIR)))
+$(eval $(call bench_peer_so,copy_memcpy,$(BENCH_SRC)/peer_copy.c,,gcc $(BENCH_CFLAGS) -O2,))
+$(eval $(call bench_peer_so,copy_stream,$(BENCH_SRC)/peer_copy.c,,gcc $(BENCH_CFLAGS) -O2 -mavx512f -DSTREAM,))
 $(eval $(call bench_peer_so,c_fastmath_native,$(BENCH_SRC)/peer_fastmath.c,,gcc $(BENCH_CFLAGS) -march=native -ffast-math -DPEER_FLAGS='"-O3 -march=native -ffast-math"',-lm))
 $(eval $(call bench_peer_so,c_fastmath_v4,$(BENCH_SRC)/peer_fastmath.c,,gcc $(BENCH_CFLAGS) -march=x86-64-v4 -ffast-math -DPEER_FLAGS='"-O3 -march=x86-64-v4 -ffast-math"',-lm))
 $(eval $(call bench_peer_so,sleef,$(BENCH_SRC)/peer_sleef.c,,gcc $(BENCH_CFLAGS) -march=native,-lsleef -lm))
 $(eval $(call bench_peer_so,xnnpack,$(BENCH_SRC)/peer_xnnpack.c,,gcc $(BENCH_CFLAGS) -O2,-lXNNPACK -lpthreadpool))
 $(eval $(call bench_peer_so,onednn,$(BENCH_SRC)/peer_onednn.cpp,,$(CXX) -O2 -fPIC -shared -std=c++17 -fopenmp -I$(BENCH_SRC),-ldnnl))
 
-BENCH_PEERS := benchcore logits c_fastmath_native c_fastmath_v4 sleef xnnpack onednn
+BENCH_PEERS := benchcore logits logits_exact copy_memcpy copy_stream c_fastmath_native c_fastmath_v4 sleef xnnpack onednn
 
 bench-native: $(BENCH_PEERS:%=$(BENCH_NATIVE)/%.so)
 

@@ -14,33 +14,35 @@ RESULTS = ROOT / "build" / "bench" / "results.json"
 
 PEER_ORDER = ["c_fastmath_native", "c_fastmath_v4", "sleef", "xnnpack", "onednn", "onnxruntime",
               "jax", "numpy", "scipy"]
-LABEL = {"logits": "**Logits**", "c_fastmath_native": "C -ffast-math (native)",
+LABEL = {"logits": "**Logits** (fast)", "logits_exact": "**Logits** (exact)",
+         "copy_memcpy": "copy floor: memcpy", "copy_stream": "copy floor: streaming stores",
+         "c_fastmath_native": "C -ffast-math (native)",
          "c_fastmath_v4": "C -ffast-math (x86-64-v4)", "sleef": "SLEEF C", "xnnpack": "XNNPACK",
          "onednn": "oneDNN", "onnxruntime": "ONNX Runtime", "jax": "JAX (jit)", "numpy": "numpy",
          "scipy": "scipy", "logits_py": "**Logits** (Python binding)",
          "ctypes_noop": "ctypes no-op call (floor)"}
 SHAPES = ["4096x1000", "64x50257", "1x10^7", "100000x10"]
-GROUPS = [("softmax", "f32"), ("log_softmax", "f32"), ("sigmoid", "f32"), ("ce_fwd", "f32"),
-          ("ce_fwdgrad", "f32"), ("softmax", "f64"), ("log_softmax", "f64"), ("sigmoid", "f64"),
+ELEMENTWISE = ("sigmoid", "log_sigmoid", "softplus")
+GROUPS = [("softmax", "f32"), ("log_softmax", "f32"), ("sigmoid", "f32"), ("log_sigmoid", "f32"),
+          ("softplus", "f32"), ("ce_fwd", "f32"), ("ce_fwdgrad", "f32"), ("softmax", "f64"),
+          ("log_softmax", "f64"), ("sigmoid", "f64"), ("log_sigmoid", "f64"), ("softplus", "f64"),
           ("ce_fwd", "f64"), ("ce_fwdgrad", "f64")]
+LOGITS = ("logits", "logits_exact")
+FLOORS = ("copy_memcpy", "copy_stream")
 TITLE = {"softmax": "softmax", "log_softmax": "log_softmax", "sigmoid": "sigmoid",
+         "log_sigmoid": "log_sigmoid", "softplus": "softplus",
          "ce_fwd": "cross-entropy forward (integer labels, mean)",
          "ce_fwdgrad": "cross-entropy forward + gradient (integer labels, mean)"}
 PASS, MISS, NA = "✅ pass", "❌ miss", "— not measured"
 
 # What the float32 misses come from (measured while building the kernels; see
 # README "Speed" and ACCURACY.md). Static text: the numbers above are this run's.
-WHY_SLOWER = """**Where the float32 misses come from.** Logits computes every float32 result in double
-lanes (eight per AVX-512 register) and rounds once, which is what keeps its documented bounds
-(ACCURACY.md: softmax ≤ 1.5 ulp, log-softmax and logsumexp ≤ 1 ulp, sigmoid correctly rounded
-but for 0.001 ulp, losses ≤ 1.2e-7 relative). The peers compute in float32 lanes (sixteen per
-register) and pay in accuracy (the error column: 1e-3 relative on the 1×10⁷ softmax, a float32
-sigmoid that returns 0 below x = −18). Measured on this machine, the double-lane exp pass costs
-about 0.45 ns per element, of which the float32↔float64 conversions are about 0.12; the kernels
-are throughput-bound on vector operations (unrolling and shortening dependency chains did not
-help). A float32-lane exp accurate enough for these bounds needs an exact x − max (two-sum) and
-double accumulation, which costs back most of the width. Rows of up to 32 go one per lane
-(short rows: faster than every peer for softmax).
+WHY_SLOWER = """**Two precisions.** "Logits (fast)" is the float32 default: exponentials in float32
+lanes (sixteen per AVX-512 register), with what float32 would lose kept in double (sums flushed
+from float blocks, log S, the log-softmax outputs, the argument's rounding error carried into
+the exp for the sums). "Logits (exact)" is LOGITS_PRECISION_EXACT: double lanes, each result
+rounded once. Their bounds: ACCURACY.md. The copy floor rows copy the same bytes (x to y) with
+memcpy and with streaming stores: no softmax can beat the faster of the two by much.
 """
 
 
@@ -131,66 +133,76 @@ def status(ratio, limit):
     return PASS if ratio <= limit else MISS
 
 
+def floor(r, mode, w):
+    """The faster copy of the same bytes, (label, ns/el), or None."""
+    best = None
+    for f in FLOORS:
+        v = r.ns(f, mode, w)
+        if v is not None and (best is None or v < best[1]):
+            best = (f, v)
+    return best
+
+
 def targets(r, wnames):
-    """[(target text, measured text, status)] for the issue's targets."""
+    """[(target text, measured text, status)] for issue 14's targets."""
     rows = []
     m1 = "1"
 
     def have(w):
         return w in wnames
 
+    def vs(impl, mode, w, ref, limit, text):
+        lg = r.ns(impl, mode, w)
+        ratio = lg / ref[1] if lg and ref else None
+        rows.append((text, f"{fmt(ratio)}× ({fmt(lg)} vs {LABEL[ref[0]]} {fmt(ref[1])} ns/el)"
+                     if ratio else "–", status(ratio, limit)))
+
     for op in ("softmax", "log_softmax"):
-        for s in ("4096x1000", "64x50257", "1x10^7"):
+        for s in SHAPES:
             w = f"{op} f32 {s}"
-            if not have(w):
-                continue
-            lg, fp = r.ns("logits", m1, w), r.fastest_peer(m1, w)
-            ratio = lg / fp[1] if lg and fp else None
-            rows.append((f"{w}, 1 thread: ≤ 1.0× fastest peer",
-                         f"{fmt(ratio)}× ({fmt(lg)} vs {LABEL[fp[0]]} {fmt(fp[1])} ns/el)" if ratio else "–",
-                         status(ratio, 1.0)))
-            if s == "1x10^7":
-                c = r.get("logits", m1, w)
-                err = c.get("rel") if c and c.get("status") == "ok" else None
-                rows.append((f"{w}: max relative error ≤ 3e-6", efmt(err),
-                             NA if err is None else (PASS if err <= 3e-6 else MISS)))
-        w = f"{op} f32 100000x10"
-        if have(w):
-            lg, fp = r.ns("logits", m1, w), r.fastest_peer(m1, w)
-            ratio = lg / fp[1] if lg and fp else None
-            rows.append((f"{w}, 1 thread: ≤ 0.5× fastest peer",
-                         f"{fmt(ratio)}× ({fmt(lg)} vs {LABEL[fp[0]]} {fmt(fp[1])} ns/el)" if ratio else "–",
-                         status(ratio, 0.5)))
+            if have(w):
+                limit = 0.5 if s == "100000x10" else 0.85
+                vs("logits", m1, w, r.fastest_peer(m1, w), limit, f"{w}, fast, 1 thread: ≤ {limit}× fastest peer")
     w = "sigmoid f32 10^7"
     if have(w):
-        lg, xn = r.ns("logits", m1, w), r.ns("xnnpack", m1, w)
-        ref, who = (xn, "XNNPACK") if xn else ((r.fastest_peer(m1, w) or (None, None))[1],
-                                                 "fastest peer (XNNPACK unavailable)")
-        ratio = lg / ref if lg and ref else None
-        rows.append((f"{w}, 1 thread: ≤ 1.0× XNNPACK",
-                     f"{fmt(ratio)}× ({fmt(lg)} vs {who} {fmt(ref)} ns/el)" if ratio else "–",
-                     status(ratio, 1.0)))
+        xn = r.ns("xnnpack", m1, w)
+        ref = ("xnnpack", xn) if xn else r.fastest_peer(m1, w)
+        vs("logits", m1, w, ref, 0.95, f"{w}, fast, 1 thread: ≤ 0.95× XNNPACK")
     for op in ("ce_fwd", "ce_fwdgrad"):
         for s in ("4096x1000", "64x50257"):
             w = f"{op} f32 {s}"
-            if not have(w):
-                continue
-            lg = r.ns("logits", m1, w)
-            fp = r.fastest_peer(m1, w, ["c_fastmath_native", "c_fastmath_v4"])
-            ratio = lg / fp[1] if lg and fp else None
-            rows.append((f"{w}, 1 thread: ≤ 1.0× the fast-math C loop",
-                         f"{fmt(ratio)}× ({fmt(lg)} vs {LABEL[fp[0]]} {fmt(fp[1])} ns/el)" if ratio else "–",
-                         status(ratio, 1.0)))
-    for op in ("softmax", "log_softmax", "sigmoid"):
-        for s in (SHAPES if op != "sigmoid" else ["10^7"]):
+            if have(w):
+                vs("logits", m1, w, r.fastest_peer(m1, w, ["c_fastmath_native", "c_fastmath_v4"]), 0.8,
+                   f"{w}, fast, 1 thread: ≤ 0.8× the fast-math C loop")
+    for op in ("softmax", "log_softmax"):
+        for s in SHAPES:
             w = f"{op} f32 {s}"
-            if not have(w):
-                continue
-            lg, ort = r.ns("logits", "default", w), r.ns("onnxruntime", "default", w)
-            ratio = lg / ort if lg and ort else None
-            rows.append((f"{w}, default threads: ≤ 1.0× ONNX Runtime (default threads)",
-                         f"{fmt(ratio)}× ({fmt(lg)} vs {fmt(ort)} ns/el)" if ratio else "–",
-                         status(ratio, 1.0)))
+            ort = r.ns("onnxruntime", "default", w)
+            if have(w) and ort:
+                vs("logits", "default", w, ("onnxruntime", ort), 0.85,
+                   f"{w}, fast, default threads: ≤ 0.85× ONNX Runtime (default threads)")
+    w = "sigmoid f32 10^7"
+    xn = r.ns("xnnpack", "default", w)
+    if have(w) and xn:
+        vs("logits", "default", w, ("xnnpack", xn), 1.0, f"{w}, fast, default threads: ≤ 1.0× XNNPACK")
+    for w in ("softmax f32 4096x1000", "sigmoid f32 10^7"):
+        fl = floor(r, m1, w)
+        if have(w) and fl:
+            vs("logits", m1, w, fl, 1.2, f"{w}, fast, 1 thread: ≤ 1.2× the copy floor")
+    for op in ("log_sigmoid", "softplus"):
+        for dt in ("f32", "f64"):
+            w, ws = f"{op} {dt} 10^7", f"sigmoid {dt} 10^7"
+            for impl in (LOGITS if dt == "f32" else ("logits",)):
+                sg = r.ns(impl, m1, ws)
+                if have(w) and sg:
+                    prec = "" if dt == "f64" else (" fast" if impl == "logits" else " exact")
+                    vs(impl, m1, w, (impl, sg), 1.5, f"{w}{prec}, 1 thread: ≤ 1.5× Logits' own sigmoid")
+    w = "softmax f32 1x10^7"
+    c = r.get("logits", m1, w)
+    if have(w) and c and c.get("status") == "ok":
+        err = c.get("rel")
+        rows.append((f"{w}, fast: max relative error ≤ 3e-6", efmt(err),
+                     NA if err is None else (PASS if err <= 3e-6 else MISS)))
     c = r.get("logits", m1, "overhead C softmax f32 1x3")
     if c and c.get("status") == "ok":
         v = c["ns_per_call"] / 1000
@@ -199,20 +211,28 @@ def targets(r, wnames):
     if c and c.get("status") == "ok":
         v = c["ns_per_call"] / 1000
         rows.append(("1×3 softmax from Python: ≤ 1.5 µs per call", f"{fmt(v)} µs", status(v, 1.5)))
-    for op, dt in GROUPS:
-        if dt != "f64":
-            continue
-        for s in (SHAPES if op in ("softmax", "log_softmax") else
-                  ["10^7"] if op == "sigmoid" else ["4096x1000", "64x50257"]):
-            w64, w32 = f"{op} f64 {s}", f"{op} f32 {s}"
-            if not have(w64):
-                continue
-            a, b = r.ns("logits", m1, w64), r.ns("logits", m1, w32)
-            ratio = a / b if a and b else None
-            rows.append((f"{w64}: float64 ≥ ½ float32 throughput (ns f64 ≤ 2× ns f32)",
-                         f"{fmt(ratio)}× ({fmt(a)} vs {fmt(b)} ns/el)" if ratio else "–",
-                         status(ratio, 2.0)))
     return rows
+
+
+def exact_ratios(r, wnames):
+    """The exact precision's ratio to the fastest peer, 1 thread (reported, no target)."""
+    rows = []
+    for op, dt in GROUPS:
+        if dt != "f32":
+            continue
+        for s in shapes_of(op):
+            w = f"{op} {dt} {s}"
+            if w not in wnames:
+                continue
+            lg, fp = r.ns("logits_exact", "1", w), r.fastest_peer("1", w)
+            fast = r.ns("logits", "1", w)
+            rows.append((w, fmt(lg), fmt(fast), f"{fmt(lg / fp[1])}× ({LABEL[fp[0]]})" if lg and fp else "–"))
+    return rows
+
+
+def shapes_of(op):
+    return (SHAPES if op in ("softmax", "log_softmax") else
+            ["10^7"] if op in ELEMENTWISE else ["4096x1000", "64x50257"])
 
 
 def md_table(header, rows):
@@ -222,9 +242,7 @@ def md_table(header, rows):
 
 
 def group_table(r, op, dt, mode, wmap, impls):
-    shapes = [s for s in (SHAPES if op in ("softmax", "log_softmax") else
-                          ["10^7"] if op == "sigmoid" else ["4096x1000", "64x50257"])
-              if f"{op} {dt} {s}" in wmap]
+    shapes = [s for s in shapes_of(op) if f"{op} {dt} {s}" in wmap]
     if not shapes:
         return None
     header = ["implementation"] + [wmap[f"{op} {dt} {s}"]["label"] for s in shapes]
@@ -238,14 +256,16 @@ def group_table(r, op, dt, mode, wmap, impls):
         rows.append([LABEL[impl]] + [cell_text(c, op, mode == "1") for c in cells])
     if not rows:
         return None
-    fp_row, ratio_row = ["fastest peer"], ["**Logits ÷ fastest peer**"]
+    fp_row, ratio_row = ["fastest peer"], ["**Logits (fast) ÷ fastest peer**"]
+    exact_row = ["**Logits (exact) ÷ fastest peer**"]
     for s in shapes:
         w = f"{op} {dt} {s}"
-        fp = r.fastest_peer(mode, w, [i for i in impls if i != "logits"])
-        lg = r.ns("logits", mode, w)
+        fp = r.fastest_peer(mode, w, [i for i in impls if i not in LOGITS + FLOORS])
+        lg, ex = r.ns("logits", mode, w), r.ns("logits_exact", mode, w)
         fp_row.append(f"{LABEL[fp[0]]} {fmt(fp[1])}" if fp else "–")
         ratio_row.append(f"**{fmt(lg / fp[1])}×**" if fp and lg else "–")
-    rows += [fp_row, ratio_row]
+        exact_row.append(f"{fmt(ex / fp[1])}×" if fp and ex else "–")
+    rows += [fp_row, ratio_row] + ([exact_row] if dt == "f32" else [])
     return md_table(header, rows)
 
 
@@ -260,8 +280,8 @@ def plot(r, wl, path):
               ("float64, 1 thread", "1", [w for w in wl if w["dtype"] == "f64"]),
               ("float32, default threads", "default", [w for w in wl if w["dtype"] == "f32"])]
     panels = [p for p in panels if p[2]]
-    impls = ["logits"] + PEER_ORDER
-    colors = plt.get_cmap("tab10").colors
+    impls = ["logits", "logits_exact"] + PEER_ORDER + ["copy_stream"]
+    colors = plt.get_cmap("tab20").colors
     fig, axes = plt.subplots(len(panels), 1, figsize=(18, 5.2 * len(panels)), squeeze=False)
     for ax, (title, mode, ws) in zip(axes[:, 0], panels):
         present = [i for i in impls if any(r.ns(i, mode, w["name"]) for w in ws)]
@@ -274,8 +294,8 @@ def plot(r, wl, path):
                 if v:
                     xs.append(j - 0.425 + width * (k + 0.5))
                     ys.append(v)
-            ax.bar(xs, ys, width, label=LABEL[impl].strip("*"), color=colors[impls.index(impl) % 10],
-                   edgecolor="black" if impl == "logits" else None, linewidth=1.2 if impl == "logits" else 0)
+            ax.bar(xs, ys, width, label=LABEL[impl].replace("*", ""), color=colors[impls.index(impl) % 20],
+                   edgecolor="black" if impl in LOGITS else None, linewidth=1.2 if impl in LOGITS else 0)
         ax.set_yscale("log")
         ax.set_xticks(range(len(ws)))
         ax.set_xticklabels([w["name"].replace(" f32", "").replace(" f64", "") for w in ws],
@@ -330,7 +350,7 @@ def main():
              "no such operation. † a single-thread cell whose process used more than 1.3 CPU-seconds "
              "per second.\n")
     # targets
-    L.append("## Targets (issue 4)\n")
+    L.append("## Targets (issue 14: float32 in two precisions)\n")
     tr = targets(r, wnames)
     if tr:
         npass = sum(1 for t in tr if t[2] == PASS)
@@ -338,6 +358,11 @@ def main():
         L.append(md_table(["target", "measured (Logits ÷ reference)", "status"], tr))
         L.append("")
         L.append(WHY_SLOWER)
+    er = exact_ratios(r, wnames)
+    if er:
+        L.append("The exact precision (no speed target but \"no slower than before\"), 1 thread:\n")
+        L.append(md_table(["workload", "exact ns/el", "fast ns/el", "exact ÷ fastest peer"], er))
+        L.append("")
     # single thread
     L.append("## Single thread\n")
     L.append("Thread controls: Logits `LOGITS_NUM_THREADS=1` and `logits_set_num_threads(1)` when "
@@ -347,7 +372,7 @@ def main():
              "because XLA still ran some ops on a second thread with those flags, its process pinned "
              "to one CPU (sched_setaffinity); "
              "numpy, scipy and the C peers are single-threaded.\n")
-    single_impls = ["logits"] + PEER_ORDER
+    single_impls = list(LOGITS) + PEER_ORDER + list(FLOORS)
     for op, dt in GROUPS:
         t = group_table(r, op, dt, "1", wmap, single_impls)
         if t:
@@ -355,7 +380,7 @@ def main():
             L.append(t)
             L.append("")
     # default threads
-    multi = ["logits", "xnnpack", "onednn", "onnxruntime", "jax"]
+    multi = ["logits", "logits_exact", "xnnpack", "onednn", "onnxruntime", "jax"]
     dt_tables = []
     for op, dt in GROUPS:
         t = group_table(r, op, dt, "default", wmap, multi)
@@ -374,7 +399,7 @@ def main():
     L.append("## Per-call overhead of a 1×3 float32 softmax\n")
     rows = []
     for mode in ("1", "default"):
-        for impl in ["logits"] + PEER_ORDER:
+        for impl in list(LOGITS) + PEER_ORDER:
             c = r.get(impl, mode, "overhead C softmax f32 1x3")
             if c is None or c.get("status") == "unsupported":
                 continue

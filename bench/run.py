@@ -40,12 +40,18 @@ MAX_ROUNDS = 30
 SEED = 20240601
 WORKER_TIMEOUT = 900
 
-OPS = {"softmax": 0, "log_softmax": 1, "sigmoid": 2, "ce_fwd": 3, "ce_fwdgrad": 4}
+OPS = {"softmax": 0, "log_softmax": 1, "sigmoid": 2, "ce_fwd": 3, "ce_fwdgrad": 4,
+       "log_sigmoid": 5, "softplus": 6}
+ELEMENTWISE = ("sigmoid", "log_sigmoid", "softplus")
 DTYPES = {"f32": np.float32, "f64": np.float64}
 
 # Implementations: name -> (kind, thread modes, description)
 IMPLS = {
-    "logits": ("native", ("1", "default"), "Logits, C interface (build/lib/liblogits.so)"),
+    "logits": ("native", ("1", "default"), "Logits, C interface (build/lib/liblogits.so), precision fast "
+               "(the float32 default)"),
+    "logits_exact": ("native", ("1", "default"), "Logits, C interface, precision exact (LOGITS_PRECISION_EXACT)"),
+    "copy_memcpy": ("native", ("1",), "memory floor: memcpy of the same bytes (x -> y)"),
+    "copy_stream": ("native", ("1",), "memory floor: AVX-512 streaming-store copy of the same bytes"),
     "c_fastmath_native": ("native", ("1",), "C loops, gcc -O3 -march=native -ffast-math"),
     "c_fastmath_v4": ("native", ("1",), "C loops, gcc -O3 -march=x86-64-v4 -ffast-math"),
     "sleef": ("native", ("1",), "C with SLEEF vector exp (AVX-512, u10)"),
@@ -76,7 +82,8 @@ def workloads():
         for op in ("softmax", "log_softmax"):
             for s in ("4096x1000", "64x50257", "1x10^7", "100000x10"):
                 out.append((op, dt, s))
-        out.append(("sigmoid", dt, "10^7"))
+        for op in ELEMENTWISE:
+            out.append((op, dt, "10^7"))
         for op in ("ce_fwd", "ce_fwdgrad"):
             for s in ("4096x1000", "64x50257"):
                 out.append((op, dt, s))
@@ -141,6 +148,10 @@ def reference(w, key):
     op = w["op"]
     if op == "sigmoid":
         ref = 1 / (1 + np.exp(-x))
+    elif op in ("softplus", "log_sigmoid"):
+        v = -x if op == "log_sigmoid" else x
+        sp = np.maximum(v, 0) + np.log1p(np.exp(-np.abs(v)))
+        ref = -sp if op == "log_sigmoid" else sp
     else:
         m = x.max(axis=1, keepdims=True)
         e = np.exp(x - m)
@@ -182,7 +193,7 @@ def errors(op, dtype, y, loss, ref):
             return 0.0
         return float(np.max(np.abs(a[mask] - r[mask]) / np.abs(r[mask])))
 
-    if op in ("softmax", "sigmoid"):
+    if op in ("softmax",) + ELEMENTWISE:
         return {"rel": rel(y, ref)}
     if op == "log_softmax":
         a = np.asarray(y, dtype=hp).ravel()
@@ -406,10 +417,16 @@ class PythonImpl:
         et = TensorProto.FLOAT if dtype == "f32" else TensorProto.DOUBLE
         x = helper.make_tensor_value_info("x", et, [rows, cols])
         outs, nodes, inits, ins = [], [], [], [x]
-        if op in ("softmax", "log_softmax", "sigmoid"):
-            kind = {"softmax": "Softmax", "log_softmax": "LogSoftmax", "sigmoid": "Sigmoid"}[op]
-            attrs = {"axis": -1} if op != "sigmoid" else {}
+        if op in ("softmax", "log_softmax", "sigmoid", "softplus"):
+            kind = {"softmax": "Softmax", "log_softmax": "LogSoftmax", "sigmoid": "Sigmoid",
+                    "softplus": "Softplus"}[op]
+            attrs = {"axis": -1} if op in ("softmax", "log_softmax") else {}
             nodes.append(helper.make_node(kind, ["x"], ["y"], **attrs))
+            outs.append(helper.make_tensor_value_info("y", et, [rows, cols]))
+        elif op == "log_sigmoid":
+            # ONNX has no LogSigmoid: -Softplus(-x)
+            nodes += [helper.make_node("Neg", ["x"], ["nx"]), helper.make_node("Softplus", ["nx"], ["s"]),
+                      helper.make_node("Neg", ["s"], ["y"])]
             outs.append(helper.make_tensor_value_info("y", et, [rows, cols]))
         else:
             ins.append(helper.make_tensor_value_info("labels", TensorProto.INT64, [rows]))
@@ -474,7 +491,8 @@ class PythonImpl:
                 return jnp.mean(jax.nn.logsumexp(v, axis=-1) - picked)
             f = {"softmax": lambda v: jax.nn.softmax(v, axis=-1),
                  "log_softmax": lambda v: jax.nn.log_softmax(v, axis=-1),
-                 "sigmoid": jax.nn.sigmoid, "ce_fwd": ce,
+                 "sigmoid": jax.nn.sigmoid, "log_sigmoid": jax.nn.log_sigmoid,
+                 "softplus": jax.nn.softplus, "ce_fwd": ce,
                  "ce_fwdgrad": jax.value_and_grad(ce)}[op]
             jf = jax.jit(f)
             xd = jax.device_put(x)
@@ -502,12 +520,15 @@ class PythonImpl:
                 f = {"softmax": np_softmax,
                      "log_softmax": lambda v: v - lse(v),
                      "sigmoid": lambda v: 1 / (1 + np.exp(-v)),
+                     "log_sigmoid": lambda v: -np.logaddexp(0, -v),
+                     "softplus": lambda v: np.logaddexp(0, v),
                      "ce_fwd": lambda v: (lse(v)[:, 0] - v[r, labels]).mean(),
                      "ce_fwdgrad": lambda v: ((lse(v)[:, 0] - v[r, labels]).mean(), np_softmax(v))}[op]
             else:
                 f = {"softmax": lambda v: sp.softmax(v, axis=-1),
                      "log_softmax": lambda v: sp.log_softmax(v, axis=-1),
-                     "sigmoid": sp.expit,
+                     "sigmoid": sp.expit, "log_sigmoid": sp.log_expit,
+                     "softplus": lambda v: np.logaddexp(0, v),
                      "ce_fwd": lambda v: (sp.logsumexp(v, axis=-1) - v[r, labels]).mean(),
                      "ce_fwdgrad": lambda v: ((sp.logsumexp(v, axis=-1) - v[r, labels]).mean(),
                                               sp.softmax(v, axis=-1))}[op]

@@ -31,7 +31,8 @@
  * Threads.  Every function is thread-safe: it reads only its arguments and
  *           writes only its outputs, and the calling thread's error detail
  *           (logits_last_error_message). The only global state is the thread
- *           setting (an atomic, logits_set_num_threads), the CPU kernel
+ *           setting and the default precision (atomics, logits_set_num_threads
+ *           and logits_set_precision), the CPU kernel
  *           choice (made once) and the library's worker threads, which a
  *           large call (>= 2^18 elements) may use; results never depend on
  *           them (see logits_set_num_threads).
@@ -44,7 +45,8 @@
  *           N-d array maps onto this form without a copy: outer is the
  *           product of the dimensions before the axis, inner the product of
  *           those after it. The row form equals the general form with
- *           outer = rows, axis_len = cols, inner = 1, temperature = 1.
+ *           outer = rows, axis_len = cols, inner = 1, temperature = 1 and
+ *           precision = LOGITS_PRECISION_DEFAULT.
  * Temperature. The "_axis" forms of softmax, log-softmax and logsumexp take
  *           a temperature T and compute on x / T inside the same pass (no
  *           copy). T must be finite and > 0, else LOGITS_ERROR_INVALID_ARGUMENT.
@@ -58,14 +60,17 @@
  *     log-softmax gives -log(k) and -inf, logsumexp gives +inf.
  *   - A NaN anywhere in a slice makes every output of that slice NaN; other
  *     slices are unaffected.
- * Accuracy. Internally every function computes in double precision (SIMD
- *           lanes of doubles, exp by a polynomial accurate to 6e-11 relative
- *           for float32 softmax-family results, 2e-14 for float32 sigmoid,
- *           1e-17 for float64) and rounds each output once (float32 softmax
- *           rounds twice: its exponentials are kept in y between passes;
- *           <= 1.5 ulp). Measured and tested bounds: ACCURACY.md and
- *           README.md ("Accuracy"). The CPU kernel copies (logits_cpu_kernels)
- *           all meet them; they may differ in the last bit.
+ * Precision. float32 has two precisions (see "Precision" below): FAST, the
+ *           default, computes the exponentials in float32 SIMD lanes as the
+ *           fastest peers do, keeping in double only what float32 would lose
+ *           (long sums, log S near 0, the log-softmax outputs); EXACT
+ *           computes everything in double lanes and rounds each output once
+ *           (float32 softmax twice: its exponentials wait in y between
+ *           passes). float64 has one precision (double lanes, exp by a
+ *           polynomial accurate to 1e-17) and accepts either choice. Each
+ *           function states its bound per precision ("Bound"); measured
+ *           maxima: ACCURACY.md. The CPU kernel copies (logits_cpu_kernels)
+ *           all meet them; they may differ in the last bits.
  */
 #ifndef LOGITS_H
 #define LOGITS_H
@@ -82,11 +87,11 @@ extern "C" {
 /* ------------------------------------------------------------------------ */
 
 #define LOGITS_VERSION_MAJOR 0 /* the ABI major version, also in the SONAME */
-#define LOGITS_VERSION_MINOR 2
+#define LOGITS_VERSION_MINOR 3
 #define LOGITS_VERSION_PATCH 0
 #define LOGITS_VERSION_NUMBER \
     (LOGITS_VERSION_MAJOR * 10000 + LOGITS_VERSION_MINOR * 100 + LOGITS_VERSION_PATCH)
-#define LOGITS_VERSION_STRING "0.2.0"
+#define LOGITS_VERSION_STRING "0.3.0"
 
 /* The version of the library actually loaded, as
  * MAJOR * 10000 + MINOR * 100 + PATCH. Compare with LOGITS_VERSION_NUMBER to
@@ -201,6 +206,48 @@ logits_status logits_set_num_threads(size_t n);
 size_t logits_get_num_threads(void);
 
 /* ------------------------------------------------------------------------ */
+/* Precision                                                                */
+/* ------------------------------------------------------------------------ */
+
+/* How a float32 call computes. Passed as a plain integer and checked: any
+ * other value returns LOGITS_ERROR_INVALID_ARGUMENT (nothing written).
+ *   LOGITS_PRECISION_DEFAULT  the process default (logits_get_precision).
+ *   LOGITS_PRECISION_FAST     float32 lanes: the speed of the fastest peers,
+ *                             within the "fast" bounds of each function.
+ *   LOGITS_PRECISION_EXACT    double lanes, each output a double rounded
+ *                             once: the "exact" bounds (this library's
+ *                             only float32 precision before 0.3).
+ * A call chooses per call and without shared state: the "_axis" forms, the
+ * elementwise "_ex" forms and the loss options (field `precision`) take the
+ * choice as an argument; the plain names (logits_softmax_f32, ...) use the
+ * process default. So two threads calling at the same moment with different
+ * choices each get their own. float64 functions accept every value and
+ * compute the same way for all of them. The gradient functions
+ * (*_backward*) and the binary cross-entropy compute the same way in both
+ * precisions today (their exact kernels meet both bounds). Rows of at most
+ * 32 elements, strided axes (inner > 1) and the special-value rows (a
+ * non-finite maximum) also use the exact kernels in FAST; the special-value
+ * rules above hold in both precisions. */
+typedef int32_t logits_precision;
+
+#define LOGITS_PRECISION_DEFAULT 0
+#define LOGITS_PRECISION_FAST    1
+#define LOGITS_PRECISION_EXACT   2
+
+/* Sets the process default precision: FAST or EXACT; DEFAULT restores the
+ * initial default, which is the environment variable LOGITS_PRECISION read
+ * at the first call that needs it: exactly "fast" or "exact" chooses, unset
+ * or empty means FAST, anything else means FAST with one line on standard
+ * error. Another value returns LOGITS_ERROR_INVALID_ARGUMENT and changes
+ * nothing. Thread-safe (an atomic): calls that start after it returns use
+ * the new default. */
+logits_status logits_set_precision(logits_precision precision);
+
+/* The process default precision now: LOGITS_PRECISION_FAST or _EXACT (never
+ * DEFAULT). Thread-safe, never fails. */
+logits_precision logits_get_precision(void);
+
+/* ------------------------------------------------------------------------ */
 /* Softmax family (along an axis)                                           */
 /* ------------------------------------------------------------------------ */
 
@@ -211,14 +258,18 @@ size_t logits_get_num_threads(void);
  *   In place: y may equal x.
  *   Errors: LOGITS_ERROR_NULL_POINTER, LOGITS_ERROR_SIZE_OVERFLOW,
  *           LOGITS_ERROR_OVERLAP, LOGITS_ERROR_INVALID_ARGUMENT (bad T).
- * Bound (abi/operations.h, measured in ACCURACY.md): float32 1.5 ulp; float64 4.0 ulp x (1 + |z|),
- *   z = (x - max)/T (the conditioning of exp at the rounded argument). */
+ * Bound (abi/operations.h, measured in ACCURACY.md): float32 fast 1.5 ulp x (1 + |z|),
+ *   z = (x - max)/T (the rounding of the float32 argument of exp); float32
+ *   exact 1.5 ulp; float64 4.0 ulp x (1 + |z|) (the conditioning of exp at
+ *   the rounded argument). */
 logits_status logits_softmax_f32(const float *x, float *y, size_t rows, size_t cols);
 logits_status logits_softmax_f64(const double *x, double *y, size_t rows, size_t cols);
 logits_status logits_softmax_axis_f32(const float *x, float *y, size_t outer,
-                                      size_t axis_len, size_t inner, float temperature);
+                                      size_t axis_len, size_t inner, float temperature,
+        logits_precision precision);
 logits_status logits_softmax_axis_f64(const double *x, double *y, size_t outer,
-                                      size_t axis_len, size_t inner, double temperature);
+                                      size_t axis_len, size_t inner, double temperature,
+        logits_precision precision);
 
 /* log-softmax: y[i] = (x[i] - max)/T - log(sum_j exp((x[j] - max)/T)), the
  * logarithm of softmax computed without forming softmax, so it is never -inf
@@ -226,14 +277,16 @@ logits_status logits_softmax_axis_f64(const double *x, double *y, size_t outer,
  * the exact result lies beyond the type's range (e.g. [MAX, -MAX] gives
  * -2*MAX/T, which rounds to -inf for T < 2).
  * Shapes, in place, errors: as softmax.
- * Bound (abi/operations.h, measured in ACCURACY.md): float32 1.0 ulp; float64 4.0 ulp x (1 + |z|), z the
- *   row's largest |x - max|/T. */
+ * Bound (abi/operations.h, measured in ACCURACY.md): float32 fast 2.5 ulp, exact 1.0 ulp;
+ *   float64 4.0 ulp x (1 + |z|), z the row's largest |x - max|/T. */
 logits_status logits_log_softmax_f32(const float *x, float *y, size_t rows, size_t cols);
 logits_status logits_log_softmax_f64(const double *x, double *y, size_t rows, size_t cols);
 logits_status logits_log_softmax_axis_f32(const float *x, float *y, size_t outer,
-                                          size_t axis_len, size_t inner, float temperature);
+                                          size_t axis_len, size_t inner, float temperature,
+        logits_precision precision);
 logits_status logits_log_softmax_axis_f64(const double *x, double *y, size_t outer,
-                                          size_t axis_len, size_t inner, double temperature);
+                                          size_t axis_len, size_t inner, double temperature,
+        logits_precision precision);
 
 /* logsumexp: y = log(sum_j exp(x[j]/T)), one value per row (per slice).
  *   x   rows x cols, or outer x axis_len x inner.
@@ -243,13 +296,16 @@ logits_status logits_log_softmax_axis_f64(const double *x, double *y, size_t out
  *   an empty sum, for each of the rows / outer x inner outputs.
  *   Not in place: y must not overlap x (LOGITS_ERROR_OVERLAP).
  *   Errors: as softmax.
- * Bound (abi/operations.h, measured in ACCURACY.md): float32 1.0 ulp; float64 4.0 ulp of max(|y|, |max/T|). */
+ * Bound (abi/operations.h, measured in ACCURACY.md): float32 fast 2.5 ulp, exact 1.0 ulp;
+ *   float64 4.0 ulp of max(|y|, |max/T|). */
 logits_status logits_logsumexp_f32(const float *x, float *y, size_t rows, size_t cols);
 logits_status logits_logsumexp_f64(const double *x, double *y, size_t rows, size_t cols);
 logits_status logits_logsumexp_axis_f32(const float *x, float *y, size_t outer,
-                                        size_t axis_len, size_t inner, float temperature);
+                                        size_t axis_len, size_t inner, float temperature,
+        logits_precision precision);
 logits_status logits_logsumexp_axis_f64(const double *x, double *y, size_t outer,
-                                        size_t axis_len, size_t inner, double temperature);
+                                        size_t axis_len, size_t inner, double temperature,
+        logits_precision precision);
 
 /* ------------------------------------------------------------------------ */
 /* Gradients of the softmax family                                          */
@@ -262,34 +318,38 @@ logits_status logits_logsumexp_axis_f64(const double *x, double *y, size_t outer
  *   In place: dx may equal y or dy (y and dy may also be the same array).
  *   Non-finite values propagate as IEEE arithmetic says.
  *   Errors: as softmax.
- * Bound (abi/operations.h, measured in ACCURACY.md): float32 4.0, float64 8.0 ulp of the term scale
- *   |y| (|dy| + sum|y dy|) / T (dx itself may cancel to ~0). */
+ * Bound (abi/operations.h, measured in ACCURACY.md): float32 (fast and exact) 4.0, float64 8.0 ulp
+ *   of the term scale |y| (|dy| + sum|y dy|) / T (dx itself may cancel to ~0). */
 logits_status logits_softmax_backward_f32(const float *y, const float *dy, float *dx,
                                           size_t rows, size_t cols);
 logits_status logits_softmax_backward_f64(const double *y, const double *dy, double *dx,
                                           size_t rows, size_t cols);
 logits_status logits_softmax_backward_axis_f32(const float *y, const float *dy, float *dx,
                                                size_t outer, size_t axis_len, size_t inner,
-                                               float temperature);
+                                               float temperature,
+        logits_precision precision);
 logits_status logits_softmax_backward_axis_f64(const double *y, const double *dy, double *dx,
                                                size_t outer, size_t axis_len, size_t inner,
-                                               double temperature);
+                                               double temperature,
+        logits_precision precision);
 
 /* log-softmax backward: given y = log_softmax(x/T) and dy = dL/dy, writes
  *     dx[i] = (dy[i] - exp(y[i]) * sum_j dy[j]) / T
  * Shapes, in place, errors: as softmax backward.
- * Bound (abi/operations.h, measured in ACCURACY.md): float32 4.0, float64 8.0 ulp of the term scale
- *   (|dy| + exp(y) sum|dy|) / T. */
+ * Bound (abi/operations.h, measured in ACCURACY.md): float32 (fast and exact) 4.0, float64 8.0 ulp
+ *   of the term scale (|dy| + exp(y) sum|dy|) / T. */
 logits_status logits_log_softmax_backward_f32(const float *y, const float *dy, float *dx,
                                               size_t rows, size_t cols);
 logits_status logits_log_softmax_backward_f64(const double *y, const double *dy, double *dx,
                                               size_t rows, size_t cols);
 logits_status logits_log_softmax_backward_axis_f32(const float *y, const float *dy, float *dx,
                                                    size_t outer, size_t axis_len, size_t inner,
-                                                   float temperature);
+                                                   float temperature,
+        logits_precision precision);
 logits_status logits_log_softmax_backward_axis_f64(const double *y, const double *dy,
                                                    double *dx, size_t outer, size_t axis_len,
-                                                   size_t inner, double temperature);
+                                                   size_t inner, double temperature,
+        logits_precision precision);
 
 /* ------------------------------------------------------------------------ */
 /* Elementwise: sigmoid, log-sigmoid, softplus and their gradients          */
@@ -302,23 +362,32 @@ logits_status logits_log_softmax_backward_axis_f64(const double *y, const double
  *   x, y   count elements. In place: y may equal x.
  *   Errors: LOGITS_ERROR_NULL_POINTER, LOGITS_ERROR_SIZE_OVERFLOW,
  *           LOGITS_ERROR_OVERLAP.
- * Bound (abi/operations.h, measured in ACCURACY.md): float32 0.501 ulp (a double rounded once); float64 3.0 ulp. */
+ * Bound (abi/operations.h, measured in ACCURACY.md): float32 fast 3.0 ulp, exact 0.501 ulp (a
+ *   double rounded once); float64 3.0 ulp. */
 logits_status logits_sigmoid_f32(const float *x, float *y, size_t count);
 logits_status logits_sigmoid_f64(const double *x, double *y, size_t count);
+logits_status logits_sigmoid_ex_f32(const float *x, float *y, size_t count, logits_precision precision);
+logits_status logits_sigmoid_ex_f64(const double *x, double *y, size_t count, logits_precision precision);
 
 /* log-sigmoid: y = log(sigmoid(x)) = -softplus(-x) = min(x, 0) - log1p(exp(-|x|)),
  * always <= 0, never -inf for finite x. log_sigmoid(-inf) = -inf,
  * log_sigmoid(+inf) = 0, NaN gives NaN. Shapes, in place, errors: as sigmoid.
- * Bound (abi/operations.h, measured in ACCURACY.md): float32 0.501 ulp; float64 3.0 ulp. */
+ * Bound (abi/operations.h, measured in ACCURACY.md): float32 fast 3.0 ulp, exact 0.501 ulp;
+ *   float64 3.0 ulp. */
 logits_status logits_log_sigmoid_f32(const float *x, float *y, size_t count);
 logits_status logits_log_sigmoid_f64(const double *x, double *y, size_t count);
+logits_status logits_log_sigmoid_ex_f32(const float *x, float *y, size_t count, logits_precision precision);
+logits_status logits_log_sigmoid_ex_f64(const double *x, double *y, size_t count, logits_precision precision);
 
 /* softplus: y = log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)), always >= 0,
  * never overflows for finite x. softplus(-inf) = 0, softplus(+inf) = +inf,
  * NaN gives NaN. Shapes, in place, errors: as sigmoid.
- * Bound (abi/operations.h, measured in ACCURACY.md): float32 0.501 ulp; float64 3.0 ulp. */
+ * Bound (abi/operations.h, measured in ACCURACY.md): float32 fast 3.0 ulp, exact 0.501 ulp;
+ *   float64 3.0 ulp. */
 logits_status logits_softplus_f32(const float *x, float *y, size_t count);
 logits_status logits_softplus_f64(const double *x, double *y, size_t count);
+logits_status logits_softplus_ex_f32(const float *x, float *y, size_t count, logits_precision precision);
+logits_status logits_softplus_ex_f64(const double *x, double *y, size_t count, logits_precision precision);
 
 /* sigmoid backward: given y = sigmoid(x) and dy, dx = dy * y * (1 - y).
  * log-sigmoid backward: given y = log_sigmoid(x) and dy,
@@ -327,7 +396,8 @@ logits_status logits_softplus_f64(const double *x, double *y, size_t count);
  *     dx = dy * (1 - exp(-y)) = dy * sigmoid(x)   (computed as -expm1(-y)).
  *   y, dy, dx   count elements. In place: dx may equal y or dy.
  *   Errors: as sigmoid.
- * Bound (abi/operations.h, measured in ACCURACY.md): all three float32 2.0 ulp, float64 4.0 ulp. */
+ * Bound (abi/operations.h, measured in ACCURACY.md): all three float32 fast 4.0 ulp, exact 2.0
+ *   ulp; float64 4.0 ulp. */
 logits_status logits_sigmoid_backward_f32(const float *y, const float *dy, float *dx,
                                           size_t count);
 logits_status logits_sigmoid_backward_f64(const double *y, const double *dy, double *dx,
@@ -340,6 +410,12 @@ logits_status logits_softplus_backward_f32(const float *y, const float *dy, floa
                                            size_t count);
 logits_status logits_softplus_backward_f64(const double *y, const double *dy, double *dx,
                                            size_t count);
+logits_status logits_sigmoid_backward_ex_f32(const float *y, const float *dy, float *dx, size_t count, logits_precision precision);
+logits_status logits_sigmoid_backward_ex_f64(const double *y, const double *dy, double *dx, size_t count, logits_precision precision);
+logits_status logits_log_sigmoid_backward_ex_f32(const float *y, const float *dy, float *dx, size_t count, logits_precision precision);
+logits_status logits_log_sigmoid_backward_ex_f64(const double *y, const double *dy, double *dx, size_t count, logits_precision precision);
+logits_status logits_softplus_backward_ex_f32(const float *y, const float *dy, float *dx, size_t count, logits_precision precision);
+logits_status logits_softplus_backward_ex_f64(const double *y, const double *dy, double *dx, size_t count, logits_precision precision);
 
 /* ------------------------------------------------------------------------ */
 /* Losses: options                                                          */
@@ -372,6 +448,9 @@ typedef struct logits_ce_options {
                                  default 1 (must be 1 when from_logits is 0) */
     double eps;               /* clipping of probabilities, in (0, 0.5);
                                  default 1e-7 (used when from_logits is 0) */
+    logits_precision precision; /* LOGITS_PRECISION_*; default DEFAULT (since
+                                 0.3: a 0.2 struct, without this field, is
+                                 still accepted and uses the default) */
 } logits_ce_options;
 
 /* Options of the binary (multi-label) cross-entropy; same rules as above. */
@@ -386,6 +465,8 @@ typedef struct logits_bce_options {
     double alpha;             /* focal alpha in [0, 1] when has_alpha is 1 */
     double eps;               /* clipping of probabilities, in (0, 0.5);
                                  default 1e-7 (used when from_logits is 0) */
+    logits_precision precision; /* LOGITS_PRECISION_*; default DEFAULT (the
+                                 binary loss computes the same in both) */
 } logits_bce_options;
 
 /* Fill *options with the defaults listed above. NULL is ignored. */
@@ -449,10 +530,12 @@ void logits_bce_options_init(logits_bce_options *options);
  *   LOGITS_ERROR_OVERLAP, LOGITS_ERROR_LABEL_OUT_OF_RANGE,
  *   LOGITS_ERROR_INVALID_ARGUMENT (options out of range, unknown reduction,
  *   negative weights, bad targets or probabilities).
- * Thread-safe. Accuracy: computed in double, rounded once per output.
- * Bound (abi/operations.h, measured in ACCURACY.md): per sample, from logits float32 1.2e-7 relative,
- *   float64 1e-15 relative to max(|loss|, |max_c x_c / T|); from probabilities
- *   float32 1.2e-7, float64 1e-14 relative. */
+ * Thread-safe. Accuracy: exact precision and float64 computed in double,
+ * rounded once per output; fast float32 from logits with float32-lane
+ * exponentials (options->precision).
+ * Bound (abi/operations.h, measured in ACCURACY.md): per sample, from logits float32 fast 1e-6,
+ *   exact 1.2e-7 relative, float64 1e-15 relative to max(|loss|, |max_c x_c / T|);
+ *   from probabilities float32 1e-6 (fast), 1.2e-7 (exact), float64 1e-14 relative. */
 logits_status logits_cross_entropy_labels_f32(
     const float *input, const int64_t *labels, const float *class_weight,
     float *loss, float *grad, size_t outer, size_t classes, size_t inner,
@@ -503,7 +586,8 @@ logits_status logits_cross_entropy_soft_f64(
  * Probabilities (from_logits = 0) must be in [0, 1] (else INVALID_ARGUMENT).
  * A NaN input gives NaN for that element (and the reduced loss).
  * Errors: as the categorical loss, without LABEL_OUT_OF_RANGE. Thread-safe.
- * Bound (abi/operations.h, measured in ACCURACY.md): per element, float32 1.2e-7, float64 1e-14 relative. */
+ * Bound (abi/operations.h, measured in ACCURACY.md): per element, float32 fast 1e-6, exact
+ *   1.2e-7, float64 1e-14 relative. */
 logits_status logits_binary_cross_entropy_f32(
     const float *input, const float *target, const float *pos_weight,
     const float *weight, float *loss, float *grad, size_t rows, size_t classes,

@@ -5,7 +5,10 @@ way, and writes ACCURACY.md.
 
 Run from the repository root (the Makefile sets PYTHONPATH):
     PYTHONPATH=bindings/python:tools python3 tools/accuracy.py --out ACCURACY.md
-Options: --quick (small samples, for a smoke run), --seed N.
+Options: --quick (small samples, for a smoke run), --seed N, --update-list
+(write this run's maxima into the `measured` fields of abi/operations.h).
+float32 is measured in both precisions (fast, the default, and exact);
+float64, which has one, in the exact run.
 The method, metrics and references are described in tools/accuracy_contract.py
 and in the header this script writes.
 """
@@ -59,10 +62,16 @@ METRIC_TEXT = {
 }
 
 
-def run(sizes, seed, log):
+PRECISIONS = ("fast", "exact")
+
+
+def run(sizes, seed, log, precision):
+    """Measures every function in `precision` (float32; float64 only in the
+    exact run), with calls that use the process default set to it."""
     rng = np.random.default_rng(seed)
-    res = ac.Results(ab.BOUNDS)
-    dts = [np.float32, np.float64]
+    res = ac.Results(ab.bounds(precision))
+    dts = [np.float32] if precision == "fast" else [np.float32, np.float64]
+    lg.set_precision(precision)
     steps = [
         ("elementwise", lambda: ac.measure_elementwise(res, lg, dts, ELEM_DOMAINS, sizes["elem_n"], rng)),
         ("elementwise gradients",
@@ -77,8 +86,9 @@ def run(sizes, seed, log):
     for name, fn in steps:
         t = time.time()
         fn()
-        timings[name] = time.time() - t
-        log(f"  {name}: {timings[name]:.1f} s")
+        timings[f"{name} ({precision})"] = time.time() - t
+        log(f"  {name} ({precision}): {time.time() - t:.1f} s")
+    lg.set_precision(None)
     return res, timings
 
 
@@ -105,14 +115,52 @@ def git_info():
         return "unknown"
 
 
-def write_report(res, timings, sizes, seed, path, quick):
+def worst(results):
+    """(contract, dtype, precision) -> Logits' largest error over the domains."""
+    out = {}
+    for precision, res in results.items():
+        for (fn, dt, _dom, impl), st in res.cells.items():
+            if impl == "logits":
+                key = (fn, dt, precision)
+                out[key] = max(out.get(key, 0.0), st.worst)
+    return out
+
+
+def update_list(results, path):
+    """Writes the maxima of this run into the `measured` fields of the list."""
+    w = worst(results)
+    text = open(path).read()
+
+    def measured(v):
+        return "0" if v == 0 else f"{v:.3g}"
+
+    def bound_line(m):
+        c, suffix, metric, bound = m.group(1), m.group(2), m.group(3), m.group(4)
+        dt = {"f32": "float32", "f64": "float64"}[suffix]
+        v = w.get((c, dt, "exact"))
+        return m.group(0) if v is None else f"LOGITS_BOUND({c}, {suffix}, {metric}, {bound}, {measured(v)})"
+
+    def fast_line(m):
+        c, metric, bound = m.group(1), m.group(2), m.group(3)
+        v = w.get((c, "float32", "fast"))
+        return m.group(0) if v is None else f"LOGITS_FAST_BOUND({c}, {metric}, {bound}, {measured(v)})"
+
+    import re
+    text = re.sub(r"^LOGITS_BOUND\((\w+), (\w+), (\w+), ([^,]+), [^)]+\)", bound_line, text, flags=re.M)
+    text = re.sub(r"^LOGITS_FAST_BOUND\((\w+), (\w+), ([^,]+), [^)]+\)", fast_line, text, flags=re.M)
+    open(path, "w").write(text)
+
+
+def write_report(results, timings, sizes, seed, path, quick):
     import mpmath
     import scipy
     rows_summary, detail = [], []
     violations = []
     for fn in FUNCTIONS:
-        for dt in ("float32", "float64"):
-            metric, bound = ab.BOUNDS[(fn, dt)]
+        for dt, precision in (("float32", "fast"), ("float32", "exact"), ("float64", "exact")):
+            res = results[precision]
+            shown = precision if dt == "float32" else "(one)"
+            metric, bound = res.bounds[(fn, dt)]
             cells = {k: v for k, v in res.cells.items() if k[0] == fn and k[1] == dt}
             domains = sorted({k[2] for k in cells}, key=lambda d: (d == "special", d))
             lw = max([v.worst for k, v in cells.items() if k[3] == "logits"] or [0])
@@ -122,9 +170,9 @@ def write_report(res, timings, sizes, seed, path, quick):
             nsb = sum(v.special_bad for k, v in cells.items() if k[3] == "numpy")
             ok = lw <= bound and lsb == 0
             if not ok:
-                violations.append((fn, dt, lw, bound, lsb))
+                violations.append((fn, f"{dt} {precision}", lw, bound, lsb))
             rows_summary.append(
-                f"| {fn} | {dt} | {METRIC_TEXT[metric]} | {fmt(bound, metric)} | **{fmt(lw, metric)}**"
+                f"| {fn} | {dt} | {shown} | {METRIC_TEXT[metric]} | {fmt(bound, metric)} | **{fmt(lw, metric)}**"
                 f"{'' if ok else ' (OVER)'} | {fmt(nw, metric)} | {lst - lsb}/{lst} | "
                 f"{(lst - nsb) if lst else 0}/{lst} |")
             for d in domains:
@@ -134,13 +182,14 @@ def write_report(res, timings, sizes, seed, path, quick):
                     continue
                 if d == "special":
                     peer = (f"{N.special_total - N.special_bad}/{N.special_total}" if N else "-/-")
-                    detail.append(f"| {fn} | {dt} | special | {L.special_total} | exact: "
+                    detail.append(f"| {fn} | {dt} | {shown} | special | {L.special_total} | exact: "
                                   f"{L.special_total - L.special_bad}/{L.special_total} | | exact: "
                                   f"{peer} | |")
                     continue
                 extra = "" if not L.special_total else f" ({L.special_total - L.special_bad}/{L.special_total} exact)"
                 detail.append(
-                    f"| {fn} | {dt} | {d} | {L.n} | {fmt(L.worst, metric)}{extra} | {fmt(L.max_ulp, metric)} | "
+                    f"| {fn} | {dt} | {shown} | {d} | {L.n} | {fmt(L.worst, metric)}{extra} | "
+                    f"{fmt(L.max_ulp, metric)} | "
                     f"{fmt(N.worst, metric) if N else '-'} | {fmt(N.max_ulp, metric) if N else '-'} |")
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     total = sum(timings.values())
@@ -149,8 +198,17 @@ def write_report(res, timings, sizes, seed, path, quick):
     w("# Accuracy of Logits")
     w("")
     w("Generated by `make accuracy` (tools/accuracy.py); do not edit by hand. The bounds "
-      "are the LOGITS_BOUND lines of `abi/operations.h`, asserted on a quick "
-      "sample by `Tests/python/test_accuracy_contract.py` inside `make test`.")
+      "are the LOGITS_BOUND lines of `abi/operations.h` (and LOGITS_FAST_BOUND for float32 in "
+      "the fast precision), asserted on a quick sample by "
+      "`Tests/python/test_accuracy_contract.py` inside `make test` in both precisions; this "
+      "run's maxima are written back into the list's `measured` fields.")
+    w("")
+    w("float32 has two precisions (include/logits.h, \"Precision\"): **fast**, the default, "
+      "computes the exponentials in float32 lanes (its error grows with |z| = |x − max|/T, "
+      "the rounding of the float32 argument of exp, as every float32-lane peer's does) and "
+      "keeps long sums, log S and the log outputs in double; **exact** computes in double "
+      "lanes and rounds each result once. float64 has one precision (column *precision* "
+      "\"(one)\"). The fast rows are measured with the same inputs as the exact ones.")
     w("")
     w(f"- Library: `liblogits.so` {lg.version()}, commit {git_info()}, CPU kernels "
       f"`{lg.cpu_kernels()}` (LOGITS_CPU=baseline or x86-64-v3 measures the other copies), "
@@ -236,9 +294,9 @@ def write_report(res, timings, sizes, seed, path, quick):
     w("Max error over all domains; *bound* is the documented contract (README.md \"Accuracy\" "
       "and the test tolerances), asserted by `make test`.")
     w("")
-    w("| function | dtype | metric | bound | Logits | numpy/SciPy "
+    w("| function | dtype | precision | metric | bound | Logits | numpy/SciPy "
       "| special exact (Logits) | special exact (numpy/SciPy) |")
-    w("|---|---|---|---|---|---|---|---|")
+    w("|---|---|---|---|---|---|---|---|---|")
     lines.extend(rows_summary)
     w("")
     if violations:
@@ -254,9 +312,9 @@ def write_report(res, timings, sizes, seed, path, quick):
     w("")
     w("## Per domain")
     w("")
-    w("| function | dtype | domain | n | Logits (metric) | Logits (plain ulp / rel) "
+    w("| function | dtype | precision | domain | n | Logits (metric) | Logits (plain ulp / rel) "
       "| numpy/SciPy (metric) | numpy/SciPy (plain) |")
-    w("|---|---|---|---|---|---|---|---|")
+    w("|---|---|---|---|---|---|---|---|---|")
     lines.extend(detail)
     w("")
     w("## Not covered")
@@ -276,11 +334,18 @@ def main():
     ap.add_argument("--out", default="ACCURACY.md")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--seed", type=int, default=20260)
+    ap.add_argument("--update-list", action="store_true")
     args = ap.parse_args()
     sizes = QUICK if args.quick else FULL
     print(f"accuracy: measuring ({'quick' if args.quick else 'full'} run, seed {args.seed})", flush=True)
-    res, timings = run(sizes, args.seed, lambda s: print(s, flush=True))
-    violations = write_report(res, timings, sizes, args.seed, args.out, args.quick)
+    results, timings = {}, {}
+    for precision in PRECISIONS:
+        results[precision], t = run(sizes, args.seed, lambda s: print(s, flush=True), precision)
+        timings.update(t)
+    violations = write_report(results, timings, sizes, args.seed, args.out, args.quick)
+    if args.update_list:
+        update_list(results, str(ab.PATH))
+        print(f"accuracy: wrote the measured maxima into {ab.PATH}")
     print(f"accuracy: wrote {args.out} ({sum(timings.values()):.0f} s)")
     if violations:
         for f, d, v, b, s in violations:

@@ -19,11 +19,13 @@ SIGNATURES = {
     "ROW_FWD": "const T *, T *, size_t, size_t",
     "ROW_LSE": "const T *, T *, size_t, size_t",
     "ROW_BWD": "const T *, const T *, T *, size_t, size_t",
-    "AXIS_FWD": "const T *, T *, size_t, size_t, size_t, T",
-    "AXIS_LSE": "const T *, T *, size_t, size_t, size_t, T",
-    "AXIS_BWD": "const T *, const T *, T *, size_t, size_t, size_t, T",
+    "AXIS_FWD": "const T *, T *, size_t, size_t, size_t, T, logits_precision",
+    "AXIS_LSE": "const T *, T *, size_t, size_t, size_t, T, logits_precision",
+    "AXIS_BWD": "const T *, const T *, T *, size_t, size_t, size_t, T, logits_precision",
     "EW": "const T *, T *, size_t",
     "EW_BWD": "const T *, const T *, T *, size_t",
+    "EW_EX": "const T *, T *, size_t, logits_precision",
+    "EW_BWD_EX": "const T *, const T *, T *, size_t, logits_precision",
     "CE_LABELS": "const T *, const int64_t *, const T *, T *, T *, size_t, size_t, size_t, "
                  "const logits_ce_options *",
     "CE_SOFT": "const T *, const T *, const T *, T *, T *, size_t, size_t, size_t, "
@@ -103,6 +105,10 @@ def main() -> int:
                 if b is not None and b.bound not in numbers:
                     fail(f"{sym}: its comment in include/logits.h does not state the bound "
                          f"{b.bound:g} ({b.metric}, {c}) of abi/operations.h")
+                fb = ops.FAST_CONTRACTS.get(c)
+                if t.numpy == "float32" and (fb is None or fb.bound not in numbers):
+                    fail(f"{sym}: its comment in include/logits.h does not state the fast bound "
+                         f"of {c} (LOGITS_FAST_BOUND in abi/operations.h)")
 
     binding = ROOT / "bindings" / "python" / "logits"
     sources = {p.name: p.read_text() for p in binding.glob("*.py") if p.name != "_operations.py"}

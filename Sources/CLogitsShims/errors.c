@@ -81,6 +81,8 @@ static const char *fixed_message(int32_t reason)
     case LOGITS_REASON_BCE_STRUCT_SIZE:
         return "options->struct_size is not this library's: fill the options with logits_bce_options_init";
     case LOGITS_REASON_NO_CLASSES: return "classes must be > 0 when there are samples";
+    case LOGITS_REASON_PRECISION:
+        return "precision must be LOGITS_PRECISION_DEFAULT, _FAST or _EXACT (0, 1 or 2)";
     default: return 0;
     }
 }

@@ -8,17 +8,19 @@ public func logits_softmax_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ rows: Int, _ cols: Int
 ) -> logits_status {
     withLayout(rows, cols, 1) { layout in
-        checkedAxisForward(.softmax, x, y, layout, temperature: 1, kernels: cpuKernels())
+        checkedAxisForward(.softmax, x, y, layout, temperature: 1, kernels: defaultKernels())
     }
 }
 
 @c @implementation
 public func logits_softmax_axis_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?,
-    _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Float
+    _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Float,
+    _ precision: logits_precision
 ) -> logits_status {
-    withLayout(outer, axisLen, inner) { layout in
-        checkedAxisForward(.softmax, x, y, layout, temperature: temperature, kernels: cpuKernels())
+    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
+    return withLayout(outer, axisLen, inner) { layout in
+        checkedAxisForward(.softmax, x, y, layout, temperature: temperature, kernels: table)
     }
 }
 
@@ -27,17 +29,19 @@ public func logits_log_softmax_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ rows: Int, _ cols: Int
 ) -> logits_status {
     withLayout(rows, cols, 1) { layout in
-        checkedAxisForward(.logSoftmax, x, y, layout, temperature: 1, kernels: cpuKernels())
+        checkedAxisForward(.logSoftmax, x, y, layout, temperature: 1, kernels: defaultKernels())
     }
 }
 
 @c @implementation
 public func logits_log_softmax_axis_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?,
-    _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Float
+    _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Float,
+    _ precision: logits_precision
 ) -> logits_status {
-    withLayout(outer, axisLen, inner) { layout in
-        checkedAxisForward(.logSoftmax, x, y, layout, temperature: temperature, kernels: cpuKernels())
+    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
+    return withLayout(outer, axisLen, inner) { layout in
+        checkedAxisForward(.logSoftmax, x, y, layout, temperature: temperature, kernels: table)
     }
 }
 
@@ -46,17 +50,19 @@ public func logits_logsumexp_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ rows: Int, _ cols: Int
 ) -> logits_status {
     withLayout(rows, cols, 1) { layout in
-        checkedAxisForward(.logSumExp, x, y, layout, temperature: 1, kernels: cpuKernels())
+        checkedAxisForward(.logSumExp, x, y, layout, temperature: 1, kernels: defaultKernels())
     }
 }
 
 @c @implementation
 public func logits_logsumexp_axis_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?,
-    _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Float
+    _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Float,
+    _ precision: logits_precision
 ) -> logits_status {
-    withLayout(outer, axisLen, inner) { layout in
-        checkedAxisForward(.logSumExp, x, y, layout, temperature: temperature, kernels: cpuKernels())
+    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
+    return withLayout(outer, axisLen, inner) { layout in
+        checkedAxisForward(.logSumExp, x, y, layout, temperature: temperature, kernels: table)
     }
 }
 
@@ -73,9 +79,12 @@ public func logits_softmax_backward_f32(
 @c @implementation
 public func logits_softmax_backward_axis_f32(
     _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
-    _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Float
+    _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Float,
+    _ precision: logits_precision
 ) -> logits_status {
-    withLayout(outer, axisLen, inner) { layout in
+    // The gradients are the same in both precisions: the choice is checked only.
+    guard kernels(for: precision) != nil else { return status(Refusal(.precision)) }
+    return withLayout(outer, axisLen, inner) { layout in
         checkedAxisBackward(.softmax, y, dy, dx, layout, temperature: temperature)
     }
 }
@@ -93,9 +102,12 @@ public func logits_log_softmax_backward_f32(
 @c @implementation
 public func logits_log_softmax_backward_axis_f32(
     _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
-    _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Float
+    _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Float,
+    _ precision: logits_precision
 ) -> logits_status {
-    withLayout(outer, axisLen, inner) { layout in
+    // The gradients are the same in both precisions: the choice is checked only.
+    guard kernels(for: precision) != nil else { return status(Refusal(.precision)) }
+    return withLayout(outer, axisLen, inner) { layout in
         checkedAxisBackward(.logSoftmax, y, dy, dx, layout, temperature: temperature)
     }
 }
@@ -104,7 +116,7 @@ public func logits_log_softmax_backward_axis_f32(
 public func logits_sigmoid_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ count: Int
 ) -> logits_status {
-    status(checkedElementwise(.sigmoid, x, y, count: count, kernels: cpuKernels()))
+    status(checkedElementwise(.sigmoid, x, y, count: count, kernels: defaultKernels()))
 }
 
 @c @implementation
@@ -112,14 +124,14 @@ public func logits_sigmoid_backward_f32(
     _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
     _ count: Int
 ) -> logits_status {
-    status(checkedElementwiseBackward(.sigmoid, y, dy, dx, count: count, kernels: cpuKernels()))
+    status(checkedElementwiseBackward(.sigmoid, y, dy, dx, count: count, kernels: defaultKernels()))
 }
 
 @c @implementation
 public func logits_log_sigmoid_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ count: Int
 ) -> logits_status {
-    status(checkedElementwise(.logSigmoid, x, y, count: count, kernels: cpuKernels()))
+    status(checkedElementwise(.logSigmoid, x, y, count: count, kernels: defaultKernels()))
 }
 
 @c @implementation
@@ -127,14 +139,14 @@ public func logits_log_sigmoid_backward_f32(
     _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
     _ count: Int
 ) -> logits_status {
-    status(checkedElementwiseBackward(.logSigmoid, y, dy, dx, count: count, kernels: cpuKernels()))
+    status(checkedElementwiseBackward(.logSigmoid, y, dy, dx, count: count, kernels: defaultKernels()))
 }
 
 @c @implementation
 public func logits_softplus_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ count: Int
 ) -> logits_status {
-    status(checkedElementwise(.softplus, x, y, count: count, kernels: cpuKernels()))
+    status(checkedElementwise(.softplus, x, y, count: count, kernels: defaultKernels()))
 }
 
 @c @implementation
@@ -142,7 +154,7 @@ public func logits_softplus_backward_f32(
     _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
     _ count: Int
 ) -> logits_status {
-    status(checkedElementwiseBackward(.softplus, y, dy, dx, count: count, kernels: cpuKernels()))
+    status(checkedElementwiseBackward(.softplus, y, dy, dx, count: count, kernels: defaultKernels()))
 }
 
 @c @implementation
@@ -150,17 +162,19 @@ public func logits_softmax_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ rows: Int, _ cols: Int
 ) -> logits_status {
     withLayout(rows, cols, 1) { layout in
-        checkedAxisForward(.softmax, x, y, layout, temperature: 1, kernels: cpuKernels())
+        checkedAxisForward(.softmax, x, y, layout, temperature: 1, kernels: defaultKernels())
     }
 }
 
 @c @implementation
 public func logits_softmax_axis_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?,
-    _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Double
+    _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Double,
+    _ precision: logits_precision
 ) -> logits_status {
-    withLayout(outer, axisLen, inner) { layout in
-        checkedAxisForward(.softmax, x, y, layout, temperature: temperature, kernels: cpuKernels())
+    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
+    return withLayout(outer, axisLen, inner) { layout in
+        checkedAxisForward(.softmax, x, y, layout, temperature: temperature, kernels: table)
     }
 }
 
@@ -169,17 +183,19 @@ public func logits_log_softmax_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ rows: Int, _ cols: Int
 ) -> logits_status {
     withLayout(rows, cols, 1) { layout in
-        checkedAxisForward(.logSoftmax, x, y, layout, temperature: 1, kernels: cpuKernels())
+        checkedAxisForward(.logSoftmax, x, y, layout, temperature: 1, kernels: defaultKernels())
     }
 }
 
 @c @implementation
 public func logits_log_softmax_axis_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?,
-    _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Double
+    _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Double,
+    _ precision: logits_precision
 ) -> logits_status {
-    withLayout(outer, axisLen, inner) { layout in
-        checkedAxisForward(.logSoftmax, x, y, layout, temperature: temperature, kernels: cpuKernels())
+    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
+    return withLayout(outer, axisLen, inner) { layout in
+        checkedAxisForward(.logSoftmax, x, y, layout, temperature: temperature, kernels: table)
     }
 }
 
@@ -188,17 +204,19 @@ public func logits_logsumexp_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ rows: Int, _ cols: Int
 ) -> logits_status {
     withLayout(rows, cols, 1) { layout in
-        checkedAxisForward(.logSumExp, x, y, layout, temperature: 1, kernels: cpuKernels())
+        checkedAxisForward(.logSumExp, x, y, layout, temperature: 1, kernels: defaultKernels())
     }
 }
 
 @c @implementation
 public func logits_logsumexp_axis_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?,
-    _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Double
+    _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Double,
+    _ precision: logits_precision
 ) -> logits_status {
-    withLayout(outer, axisLen, inner) { layout in
-        checkedAxisForward(.logSumExp, x, y, layout, temperature: temperature, kernels: cpuKernels())
+    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
+    return withLayout(outer, axisLen, inner) { layout in
+        checkedAxisForward(.logSumExp, x, y, layout, temperature: temperature, kernels: table)
     }
 }
 
@@ -215,9 +233,12 @@ public func logits_softmax_backward_f64(
 @c @implementation
 public func logits_softmax_backward_axis_f64(
     _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
-    _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Double
+    _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Double,
+    _ precision: logits_precision
 ) -> logits_status {
-    withLayout(outer, axisLen, inner) { layout in
+    // The gradients are the same in both precisions: the choice is checked only.
+    guard kernels(for: precision) != nil else { return status(Refusal(.precision)) }
+    return withLayout(outer, axisLen, inner) { layout in
         checkedAxisBackward(.softmax, y, dy, dx, layout, temperature: temperature)
     }
 }
@@ -235,9 +256,12 @@ public func logits_log_softmax_backward_f64(
 @c @implementation
 public func logits_log_softmax_backward_axis_f64(
     _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
-    _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Double
+    _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Double,
+    _ precision: logits_precision
 ) -> logits_status {
-    withLayout(outer, axisLen, inner) { layout in
+    // The gradients are the same in both precisions: the choice is checked only.
+    guard kernels(for: precision) != nil else { return status(Refusal(.precision)) }
+    return withLayout(outer, axisLen, inner) { layout in
         checkedAxisBackward(.logSoftmax, y, dy, dx, layout, temperature: temperature)
     }
 }
@@ -246,7 +270,7 @@ public func logits_log_softmax_backward_axis_f64(
 public func logits_sigmoid_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ count: Int
 ) -> logits_status {
-    status(checkedElementwise(.sigmoid, x, y, count: count, kernels: cpuKernels()))
+    status(checkedElementwise(.sigmoid, x, y, count: count, kernels: defaultKernels()))
 }
 
 @c @implementation
@@ -254,14 +278,14 @@ public func logits_sigmoid_backward_f64(
     _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
     _ count: Int
 ) -> logits_status {
-    status(checkedElementwiseBackward(.sigmoid, y, dy, dx, count: count, kernels: cpuKernels()))
+    status(checkedElementwiseBackward(.sigmoid, y, dy, dx, count: count, kernels: defaultKernels()))
 }
 
 @c @implementation
 public func logits_log_sigmoid_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ count: Int
 ) -> logits_status {
-    status(checkedElementwise(.logSigmoid, x, y, count: count, kernels: cpuKernels()))
+    status(checkedElementwise(.logSigmoid, x, y, count: count, kernels: defaultKernels()))
 }
 
 @c @implementation
@@ -269,14 +293,14 @@ public func logits_log_sigmoid_backward_f64(
     _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
     _ count: Int
 ) -> logits_status {
-    status(checkedElementwiseBackward(.logSigmoid, y, dy, dx, count: count, kernels: cpuKernels()))
+    status(checkedElementwiseBackward(.logSigmoid, y, dy, dx, count: count, kernels: defaultKernels()))
 }
 
 @c @implementation
 public func logits_softplus_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ count: Int
 ) -> logits_status {
-    status(checkedElementwise(.softplus, x, y, count: count, kernels: cpuKernels()))
+    status(checkedElementwise(.softplus, x, y, count: count, kernels: defaultKernels()))
 }
 
 @c @implementation
@@ -284,5 +308,110 @@ public func logits_softplus_backward_f64(
     _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
     _ count: Int
 ) -> logits_status {
-    status(checkedElementwiseBackward(.softplus, y, dy, dx, count: count, kernels: cpuKernels()))
+    status(checkedElementwiseBackward(.softplus, y, dy, dx, count: count, kernels: defaultKernels()))
+}
+
+// The elementwise functions with a per-call precision (the plain names use
+// the process default).
+
+@c @implementation
+public func logits_sigmoid_ex_f32(
+    _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ count: Int, _ precision: logits_precision
+) -> logits_status {
+    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
+    return status(checkedElementwise(.sigmoid, x, y, count: count, kernels: table))
+}
+
+@c @implementation
+public func logits_sigmoid_backward_ex_f32(
+    _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
+    _ count: Int, _ precision: logits_precision
+) -> logits_status {
+    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
+    return status(checkedElementwiseBackward(.sigmoid, y, dy, dx, count: count, kernels: table))
+}
+
+@c @implementation
+public func logits_log_sigmoid_ex_f32(
+    _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ count: Int, _ precision: logits_precision
+) -> logits_status {
+    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
+    return status(checkedElementwise(.logSigmoid, x, y, count: count, kernels: table))
+}
+
+@c @implementation
+public func logits_log_sigmoid_backward_ex_f32(
+    _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
+    _ count: Int, _ precision: logits_precision
+) -> logits_status {
+    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
+    return status(checkedElementwiseBackward(.logSigmoid, y, dy, dx, count: count, kernels: table))
+}
+
+@c @implementation
+public func logits_softplus_ex_f32(
+    _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ count: Int, _ precision: logits_precision
+) -> logits_status {
+    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
+    return status(checkedElementwise(.softplus, x, y, count: count, kernels: table))
+}
+
+@c @implementation
+public func logits_softplus_backward_ex_f32(
+    _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
+    _ count: Int, _ precision: logits_precision
+) -> logits_status {
+    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
+    return status(checkedElementwiseBackward(.softplus, y, dy, dx, count: count, kernels: table))
+}
+
+@c @implementation
+public func logits_sigmoid_ex_f64(
+    _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ count: Int, _ precision: logits_precision
+) -> logits_status {
+    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
+    return status(checkedElementwise(.sigmoid, x, y, count: count, kernels: table))
+}
+
+@c @implementation
+public func logits_sigmoid_backward_ex_f64(
+    _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
+    _ count: Int, _ precision: logits_precision
+) -> logits_status {
+    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
+    return status(checkedElementwiseBackward(.sigmoid, y, dy, dx, count: count, kernels: table))
+}
+
+@c @implementation
+public func logits_log_sigmoid_ex_f64(
+    _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ count: Int, _ precision: logits_precision
+) -> logits_status {
+    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
+    return status(checkedElementwise(.logSigmoid, x, y, count: count, kernels: table))
+}
+
+@c @implementation
+public func logits_log_sigmoid_backward_ex_f64(
+    _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
+    _ count: Int, _ precision: logits_precision
+) -> logits_status {
+    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
+    return status(checkedElementwiseBackward(.logSigmoid, y, dy, dx, count: count, kernels: table))
+}
+
+@c @implementation
+public func logits_softplus_ex_f64(
+    _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ count: Int, _ precision: logits_precision
+) -> logits_status {
+    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
+    return status(checkedElementwise(.softplus, x, y, count: count, kernels: table))
+}
+
+@c @implementation
+public func logits_softplus_backward_ex_f64(
+    _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
+    _ count: Int, _ precision: logits_precision
+) -> logits_status {
+    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
+    return status(checkedElementwiseBackward(.softplus, y, dy, dx, count: count, kernels: table))
 }

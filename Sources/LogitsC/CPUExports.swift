@@ -17,11 +17,28 @@ import Musl
 // lowers the choice (for tests and comparisons); it never raises it above
 // what the CPU supports.
 
-/// The kernels every export uses.
-let selectedKernels: KernelTable = chooseKernels()
+/// The CPU level every export uses, and its kernels in each precision.
+let selectedLevel: Int = chooseLevel()
+let selectedKernels: KernelTable = makeKernels(fast: false)
+let selectedFastKernels: KernelTable = makeKernels(fast: true)
 
+/// The kernels of a precision argument (LOGITS_PRECISION_*), or nil for a
+/// value that is not one.
 @inline(__always)
-func cpuKernels() -> KernelTable { selectedKernels }
+func kernels(for precision: logits_precision) -> KernelTable? {
+    switch precision {
+    case LOGITS_PRECISION_DEFAULT: return defaultKernels()
+    case LOGITS_PRECISION_FAST: return selectedFastKernels
+    case LOGITS_PRECISION_EXACT: return selectedKernels
+    default: return nil
+    }
+}
+
+/// The kernels of the process default precision.
+@inline(__always)
+func defaultKernels() -> KernelTable {
+    resolvedPrecision(0) == LOGITS_PRECISION_EXACT ? selectedKernels : selectedFastKernels
+}
 
 /// 0 baseline, 3 x86-64-v3, 4 x86-64-v4: what the CPU and OS support.
 func supportedLevel() -> Int {
@@ -61,22 +78,30 @@ func requestedLevel() -> Int {
     return CPULevel.baseline
 }
 
-func chooseKernels() -> KernelTable {
+func chooseLevel() -> Int {
     #if LOGITS_X86_LEVELS
-    switch min(supportedLevel(), requestedLevel()) {
-    case CPULevel.x86_64_v4: return LogitsV4.makeKernelTable()
-    case CPULevel.x86_64_v3: return LogitsV3.makeKernelTable()
-    default: return KernelTable.portable
+    return min(supportedLevel(), requestedLevel())
+    #else
+    return CPULevel.baseline
+    #endif
+}
+
+func makeKernels(fast: Bool) -> KernelTable {
+    #if LOGITS_X86_LEVELS
+    switch selectedLevel {
+    case CPULevel.x86_64_v4: return LogitsV4.makeKernelTable(fast: fast)
+    case CPULevel.x86_64_v3: return LogitsV3.makeKernelTable(fast: fast)
+    default: return fast ? KernelTable.portableFast : KernelTable.portable
     }
     #else
-    return KernelTable.portable
+    return fast ? KernelTable.portableFast : KernelTable.portable
     #endif
 }
 
 @c @implementation
 public func logits_cpu_kernels() -> UnsafePointer<CChar>? {
     // Literals, so that no StaticString check is left at run time.
-    switch selectedKernels.level {
+    switch selectedLevel {
     case CPULevel.x86_64_v4: return cString("x86-64-v4")
     case CPULevel.x86_64_v3: return cString("x86-64-v3")
     default: return cString("baseline")
@@ -93,4 +118,18 @@ public func logits_set_num_threads(_ n: Int) -> logits_status {
 @c @implementation
 public func logits_get_num_threads() -> Int {
     threadCount()
+}
+
+@c @implementation
+public func logits_set_precision(_ precision: logits_precision) -> logits_status {
+    guard kernels(for: precision) != nil, let p = Precision(rawValue: precision) else {
+        return status(Refusal(.precision))
+    }
+    setDefaultPrecision(p)
+    return status(nil)
+}
+
+@c @implementation
+public func logits_get_precision() -> logits_precision {
+    resolvedPrecision(LOGITS_PRECISION_DEFAULT)
 }

@@ -11,8 +11,9 @@ public func logits_cross_entropy_labels_f32(
 ) -> logits_status {
     withLayout(outer, classes, inner) { layout in
         var o = CrossEntropyOptions()
-        return crossEntropyOptions(options, &o)
-            ?? checkedCrossEntropy(input, .labels(labels), classWeight, loss, grad, layout, o, kernels: cpuKernels())
+        var kernels = defaultKernels()
+        return crossEntropyOptions(options, &o, &kernels)
+            ?? checkedCrossEntropy(input, .labels(labels), classWeight, loss, grad, layout, o, kernels: kernels)
     }
 }
 
@@ -24,8 +25,9 @@ public func logits_cross_entropy_soft_f32(
 ) -> logits_status {
     withLayout(outer, classes, inner) { layout in
         var o = CrossEntropyOptions()
-        return crossEntropyOptions(options, &o)
-            ?? checkedCrossEntropy(input, .soft(target), classWeight, loss, grad, layout, o, kernels: cpuKernels())
+        var kernels = defaultKernels()
+        return crossEntropyOptions(options, &o, &kernels)
+            ?? checkedCrossEntropy(input, .soft(target), classWeight, loss, grad, layout, o, kernels: kernels)
     }
 }
 
@@ -37,7 +39,8 @@ public func logits_binary_cross_entropy_f32(
     _ options: UnsafePointer<logits_bce_options>?
 ) -> logits_status {
     var o = BinaryCrossEntropyOptions()
-    return status(binaryOptions(options, &o)
+    var kernels = defaultKernels()
+    return status(binaryOptions(options, &o, &kernels)
         ?? checkedBinaryCrossEntropy(input, target, posWeight, weight, loss, grad,
                                      rows: rows, classes: classes, o))
 }
@@ -50,8 +53,9 @@ public func logits_cross_entropy_labels_f64(
 ) -> logits_status {
     withLayout(outer, classes, inner) { layout in
         var o = CrossEntropyOptions()
-        return crossEntropyOptions(options, &o)
-            ?? checkedCrossEntropy(input, .labels(labels), classWeight, loss, grad, layout, o, kernels: cpuKernels())
+        var kernels = defaultKernels()
+        return crossEntropyOptions(options, &o, &kernels)
+            ?? checkedCrossEntropy(input, .labels(labels), classWeight, loss, grad, layout, o, kernels: kernels)
     }
 }
 
@@ -63,8 +67,9 @@ public func logits_cross_entropy_soft_f64(
 ) -> logits_status {
     withLayout(outer, classes, inner) { layout in
         var o = CrossEntropyOptions()
-        return crossEntropyOptions(options, &o)
-            ?? checkedCrossEntropy(input, .soft(target), classWeight, loss, grad, layout, o, kernels: cpuKernels())
+        var kernels = defaultKernels()
+        return crossEntropyOptions(options, &o, &kernels)
+            ?? checkedCrossEntropy(input, .soft(target), classWeight, loss, grad, layout, o, kernels: kernels)
     }
 }
 
@@ -76,7 +81,8 @@ public func logits_binary_cross_entropy_f64(
     _ options: UnsafePointer<logits_bce_options>?
 ) -> logits_status {
     var o = BinaryCrossEntropyOptions()
-    return status(binaryOptions(options, &o)
+    var kernels = defaultKernels()
+    return status(binaryOptions(options, &o, &kernels)
         ?? checkedBinaryCrossEntropy(input, target, posWeight, weight, loss, grad,
                                      rows: rows, classes: classes, o))
 }

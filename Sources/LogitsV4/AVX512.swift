@@ -79,6 +79,29 @@ import _Builtin_intrinsics.intel
         return _mm512_scalef_pd(e, n * 0.0625)
     }
 
+    @inlinable @inline(__always)
+    static func fmaF(_ a: FloatLanes, _ b: FloatLanes, _ c: FloatLanes) -> FloatLanes {
+        _mm512_fmadd_ps(a, b, c)
+    }
+
+    @inlinable @inline(__always)
+    static func maxF(_ a: FloatLanes, _ b: FloatLanes) -> FloatLanes { _mm512_max_ps(a, b) }
+
+    /// The portable Float exp's reduction and polynomial, with 2^n by
+    /// vscalefps: one rounding, subnormal results included, 0 far below.
+    @inlinable @inline(__always)
+    static func expF(_ d: FloatLanes, _ lo: FloatLanes?) -> FloatLanes {
+        // max(-150, d), a NaN d staying NaN (vmaxps returns its second operand).
+        let x = _mm512_max_ps(FloatLanes(repeating: -150), d)
+        let kf = _mm512_fmadd_ps(x, FloatLanes(repeating: 1.44269502), FloatLanes(repeating: 12_582_912))
+        let n = kf - 12_582_912
+        var r = _mm512_fmadd_ps(n, FloatLanes(repeating: -0.693359375), x)
+        r = _mm512_fmadd_ps(n, FloatLanes(repeating: 2.12194440e-4), r)
+        if let lo { r += lo }
+        let q = _mm512_fmadd_ps(r, expPolynomialF(AVX512.self, r), FloatLanes(repeating: 1))
+        return _mm512_scalef_ps(q, n)
+    }
+
     // Short rows (one row per lane): eight rows x eight columns at a time,
     // loaded with masked row loads (no access past a row's end) and
     // transposed in registers (`transpose8`), instead of 64 scalar loads and

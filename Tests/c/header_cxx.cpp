@@ -21,10 +21,11 @@ static_assert(sizeof(logits_status) == 4, "logits_status is a 32-bit integer");
 
 // The declarations have the exact C types (a mismatch fails to compile).
 static logits_status (*const softmax_f32)(const float *, float *, size_t, size_t) = &logits_softmax_f32;
-static logits_status (*const softmax_axis_f64)(const double *, double *, size_t, size_t, size_t, double) =
+static logits_status (*const softmax_axis_f64)(const double *, double *, size_t, size_t, size_t, double,
+                                                logits_precision) =
     &logits_softmax_axis_f64;
 static logits_status (*const log_softmax_backward_axis_f32)(const float *, const float *, float *, size_t,
-                                                            size_t, size_t, float) =
+                                                            size_t, size_t, float, logits_precision) =
     &logits_log_softmax_backward_axis_f32;
 static logits_status (*const sigmoid_f64)(const double *, double *, size_t) = &logits_sigmoid_f64;
 static const char *(*const status_string)(logits_status) = &logits_status_string;
@@ -40,10 +41,10 @@ int main() {
         std::printf("logits_softmax_f32: %s\n", status_string(st));
         return 1;
     }
-    st = softmax_axis_f64(xd, xd, 1, 3, 1, 1.0);  // in place
+    st = softmax_axis_f64(xd, xd, 1, 3, 1, 1.0, LOGITS_PRECISION_EXACT);  // in place
     if (st == LOGITS_OK) st = sigmoid_f64(xd, s, 3);
     if (st == LOGITS_OK) st = logits_log_softmax_f32(x, p, 1, 3);
-    if (st == LOGITS_OK) st = log_softmax_backward_axis_f32(p, dy, dx, 1, 3, 1, 1.0f);
+    if (st == LOGITS_OK) st = log_softmax_backward_axis_f32(p, dy, dx, 1, 3, 1, 1.0f, LOGITS_PRECISION_FAST);
     if (st != LOGITS_OK) {
         std::printf("error: %s\n", logits_status_string(st));
         return 1;

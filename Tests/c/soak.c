@@ -80,15 +80,15 @@ static logits_status call(worker_t *w, int f, int is64, size_t r, size_t c, size
     if (bad) T = Tf = -1;
     *bytes = n * es;
     switch (f) {
-    case 0: return is64 ? logits_softmax_axis_f64(x, (double *)out, r, c, inner, T)
-                        : logits_softmax_axis_f32(x, (float *)out, r, c, inner, Tf);
-    case 1: return is64 ? logits_log_softmax_axis_f64(x, (double *)out, r, c, inner, T)
-                        : logits_log_softmax_axis_f32(x, (float *)out, r, c, inner, Tf);
+    case 0: return is64 ? logits_softmax_axis_f64(x, (double *)out, r, c, inner, T, LOGITS_PRECISION_DEFAULT)
+                        : logits_softmax_axis_f32(x, (float *)out, r, c, inner, Tf, LOGITS_PRECISION_DEFAULT);
+    case 1: return is64 ? logits_log_softmax_axis_f64(x, (double *)out, r, c, inner, T, LOGITS_PRECISION_DEFAULT)
+                        : logits_log_softmax_axis_f32(x, (float *)out, r, c, inner, Tf, LOGITS_PRECISION_DEFAULT);
     case 2: *bytes = r * inner * es;
-            return is64 ? logits_logsumexp_axis_f64(x, (double *)out, r, c, inner, T)
-                        : logits_logsumexp_axis_f32(x, (float *)out, r, c, inner, Tf);
-    case 3: return is64 ? logits_softmax_backward_axis_f64(w->a, w->b, (double *)out, r, c, inner, T)
-                        : logits_softmax_backward_axis_f32((float *)w->a, (float *)w->b, (float *)out, r, c, inner, Tf);
+            return is64 ? logits_logsumexp_axis_f64(x, (double *)out, r, c, inner, T, LOGITS_PRECISION_DEFAULT)
+                        : logits_logsumexp_axis_f32(x, (float *)out, r, c, inner, Tf, LOGITS_PRECISION_DEFAULT);
+    case 3: return is64 ? logits_softmax_backward_axis_f64(w->a, w->b, (double *)out, r, c, inner, T, LOGITS_PRECISION_DEFAULT)
+                        : logits_softmax_backward_axis_f32((float *)w->a, (float *)w->b, (float *)out, r, c, inner, Tf, LOGITS_PRECISION_DEFAULT);
     case 4: return is64 ? logits_log_softmax_backward_f64(w->a, w->b, bad ? NULL : (double *)out, r * inner, c)
                         : logits_log_softmax_backward_f32((float *)w->a, (float *)w->b, bad ? NULL : (float *)out, r * inner, c);
     case 5: return bad ? logits_sigmoid_f32(NULL, (float *)out, n)

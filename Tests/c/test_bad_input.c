@@ -25,6 +25,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,19 +37,22 @@
 
 enum {
     K_ROW_FWD, K_ROW_LSE, K_ROW_BWD, K_AXIS_FWD, K_AXIS_LSE, K_AXIS_BWD,
-    K_EW, K_EW_BWD, K_CE_LABELS, K_CE_SOFT, K_BCE, N_KINDS
+    K_EW, K_EW_BWD, K_CE_LABELS, K_CE_SOFT, K_BCE, K_EW_EX, K_EW_BWD_EX, N_KINDS
 };
 #define KB(k) (1u << (k))
 #define ALL_KINDS ((1u << N_KINDS) - 1)
+#define EW_KINDS (KB(K_EW) | KB(K_EW_BWD) | KB(K_EW_EX) | KB(K_EW_BWD_EX))
 #define ACT_KINDS (KB(K_ROW_FWD) | KB(K_ROW_LSE) | KB(K_ROW_BWD) | KB(K_AXIS_FWD) | KB(K_AXIS_LSE) | \
-                   KB(K_AXIS_BWD) | KB(K_EW) | KB(K_EW_BWD))
+                   KB(K_AXIS_BWD) | EW_KINDS)
 #define AXIS_KINDS (KB(K_AXIS_FWD) | KB(K_AXIS_LSE) | KB(K_AXIS_BWD))
-#define SHAPED_KINDS (ALL_KINDS & ~(KB(K_EW) | KB(K_EW_BWD)))
+#define SHAPED_KINDS (ALL_KINDS & ~EW_KINDS)
 #define LSE_KINDS (KB(K_ROW_LSE) | KB(K_AXIS_LSE))
-#define BWD_KINDS (KB(K_ROW_BWD) | KB(K_AXIS_BWD) | KB(K_EW_BWD))
+#define BWD_KINDS (KB(K_ROW_BWD) | KB(K_AXIS_BWD) | KB(K_EW_BWD) | KB(K_EW_BWD_EX))
+#define IS_EW(k) ((EW_KINDS >> (k)) & 1u)
 #define CE_KINDS (KB(K_CE_LABELS) | KB(K_CE_SOFT))
 #define LOSS_KINDS (CE_KINDS | KB(K_BCE))
 #define THREE_SIZES (AXIS_KINDS | CE_KINDS)
+#define PREC_KINDS (AXIS_KINDS | KB(K_EW_EX) | KB(K_EW_BWD_EX) | LOSS_KINDS)
 
 typedef void (*fnp)(void);
 typedef struct {
@@ -73,16 +77,22 @@ typedef char every_listed_type_is_tested[LIST_TYPES == 2 ? 1 : -1];
 
 typedef logits_status (*row_fwd32)(const float *, float *, size_t, size_t);
 typedef logits_status (*row_fwd64)(const double *, double *, size_t, size_t);
-typedef logits_status (*axis_fwd32)(const float *, float *, size_t, size_t, size_t, float);
-typedef logits_status (*axis_fwd64)(const double *, double *, size_t, size_t, size_t, double);
+typedef logits_status (*axis_fwd32)(const float *, float *, size_t, size_t, size_t, float, logits_precision);
+typedef logits_status (*axis_fwd64)(const double *, double *, size_t, size_t, size_t, double, logits_precision);
 typedef logits_status (*row_bwd32)(const float *, const float *, float *, size_t, size_t);
 typedef logits_status (*row_bwd64)(const double *, const double *, double *, size_t, size_t);
-typedef logits_status (*axis_bwd32)(const float *, const float *, float *, size_t, size_t, size_t, float);
-typedef logits_status (*axis_bwd64)(const double *, const double *, double *, size_t, size_t, size_t, double);
+typedef logits_status (*axis_bwd32)(const float *, const float *, float *, size_t, size_t, size_t, float,
+                                    logits_precision);
+typedef logits_status (*axis_bwd64)(const double *, const double *, double *, size_t, size_t, size_t, double,
+                                    logits_precision);
 typedef logits_status (*ew32)(const float *, float *, size_t);
 typedef logits_status (*ew64)(const double *, double *, size_t);
 typedef logits_status (*ewb32)(const float *, const float *, float *, size_t);
 typedef logits_status (*ewb64)(const double *, const double *, double *, size_t);
+typedef logits_status (*ewx32)(const float *, float *, size_t, logits_precision);
+typedef logits_status (*ewx64)(const double *, double *, size_t, logits_precision);
+typedef logits_status (*ewbx32)(const float *, const float *, float *, size_t, logits_precision);
+typedef logits_status (*ewbx64)(const double *, const double *, double *, size_t, logits_precision);
 typedef logits_status (*cel32)(const float *, const int64_t *, const float *, float *, float *, size_t, size_t,
                                size_t, const logits_ce_options *);
 typedef logits_status (*cel64)(const double *, const int64_t *, const double *, double *, double *, size_t,
@@ -117,6 +127,7 @@ typedef struct {
     void *a, *b, *w, *w2, *out, *grad;
     size_t s1, s2, s3;
     double T;
+    logits_precision precision; /* of the _axis and _ex forms */
     int opt_null;
     logits_ce_options ce;
     logits_bce_options bce;
@@ -143,11 +154,11 @@ static void base_call(call_t *c, const entry_t *e)
     c->out = at(OFF_OUT); c->grad = at(OFF_GRAD);
     c->T = 1.5;
     switch (e->kind) {
-    case K_EW: case K_EW_BWD: c->s1 = 6; break;
+    case K_EW: case K_EW_BWD: case K_EW_EX: case K_EW_BWD_EX: c->s1 = 6; break;
     case K_ROW_FWD: case K_ROW_LSE: case K_ROW_BWD: case K_BCE: c->s1 = 2; c->s2 = 3; c->s3 = 1; break;
     default: c->s1 = 2; c->s2 = 3; c->s3 = 2; break;
     }
-    n = e->kind == K_EW || e->kind == K_EW_BWD ? c->s1 : c->s1 * c->s2 * c->s3;
+    n = IS_EW(e->kind) ? c->s1 : c->s1 * c->s2 * c->s3;
     for (k = 0; k < n; k++) {
         put(c, c->a, k, 0.05 + 0.1 * (double)k);          /* logits and valid probabilities alike */
         put(c, c->b, k, (k % 3) / 2.0);                     /* dy / soft or binary targets in [0, 1] */
@@ -174,17 +185,22 @@ static logits_status do_call(const call_t *c)
     case K_ROW_FWD * 2: case K_ROW_LSE * 2: return ((row_fwd32)e->fn)(c->a, c->out, c->s1, c->s2);
     case K_ROW_FWD * 2 + 1: case K_ROW_LSE * 2 + 1: return ((row_fwd64)e->fn)(c->a, c->out, c->s1, c->s2);
     case K_AXIS_FWD * 2: case K_AXIS_LSE * 2:
-        return ((axis_fwd32)e->fn)(c->a, c->out, c->s1, c->s2, c->s3, Tf);
+        return ((axis_fwd32)e->fn)(c->a, c->out, c->s1, c->s2, c->s3, Tf, c->precision);
     case K_AXIS_FWD * 2 + 1: case K_AXIS_LSE * 2 + 1:
-        return ((axis_fwd64)e->fn)(c->a, c->out, c->s1, c->s2, c->s3, c->T);
+        return ((axis_fwd64)e->fn)(c->a, c->out, c->s1, c->s2, c->s3, c->T, c->precision);
     case K_ROW_BWD * 2: return ((row_bwd32)e->fn)(c->a, c->b, c->out, c->s1, c->s2);
     case K_ROW_BWD * 2 + 1: return ((row_bwd64)e->fn)(c->a, c->b, c->out, c->s1, c->s2);
-    case K_AXIS_BWD * 2: return ((axis_bwd32)e->fn)(c->a, c->b, c->out, c->s1, c->s2, c->s3, Tf);
-    case K_AXIS_BWD * 2 + 1: return ((axis_bwd64)e->fn)(c->a, c->b, c->out, c->s1, c->s2, c->s3, c->T);
+    case K_AXIS_BWD * 2: return ((axis_bwd32)e->fn)(c->a, c->b, c->out, c->s1, c->s2, c->s3, Tf, c->precision);
+    case K_AXIS_BWD * 2 + 1:
+        return ((axis_bwd64)e->fn)(c->a, c->b, c->out, c->s1, c->s2, c->s3, c->T, c->precision);
     case K_EW * 2: return ((ew32)e->fn)(c->a, c->out, c->s1);
     case K_EW * 2 + 1: return ((ew64)e->fn)(c->a, c->out, c->s1);
     case K_EW_BWD * 2: return ((ewb32)e->fn)(c->a, c->b, c->out, c->s1);
     case K_EW_BWD * 2 + 1: return ((ewb64)e->fn)(c->a, c->b, c->out, c->s1);
+    case K_EW_EX * 2: return ((ewx32)e->fn)(c->a, c->out, c->s1, c->precision);
+    case K_EW_EX * 2 + 1: return ((ewx64)e->fn)(c->a, c->out, c->s1, c->precision);
+    case K_EW_BWD_EX * 2: return ((ewbx32)e->fn)(c->a, c->b, c->out, c->s1, c->precision);
+    case K_EW_BWD_EX * 2 + 1: return ((ewbx64)e->fn)(c->a, c->b, c->out, c->s1, c->precision);
     case K_CE_LABELS * 2:
         return ((cel32)e->fn)(c->a, c->b, c->w, c->out, c->grad, c->s1, c->s2, c->s3, ce);
     case K_CE_LABELS * 2 + 1:
@@ -327,13 +343,15 @@ static void m_grad_on_weight(call_t *c) { c->grad = shift(c->w, c, 1); }
 static void m_loss_on_w2(call_t *c) { c->out = shift(c->w2, c, 2); }
 static void m_out_adjacent_ok(call_t *c)
 {
-    size_t n = c->e->kind == K_EW || c->e->kind == K_EW_BWD ? c->s1 : c->s1 * c->s2 * c->s3;
+    size_t n = IS_EW(c->e->kind) ? c->s1 : c->s1 * c->s2 * c->s3;
     c->out = shift(c->a, c, (long)n); /* just after the input: no overlap */
 }
 
 /* options: CE */
 static void m_ce_size0(call_t *c) { c->ce.struct_size = 0; }
-static void m_ce_size_small(call_t *c) { c->ce.struct_size = (uint32_t)sizeof(logits_ce_options) - 8; }
+static void m_ce_size_small(call_t *c) { c->ce.struct_size = (uint32_t)sizeof(logits_ce_options) - 4; }
+/* A 0.2 caller's struct ends before `precision`: accepted, default precision. */
+static void m_ce_size_v02_ok(call_t *c) { c->ce.struct_size = (uint32_t)offsetof(logits_ce_options, precision); }
 static void m_ce_size_big(call_t *c) { c->ce.struct_size = (uint32_t)sizeof(logits_ce_options) + 8; }
 static void m_ce_size_max(call_t *c) { c->ce.struct_size = UINT32_MAX; }
 static void m_ce_red3(call_t *c) { c->ce.reduction = 3; }
@@ -360,7 +378,22 @@ static void m_ce_ls1_ok(call_t *c) { c->ce.label_smoothing = 1.0; }
 /* options: BCE */
 static void m_b_size0(call_t *c) { c->bce.struct_size = 0; }
 static void m_b_size_big(call_t *c) { c->bce.struct_size = (uint32_t)sizeof(logits_bce_options) + 8; }
-static void m_b_size_small(call_t *c) { c->bce.struct_size = (uint32_t)sizeof(logits_bce_options) - 8; }
+static void m_b_size_small(call_t *c) { c->bce.struct_size = (uint32_t)sizeof(logits_bce_options) - 4; }
+static void m_b_size_v02_ok(call_t *c) { c->bce.struct_size = (uint32_t)offsetof(logits_bce_options, precision); }
+
+/* precision: an argument (_axis, _ex forms) or an options field (losses) */
+static void set_precision(call_t *c, logits_precision p) { c->precision = c->ce.precision = c->bce.precision = p; }
+static void m_prec3(call_t *c) { set_precision(c, 3); }
+static void m_prec_neg(call_t *c) { set_precision(c, -1); }
+static void m_prec_max(call_t *c) { set_precision(c, INT32_MAX); }
+static void m_prec_fast_ok(call_t *c) { set_precision(c, LOGITS_PRECISION_FAST); }
+static void m_prec_exact_ok(call_t *c) { set_precision(c, LOGITS_PRECISION_EXACT); }
+static void m_prec_v02_bad_ok(call_t *c)
+{ /* a 0.2 struct's size: the field beyond it is not read, even if it holds garbage */
+    set_precision(c, 77);
+    c->ce.struct_size = (uint32_t)offsetof(logits_ce_options, precision);
+    c->bce.struct_size = (uint32_t)offsetof(logits_bce_options, precision);
+}
 static void m_b_red3(call_t *c) { c->bce.reduction = 3; }
 static void m_b_red_neg(call_t *c) { c->bce.reduction = -1; }
 static void m_b_fl2(call_t *c) { c->bce.from_logits = 2; }
@@ -464,7 +497,8 @@ static const mut_t MUTATIONS[] = {
     {"overlap", "grad inside the (pos_)weights", LOSS_KINDS, E_OVL, m_grad_on_weight},
     {"overlap", "loss inside the BCE weights", KB(K_BCE), E_OVL, m_loss_on_w2},
     {"options", "struct_size 0", CE_KINDS, E_INV, m_ce_size0},
-    {"options", "struct_size sizeof - 8", CE_KINDS, E_INV, m_ce_size_small},
+    {"options", "struct_size sizeof - 4", CE_KINDS, E_INV, m_ce_size_small},
+    {"options", "struct_size of 0.2 (allowed)", CE_KINDS, OKAY, m_ce_size_v02_ok},
     {"options", "struct_size sizeof + 8", CE_KINDS, E_INV, m_ce_size_big},
     {"options", "struct_size UINT32_MAX", CE_KINDS, E_INV, m_ce_size_max},
     {"options", "reduction 3", CE_KINDS, E_INV, m_ce_red3},
@@ -489,7 +523,14 @@ static const mut_t MUTATIONS[] = {
     {"options", "eps NaN (probabilities)", CE_KINDS, E_INV, m_ce_eps_nan},
     {"options", "struct_size 0", KB(K_BCE), E_INV, m_b_size0},
     {"options", "struct_size sizeof + 8", KB(K_BCE), E_INV, m_b_size_big},
-    {"options", "struct_size sizeof - 8", KB(K_BCE), E_INV, m_b_size_small},
+    {"options", "struct_size sizeof - 4", KB(K_BCE), E_INV, m_b_size_small},
+    {"options", "struct_size of 0.2 (allowed)", KB(K_BCE), OKAY, m_b_size_v02_ok},
+    {"precision", "3", PREC_KINDS, E_INV, m_prec3},
+    {"precision", "-1", PREC_KINDS, E_INV, m_prec_neg},
+    {"precision", "INT32_MAX", PREC_KINDS, E_INV, m_prec_max},
+    {"precision", "FAST (allowed)", PREC_KINDS, OKAY, m_prec_fast_ok},
+    {"precision", "EXACT (allowed)", PREC_KINDS, OKAY, m_prec_exact_ok},
+    {"precision", "beyond a 0.2 struct_size (not read)", LOSS_KINDS, OKAY, m_prec_v02_bad_ok},
     {"options", "reduction 3", KB(K_BCE), E_INV, m_b_red3},
     {"options", "reduction -1", KB(K_BCE), E_INV, m_b_red_neg},
     {"options", "from_logits 2", KB(K_BCE), E_INV, m_b_fl2},

@@ -151,35 +151,44 @@ typedef struct {
     int fn;
     int axis; /* 0: row form (rows, cols) or count; 1: (outer, axis_len, inner, T) */
     const char *name;
+    int ex; /* elementwise: 1 for the _ex form (count, precision) */
 } op_t;
 
 static const op_t OPS[] = {
-    {FN_SOFTMAX, 0, "softmax"},
-    {FN_SOFTMAX, 1, "softmax_axis"},
-    {FN_LOG_SOFTMAX, 0, "log_softmax"},
-    {FN_LOG_SOFTMAX, 1, "log_softmax_axis"},
-    {FN_LSE, 0, "logsumexp"},
-    {FN_LSE, 1, "logsumexp_axis"},
-    {FN_SOFTMAX_BWD, 0, "softmax_backward"},
-    {FN_SOFTMAX_BWD, 1, "softmax_backward_axis"},
-    {FN_LOG_SOFTMAX_BWD, 0, "log_softmax_backward"},
-    {FN_LOG_SOFTMAX_BWD, 1, "log_softmax_backward_axis"},
-    {FN_SIGMOID, 0, "sigmoid"},
-    {FN_LOG_SIGMOID, 0, "log_sigmoid"},
-    {FN_SOFTPLUS, 0, "softplus"},
-    {FN_SIGMOID_BWD, 0, "sigmoid_backward"},
-    {FN_LOG_SIGMOID_BWD, 0, "log_sigmoid_backward"},
-    {FN_SOFTPLUS_BWD, 0, "softplus_backward"},
+    {FN_SOFTMAX, 0, "softmax", 0},
+    {FN_SOFTMAX, 1, "softmax_axis", 0},
+    {FN_LOG_SOFTMAX, 0, "log_softmax", 0},
+    {FN_LOG_SOFTMAX, 1, "log_softmax_axis", 0},
+    {FN_LSE, 0, "logsumexp", 0},
+    {FN_LSE, 1, "logsumexp_axis", 0},
+    {FN_SOFTMAX_BWD, 0, "softmax_backward", 0},
+    {FN_SOFTMAX_BWD, 1, "softmax_backward_axis", 0},
+    {FN_LOG_SOFTMAX_BWD, 0, "log_softmax_backward", 0},
+    {FN_LOG_SOFTMAX_BWD, 1, "log_softmax_backward_axis", 0},
+    {FN_SIGMOID, 0, "sigmoid", 0},
+    {FN_LOG_SIGMOID, 0, "log_sigmoid", 0},
+    {FN_SOFTPLUS, 0, "softplus", 0},
+    {FN_SIGMOID_BWD, 0, "sigmoid_backward", 0},
+    {FN_LOG_SIGMOID_BWD, 0, "log_sigmoid_backward", 0},
+    {FN_SOFTPLUS_BWD, 0, "softplus_backward", 0},
+    /* The _ex forms, with the precision passed explicitly (the one the
+     * plain names use in this run, so the same checks hold). */
+    {FN_SIGMOID, 0, "sigmoid_ex", 1},
+    {FN_LOG_SIGMOID, 0, "log_sigmoid_ex", 1},
+    {FN_SOFTPLUS, 0, "softplus_ex", 1},
+    {FN_SIGMOID_BWD, 0, "sigmoid_backward_ex", 1},
+    {FN_LOG_SIGMOID_BWD, 0, "log_sigmoid_backward_ex", 1},
+    {FN_SOFTPLUS_BWD, 0, "softplus_backward_ex", 1},
 };
 #define N_OPS (sizeof OPS / sizeof OPS[0])
 #define FOR_EACH_OP(op) for (op = &OPS[0]; op != &OPS[N_OPS]; op++)
 
-static const op_t OP_SOFTMAX = {FN_SOFTMAX, 0, "softmax"};
-static const op_t OP_SOFTMAX_AXIS = {FN_SOFTMAX, 1, "softmax_axis"};
-static const op_t OP_LOG_SOFTMAX = {FN_LOG_SOFTMAX, 0, "log_softmax"};
-static const op_t OP_LOG_SOFTMAX_AXIS = {FN_LOG_SOFTMAX, 1, "log_softmax_axis"};
-static const op_t OP_LSE = {FN_LSE, 0, "logsumexp"};
-static const op_t OP_LSE_AXIS = {FN_LSE, 1, "logsumexp_axis"};
+static const op_t OP_SOFTMAX = {FN_SOFTMAX, 0, "softmax", 0};
+static const op_t OP_SOFTMAX_AXIS = {FN_SOFTMAX, 1, "softmax_axis", 0};
+static const op_t OP_LOG_SOFTMAX = {FN_LOG_SOFTMAX, 0, "log_softmax", 0};
+static const op_t OP_LOG_SOFTMAX_AXIS = {FN_LOG_SOFTMAX, 1, "log_softmax_axis", 0};
+static const op_t OP_LSE = {FN_LSE, 0, "logsumexp", 0};
+static const op_t OP_LSE_AXIS = {FN_LSE, 1, "logsumexp_axis", 0};
 
 static int kind_of(int fn)
 {
@@ -250,26 +259,35 @@ static logits_status call_op(const op_t *op, const dtype_t *t, const void *a, co
         float *y = (float *)out, Tf = (float)T;
         switch (op->fn) {
         case FN_SOFTMAX:
-            return op->axis ? logits_softmax_axis_f32(x, y, s.s1, s.s2, s.s3, Tf)
+            return op->axis ? logits_softmax_axis_f32(x, y, s.s1, s.s2, s.s3, Tf, LOGITS_PRECISION_DEFAULT)
                             : logits_softmax_f32(x, y, s.s1, s.s2);
         case FN_LOG_SOFTMAX:
-            return op->axis ? logits_log_softmax_axis_f32(x, y, s.s1, s.s2, s.s3, Tf)
+            return op->axis ? logits_log_softmax_axis_f32(x, y, s.s1, s.s2, s.s3, Tf, LOGITS_PRECISION_DEFAULT)
                             : logits_log_softmax_f32(x, y, s.s1, s.s2);
         case FN_LSE:
-            return op->axis ? logits_logsumexp_axis_f32(x, y, s.s1, s.s2, s.s3, Tf)
+            return op->axis ? logits_logsumexp_axis_f32(x, y, s.s1, s.s2, s.s3, Tf, LOGITS_PRECISION_DEFAULT)
                             : logits_logsumexp_f32(x, y, s.s1, s.s2);
         case FN_SOFTMAX_BWD:
-            return op->axis ? logits_softmax_backward_axis_f32(x, dy, y, s.s1, s.s2, s.s3, Tf)
+            return op->axis ? logits_softmax_backward_axis_f32(x, dy, y, s.s1, s.s2, s.s3, Tf, LOGITS_PRECISION_DEFAULT)
                             : logits_softmax_backward_f32(x, dy, y, s.s1, s.s2);
         case FN_LOG_SOFTMAX_BWD:
-            return op->axis ? logits_log_softmax_backward_axis_f32(x, dy, y, s.s1, s.s2, s.s3, Tf)
+            return op->axis ? logits_log_softmax_backward_axis_f32(x, dy, y, s.s1, s.s2, s.s3, Tf, LOGITS_PRECISION_DEFAULT)
                             : logits_log_softmax_backward_f32(x, dy, y, s.s1, s.s2);
-        case FN_SIGMOID: return logits_sigmoid_f32(x, y, s.s1);
-        case FN_LOG_SIGMOID: return logits_log_sigmoid_f32(x, y, s.s1);
-        case FN_SOFTPLUS: return logits_softplus_f32(x, y, s.s1);
-        case FN_SIGMOID_BWD: return logits_sigmoid_backward_f32(x, dy, y, s.s1);
-        case FN_LOG_SIGMOID_BWD: return logits_log_sigmoid_backward_f32(x, dy, y, s.s1);
-        case FN_SOFTPLUS_BWD: return logits_softplus_backward_f32(x, dy, y, s.s1);
+        case FN_SIGMOID:
+            return op->ex ? logits_sigmoid_ex_f32(x, y, s.s1, logits_get_precision()) : logits_sigmoid_f32(x, y, s.s1);
+        case FN_LOG_SIGMOID:
+            return op->ex ? logits_log_sigmoid_ex_f32(x, y, s.s1, logits_get_precision()) : logits_log_sigmoid_f32(x, y, s.s1);
+        case FN_SOFTPLUS:
+            return op->ex ? logits_softplus_ex_f32(x, y, s.s1, logits_get_precision()) : logits_softplus_f32(x, y, s.s1);
+        case FN_SIGMOID_BWD:
+            return op->ex ? logits_sigmoid_backward_ex_f32(x, dy, y, s.s1, logits_get_precision())
+                          : logits_sigmoid_backward_f32(x, dy, y, s.s1);
+        case FN_LOG_SIGMOID_BWD:
+            return op->ex ? logits_log_sigmoid_backward_ex_f32(x, dy, y, s.s1, logits_get_precision())
+                          : logits_log_sigmoid_backward_f32(x, dy, y, s.s1);
+        case FN_SOFTPLUS_BWD:
+            return op->ex ? logits_softplus_backward_ex_f32(x, dy, y, s.s1, logits_get_precision())
+                          : logits_softplus_backward_f32(x, dy, y, s.s1);
         default: break;
         }
     } else {
@@ -277,26 +295,35 @@ static logits_status call_op(const op_t *op, const dtype_t *t, const void *a, co
         double *y = (double *)out, Td = (double)T;
         switch (op->fn) {
         case FN_SOFTMAX:
-            return op->axis ? logits_softmax_axis_f64(x, y, s.s1, s.s2, s.s3, Td)
+            return op->axis ? logits_softmax_axis_f64(x, y, s.s1, s.s2, s.s3, Td, LOGITS_PRECISION_DEFAULT)
                             : logits_softmax_f64(x, y, s.s1, s.s2);
         case FN_LOG_SOFTMAX:
-            return op->axis ? logits_log_softmax_axis_f64(x, y, s.s1, s.s2, s.s3, Td)
+            return op->axis ? logits_log_softmax_axis_f64(x, y, s.s1, s.s2, s.s3, Td, LOGITS_PRECISION_DEFAULT)
                             : logits_log_softmax_f64(x, y, s.s1, s.s2);
         case FN_LSE:
-            return op->axis ? logits_logsumexp_axis_f64(x, y, s.s1, s.s2, s.s3, Td)
+            return op->axis ? logits_logsumexp_axis_f64(x, y, s.s1, s.s2, s.s3, Td, LOGITS_PRECISION_DEFAULT)
                             : logits_logsumexp_f64(x, y, s.s1, s.s2);
         case FN_SOFTMAX_BWD:
-            return op->axis ? logits_softmax_backward_axis_f64(x, dy, y, s.s1, s.s2, s.s3, Td)
+            return op->axis ? logits_softmax_backward_axis_f64(x, dy, y, s.s1, s.s2, s.s3, Td, LOGITS_PRECISION_DEFAULT)
                             : logits_softmax_backward_f64(x, dy, y, s.s1, s.s2);
         case FN_LOG_SOFTMAX_BWD:
-            return op->axis ? logits_log_softmax_backward_axis_f64(x, dy, y, s.s1, s.s2, s.s3, Td)
+            return op->axis ? logits_log_softmax_backward_axis_f64(x, dy, y, s.s1, s.s2, s.s3, Td, LOGITS_PRECISION_DEFAULT)
                             : logits_log_softmax_backward_f64(x, dy, y, s.s1, s.s2);
-        case FN_SIGMOID: return logits_sigmoid_f64(x, y, s.s1);
-        case FN_LOG_SIGMOID: return logits_log_sigmoid_f64(x, y, s.s1);
-        case FN_SOFTPLUS: return logits_softplus_f64(x, y, s.s1);
-        case FN_SIGMOID_BWD: return logits_sigmoid_backward_f64(x, dy, y, s.s1);
-        case FN_LOG_SIGMOID_BWD: return logits_log_sigmoid_backward_f64(x, dy, y, s.s1);
-        case FN_SOFTPLUS_BWD: return logits_softplus_backward_f64(x, dy, y, s.s1);
+        case FN_SIGMOID:
+            return op->ex ? logits_sigmoid_ex_f64(x, y, s.s1, logits_get_precision()) : logits_sigmoid_f64(x, y, s.s1);
+        case FN_LOG_SIGMOID:
+            return op->ex ? logits_log_sigmoid_ex_f64(x, y, s.s1, logits_get_precision()) : logits_log_sigmoid_f64(x, y, s.s1);
+        case FN_SOFTPLUS:
+            return op->ex ? logits_softplus_ex_f64(x, y, s.s1, logits_get_precision()) : logits_softplus_f64(x, y, s.s1);
+        case FN_SIGMOID_BWD:
+            return op->ex ? logits_sigmoid_backward_ex_f64(x, dy, y, s.s1, logits_get_precision())
+                          : logits_sigmoid_backward_f64(x, dy, y, s.s1);
+        case FN_LOG_SIGMOID_BWD:
+            return op->ex ? logits_log_sigmoid_backward_ex_f64(x, dy, y, s.s1, logits_get_precision())
+                          : logits_log_sigmoid_backward_f64(x, dy, y, s.s1);
+        case FN_SOFTPLUS_BWD:
+            return op->ex ? logits_softplus_backward_ex_f64(x, dy, y, s.s1, logits_get_precision())
+                          : logits_softplus_backward_f64(x, dy, y, s.s1);
         default: break;
         }
     }
@@ -1278,8 +1305,8 @@ static void test_logsumexp_empty_axis(void)
               "x=NULL rows=2 cols=0: expected 2 x -inf then untouched");
         for (ti = 0; ti < N_TEMPS; ti++) {
             fill(t, y, 16, CANARY);
-            st = t->is64 ? logits_logsumexp_axis_f64(NULL, (double *)y, 2, 0, 3, (double)TEMPS[ti])
-                         : logits_logsumexp_axis_f32(NULL, (float *)y, 2, 0, 3, (float)TEMPS[ti]);
+            st = t->is64 ? logits_logsumexp_axis_f64(NULL, (double *)y, 2, 0, 3, (double)TEMPS[ti], LOGITS_PRECISION_DEFAULT)
+                         : logits_logsumexp_axis_f32(NULL, (float *)y, 2, 0, 3, (float)TEMPS[ti], LOGITS_PRECISION_DEFAULT);
             CHECK(st == LOGITS_OK, "axis (2, 0, 3) T=%Lg: status %d", TEMPS[ti], (int)st);
             CHECK(all_equal_to(t, y, 6, -INFINITY) && all_equal_to(t, elem(t, y, 6), 10, CANARY),
                   "axis (2, 0, 3) T=%Lg: expected 6 x -inf then untouched", TEMPS[ti]);
@@ -1297,7 +1324,7 @@ static void backward_case(int fn)
 {
     const dtype_t *t;
     size_t li, si, ti;
-    op_t row_op, axis_op;
+    op_t row_op = {0, 0, "", 0}, axis_op = {0, 0, "", 0};
     row_op.fn = axis_op.fn = fn;
     row_op.axis = 0;
     axis_op.axis = 1;
@@ -1412,7 +1439,7 @@ static void elementwise_case(int fn)
 {
     const dtype_t *t;
     size_t li;
-    op_t op;
+    op_t op = {0, 0, "", 0};
     op.fn = fn;
     op.axis = 0;
     op.name = fn == FN_SIGMOID ? "sigmoid" : fn == FN_LOG_SIGMOID ? "log_sigmoid" : "softplus";
@@ -1454,7 +1481,7 @@ static void test_elementwise_special_values(void)
         void *x = alloc_elems(t, n), *y = alloc_elems(t, n + 1);
         for (i = 0; i < n; i++) put(t, x, i, xs[i]);
         for (fi = 0; fi < 3; fi++) {
-            op_t op;
+            op_t op = {0, 0, "", 0};
             op.fn = fi == 0 ? FN_SIGMOID : fi == 1 ? FN_LOG_SIGMOID : FN_SOFTPLUS;
             op.axis = 0;
             op.name = fi == 0 ? "sigmoid" : fi == 1 ? "log_sigmoid" : "softplus";
@@ -1490,7 +1517,7 @@ static void elementwise_backward_case(int fn)
 {
     const dtype_t *t;
     size_t li;
-    op_t op;
+    op_t op = {0, 0, "", 0};
     op.fn = fn;
     op.axis = 0;
     op.name = fn == FN_SIGMOID_BWD ? "sigmoid_backward"
@@ -1971,7 +1998,7 @@ static void test_covers_the_operation_list(void)
         n++;
     }
     CHECK(list_missing("test_logits", names, n,
-                       "ROW_FWD ROW_LSE ROW_BWD AXIS_FWD AXIS_LSE AXIS_BWD EW EW_BWD") == 0,
+                       "ROW_FWD ROW_LSE ROW_BWD AXIS_FWD AXIS_LSE AXIS_BWD EW EW_BWD EW_EX EW_BWD_EX") == 0,
           "operations of the list without a test (see stderr)");
 }
 

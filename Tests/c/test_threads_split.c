@@ -64,15 +64,15 @@ static size_t run_all(unsigned char *out, logits_status *status)
     s |= logits_softmax_f32(xf, F(N), ROWS, COLS);
     s |= logits_log_softmax_f32(xf, F(N), ROWS, COLS);
     s |= logits_logsumexp_f32(xf, F(ROWS), ROWS, COLS);
-    s |= logits_softmax_axis_f32(xf, F(N), 3, COLS, ROWS / 3, 1.5f);
+    s |= logits_softmax_axis_f32(xf, F(N), 3, COLS, ROWS / 3, 1.5f, LOGITS_PRECISION_DEFAULT);
     /* Strided forms (inner > 1) split by outer index and by blocks of
      * columns; one outer slice with a short axis splits by columns alone. */
-    s |= logits_log_softmax_axis_f64(xd, D(N), 3, COLS, ROWS / 3, 0.7);
-    s |= logits_logsumexp_axis_f32(xf, F(ROWS), 1, COLS, ROWS, 2.0f);
-    s |= logits_softmax_axis_f64(xd, D(N), 1, 3, N / 3, 1.0);
+    s |= logits_log_softmax_axis_f64(xd, D(N), 3, COLS, ROWS / 3, 0.7, LOGITS_PRECISION_DEFAULT);
+    s |= logits_logsumexp_axis_f32(xf, F(ROWS), 1, COLS, ROWS, 2.0f, LOGITS_PRECISION_DEFAULT);
+    s |= logits_softmax_axis_f64(xd, D(N), 1, 3, N / 3, 1.0, LOGITS_PRECISION_DEFAULT);
     {
         float *sm = F(N);
-        s |= logits_softmax_backward_axis_f32(xf, xf, sm, 3, COLS, ROWS / 3, 1.0f);
+        s |= logits_softmax_backward_axis_f32(xf, xf, sm, 3, COLS, ROWS / 3, 1.0f, LOGITS_PRECISION_DEFAULT);
         s |= logits_log_softmax_backward_f64(xd, xd, D(N), ROWS, COLS);
     }
     s |= logits_sigmoid_f32(xf, F(N), N);

@@ -101,17 +101,17 @@ typedef struct {
 #define F64(p) ((double *)(void *)(p))
 
 static logits_status c_softmax_axis_f32(unsigned char *o)
-{ return logits_softmax_axis_f32(ax32, F32(o), OUTER, AXIS, INNER, 0.7f); }
+{ return logits_softmax_axis_f32(ax32, F32(o), OUTER, AXIS, INNER, 0.7f, LOGITS_PRECISION_DEFAULT); }
 static logits_status c_softmax_axis_f64(unsigned char *o)
-{ return logits_softmax_axis_f64(ax64, F64(o), OUTER, AXIS, INNER, 2.5); }
+{ return logits_softmax_axis_f64(ax64, F64(o), OUTER, AXIS, INNER, 2.5, LOGITS_PRECISION_DEFAULT); }
 static logits_status c_log_softmax_axis_f32(unsigned char *o)
-{ return logits_log_softmax_axis_f32(ax32, F32(o), OUTER, AXIS, INNER, 1.3f); }
+{ return logits_log_softmax_axis_f32(ax32, F32(o), OUTER, AXIS, INNER, 1.3f, LOGITS_PRECISION_DEFAULT); }
 static logits_status c_log_softmax_axis_f64(unsigned char *o)
-{ return logits_log_softmax_axis_f64(ax64, F64(o), OUTER, AXIS, INNER, 0.45); }
+{ return logits_log_softmax_axis_f64(ax64, F64(o), OUTER, AXIS, INNER, 0.45, LOGITS_PRECISION_DEFAULT); }
 static logits_status c_logsumexp_axis_f32(unsigned char *o)
-{ return logits_logsumexp_axis_f32(ax32, F32(o), OUTER, AXIS, INNER, 3.0f); }
+{ return logits_logsumexp_axis_f32(ax32, F32(o), OUTER, AXIS, INNER, 3.0f, LOGITS_PRECISION_DEFAULT); }
 static logits_status c_logsumexp_axis_f64(unsigned char *o)
-{ return logits_logsumexp_axis_f64(ax64, F64(o), OUTER, AXIS, INNER, 0.9); }
+{ return logits_logsumexp_axis_f64(ax64, F64(o), OUTER, AXIS, INNER, 0.9, LOGITS_PRECISION_DEFAULT); }
 static logits_status c_softmax_rows_f64(unsigned char *o)
 { return logits_softmax_f64(ax64, F64(o), OUTER * INNER, AXIS); }
 static logits_status c_log_softmax_rows_f32(unsigned char *o)
@@ -135,13 +135,13 @@ static logits_status c_log_softmax_backward_rows_f64(unsigned char *o)
 { return logits_log_softmax_backward_f64(lsm64, dy64, F64(o), OUTER * INNER, AXIS); }
 
 static logits_status c_softmax_backward_axis_f32(unsigned char *o)
-{ return logits_softmax_backward_axis_f32(sm32, dy32, F32(o), OUTER, AXIS, INNER, 0.7f); }
+{ return logits_softmax_backward_axis_f32(sm32, dy32, F32(o), OUTER, AXIS, INNER, 0.7f, LOGITS_PRECISION_DEFAULT); }
 static logits_status c_softmax_backward_axis_f64(unsigned char *o)
-{ return logits_softmax_backward_axis_f64(sm64, dy64, F64(o), OUTER, AXIS, INNER, 2.5); }
+{ return logits_softmax_backward_axis_f64(sm64, dy64, F64(o), OUTER, AXIS, INNER, 2.5, LOGITS_PRECISION_DEFAULT); }
 static logits_status c_log_softmax_backward_axis_f32(unsigned char *o)
-{ return logits_log_softmax_backward_axis_f32(lsm32, dy32, F32(o), OUTER, AXIS, INNER, 1.3f); }
+{ return logits_log_softmax_backward_axis_f32(lsm32, dy32, F32(o), OUTER, AXIS, INNER, 1.3f, LOGITS_PRECISION_DEFAULT); }
 static logits_status c_log_softmax_backward_axis_f64(unsigned char *o)
-{ return logits_log_softmax_backward_axis_f64(lsm64, dy64, F64(o), OUTER, AXIS, INNER, 0.45); }
+{ return logits_log_softmax_backward_axis_f64(lsm64, dy64, F64(o), OUTER, AXIS, INNER, 0.45, LOGITS_PRECISION_DEFAULT); }
 
 static logits_status c_sigmoid_f32(unsigned char *o) { return logits_sigmoid_f32(ew32, F32(o), EWN); }
 static logits_status c_sigmoid_f64(unsigned char *o) { return logits_sigmoid_f64(ew64, F64(o), EWN); }
@@ -161,6 +161,44 @@ static logits_status c_softplus_backward_f32(unsigned char *o)
 { return logits_softplus_backward_f32(sp32, ewdy32, F32(o), EWN); }
 static logits_status c_softplus_backward_f64(unsigned char *o)
 { return logits_softplus_backward_f64(sp64, ewdy64, F64(o), EWN); }
+
+/* Per-call precisions: the _ex forms and the _axis forms with FAST and
+ * EXACT written out, run at the same moment as the plain names (which use
+ * the process default): each call gets its own choice. */
+static logits_status c_sigmoid_ex_f32(unsigned char *o)
+{ return logits_sigmoid_ex_f32(ew32, F32(o), EWN, LOGITS_PRECISION_EXACT); }
+static logits_status c_sigmoid_ex_fast_f32(unsigned char *o)
+{ return logits_sigmoid_ex_f32(ew32, F32(o), EWN, LOGITS_PRECISION_FAST); }
+static logits_status c_sigmoid_ex_f64(unsigned char *o)
+{ return logits_sigmoid_ex_f64(ew64, F64(o), EWN, LOGITS_PRECISION_FAST); }
+static logits_status c_log_sigmoid_ex_f32(unsigned char *o)
+{ return logits_log_sigmoid_ex_f32(ew32, F32(o), EWN, LOGITS_PRECISION_FAST); }
+static logits_status c_log_sigmoid_ex_f64(unsigned char *o)
+{ return logits_log_sigmoid_ex_f64(ew64, F64(o), EWN, LOGITS_PRECISION_EXACT); }
+static logits_status c_softplus_ex_f32(unsigned char *o)
+{ return logits_softplus_ex_f32(ew32, F32(o), EWN, LOGITS_PRECISION_EXACT); }
+static logits_status c_softplus_ex_f64(unsigned char *o)
+{ return logits_softplus_ex_f64(ew64, F64(o), EWN, LOGITS_PRECISION_FAST); }
+static logits_status c_sigmoid_backward_ex_f32(unsigned char *o)
+{ return logits_sigmoid_backward_ex_f32(sg32, ewdy32, F32(o), EWN, LOGITS_PRECISION_FAST); }
+static logits_status c_sigmoid_backward_ex_f64(unsigned char *o)
+{ return logits_sigmoid_backward_ex_f64(sg64, ewdy64, F64(o), EWN, LOGITS_PRECISION_EXACT); }
+static logits_status c_log_sigmoid_backward_ex_f32(unsigned char *o)
+{ return logits_log_sigmoid_backward_ex_f32(ls32, ewdy32, F32(o), EWN, LOGITS_PRECISION_EXACT); }
+static logits_status c_log_sigmoid_backward_ex_f64(unsigned char *o)
+{ return logits_log_sigmoid_backward_ex_f64(ls64, ewdy64, F64(o), EWN, LOGITS_PRECISION_FAST); }
+static logits_status c_softplus_backward_ex_f32(unsigned char *o)
+{ return logits_softplus_backward_ex_f32(sp32, ewdy32, F32(o), EWN, LOGITS_PRECISION_FAST); }
+static logits_status c_softplus_backward_ex_f64(unsigned char *o)
+{ return logits_softplus_backward_ex_f64(sp64, ewdy64, F64(o), EWN, LOGITS_PRECISION_EXACT); }
+static logits_status c_softmax_rows_fast_f32(unsigned char *o)
+{ return logits_softmax_axis_f32(ax32, F32(o), OUTER * INNER, AXIS, 1, 1.0f, LOGITS_PRECISION_FAST); }
+static logits_status c_softmax_rows_exact_f32(unsigned char *o)
+{ return logits_softmax_axis_f32(ax32, F32(o), OUTER * INNER, AXIS, 1, 1.0f, LOGITS_PRECISION_EXACT); }
+static logits_status c_log_softmax_rows_fast_f32(unsigned char *o)
+{ return logits_log_softmax_axis_f32(ax32, F32(o), OUTER * INNER, AXIS, 1, 0.8f, LOGITS_PRECISION_FAST); }
+static logits_status c_log_softmax_rows_exact_f32(unsigned char *o)
+{ return logits_log_softmax_axis_f32(ax32, F32(o), OUTER * INNER, AXIS, 1, 0.8f, LOGITS_PRECISION_EXACT); }
 
 /* Losses: out = loss values, then the gradient. */
 static logits_status c_ce_labels_mean_f32(unsigned char *o)
@@ -221,7 +259,7 @@ static logits_status c_bce_probs_focal_f32(unsigned char *o)
 
 /* Calls that fail validation (phase 1, then phase 2 again). */
 static logits_status e_bad_temperature(unsigned char *o)
-{ return logits_softmax_axis_f32(ax32, F32(o), OUTER, AXIS, INNER, 0.0f); }
+{ return logits_softmax_axis_f32(ax32, F32(o), OUTER, AXIS, INNER, 0.0f, LOGITS_PRECISION_DEFAULT); }
 static logits_status e_label_out_of_range(unsigned char *o)
 {
     return logits_cross_entropy_labels_f64(ce_x64, ce_bad_labels, NULL, F64(o), F64(o) + 1,
@@ -270,6 +308,23 @@ static const case_t error_cases[] = {
 #define N_ERROR_CASES (sizeof error_cases / sizeof error_cases[0])
 
 static const case_t ok_cases[] = {
+    {"sigmoid_ex_f32 (exact)", c_sigmoid_ex_f32, EWN * FS, OK},
+    {"sigmoid_ex_f32 (fast)", c_sigmoid_ex_fast_f32, EWN * FS, OK},
+    {"sigmoid_ex_f64 (fast)", c_sigmoid_ex_f64, EWN * DS, OK},
+    {"log_sigmoid_ex_f32 (fast)", c_log_sigmoid_ex_f32, EWN * FS, OK},
+    {"log_sigmoid_ex_f64 (exact)", c_log_sigmoid_ex_f64, EWN * DS, OK},
+    {"softplus_ex_f32 (exact)", c_softplus_ex_f32, EWN * FS, OK},
+    {"softplus_ex_f64 (fast)", c_softplus_ex_f64, EWN * DS, OK},
+    {"sigmoid_backward_ex_f32 (fast)", c_sigmoid_backward_ex_f32, EWN * FS, OK},
+    {"sigmoid_backward_ex_f64 (exact)", c_sigmoid_backward_ex_f64, EWN * DS, OK},
+    {"log_sigmoid_backward_ex_f32 (exact)", c_log_sigmoid_backward_ex_f32, EWN * FS, OK},
+    {"log_sigmoid_backward_ex_f64 (fast)", c_log_sigmoid_backward_ex_f64, EWN * DS, OK},
+    {"softplus_backward_ex_f32 (fast)", c_softplus_backward_ex_f32, EWN * FS, OK},
+    {"softplus_backward_ex_f64 (exact)", c_softplus_backward_ex_f64, EWN * DS, OK},
+    {"softmax_axis_f32 (rows, fast)", c_softmax_rows_fast_f32, AXN * FS, OK},
+    {"softmax_axis_f32 (rows, exact)", c_softmax_rows_exact_f32, AXN * FS, OK},
+    {"log_softmax_axis_f32 (rows, T, fast)", c_log_softmax_rows_fast_f32, AXN * FS, OK},
+    {"log_softmax_axis_f32 (rows, T, exact)", c_log_softmax_rows_exact_f32, AXN * FS, OK},
     {"softmax_axis_f32", c_softmax_axis_f32, AXN * FS, OK},
     {"softmax_axis_f64", c_softmax_axis_f64, AXN * DS, OK},
     {"log_softmax_axis_f32", c_log_softmax_axis_f32, AXN * FS, OK},
@@ -407,10 +462,10 @@ static void make_inputs(void)
 static int make_forward_inputs(void)
 {
     int bad = 0;
-    bad |= logits_softmax_axis_f32(ax32, sm32, OUTER, AXIS, INNER, 0.7f);
-    bad |= logits_softmax_axis_f64(ax64, sm64, OUTER, AXIS, INNER, 2.5);
-    bad |= logits_log_softmax_axis_f32(ax32, lsm32, OUTER, AXIS, INNER, 1.3f);
-    bad |= logits_log_softmax_axis_f64(ax64, lsm64, OUTER, AXIS, INNER, 0.45);
+    bad |= logits_softmax_axis_f32(ax32, sm32, OUTER, AXIS, INNER, 0.7f, LOGITS_PRECISION_DEFAULT);
+    bad |= logits_softmax_axis_f64(ax64, sm64, OUTER, AXIS, INNER, 2.5, LOGITS_PRECISION_DEFAULT);
+    bad |= logits_log_softmax_axis_f32(ax32, lsm32, OUTER, AXIS, INNER, 1.3f, LOGITS_PRECISION_DEFAULT);
+    bad |= logits_log_softmax_axis_f64(ax64, lsm64, OUTER, AXIS, INNER, 0.45, LOGITS_PRECISION_DEFAULT);
     bad |= logits_sigmoid_f32(ew32, sg32, EWN);
     bad |= logits_sigmoid_f64(ew64, sg64, EWN);
     bad |= logits_log_sigmoid_f32(ew32, ls32, EWN);

@@ -11,10 +11,12 @@ QEMU=${QEMU:-qemu-x86_64}
 echo "== CPU levels: each kernel copy, and an emulated Nehalem =="
 if [ "$(uname -m)" != x86_64 ]; then echo "not x86-64: one kernel copy only; skipped"; exit 0; fi
 for level in baseline x86-64-v3 x86-64-v4; do
-    for t in "$@"; do
-        rc=0; out=$(LOGITS_CPU=$level "./$t" 2>&1) || rc=$?
-        echo "$t LOGITS_CPU=$level: $(echo "$out" | tail -1)"
-        [ $rc -eq 0 ] || { echo "$out"; exit 1; }
+    for precision in fast exact; do
+        for t in "$@"; do
+            rc=0; out=$(LOGITS_CPU=$level LOGITS_PRECISION=$precision "./$t" 2>&1) || rc=$?
+            echo "$t LOGITS_CPU=$level LOGITS_PRECISION=$precision: $(echo "$out" | tail -1)"
+            [ $rc -eq 0 ] || { echo "$out"; exit 1; }
+        done
     done
 done
 command -v "$QEMU" >/dev/null 2>&1 || { echo "error: $QEMU not found: run make deps (or apt-get install qemu-user)"; exit 1; }
@@ -25,8 +27,10 @@ printf '#include <stdio.h>\n#include "logits.h"\nint main(void){puts(logits_cpu_
 got=$("$QEMU" -cpu Nehalem ./build/cpu_kernels 2>/dev/null)
 echo "qemu -cpu Nehalem: logits_cpu_kernels() = $got"
 [ "$got" = baseline ] || { echo "expected baseline under Nehalem"; exit 1; }
-for t in build/test_losses build/test_threads_split build/test_guard_pages; do
-    rc=0; out=$("$QEMU" -cpu Nehalem "./$t" 2>/dev/null) || rc=$?
-    echo "$t under qemu -cpu Nehalem: $(echo "$out" | tail -1)"
-    [ $rc -eq 0 ] || { echo "$out"; exit 1; }
+for precision in fast exact; do
+    for t in build/test_losses build/test_threads_split build/test_guard_pages; do
+        rc=0; out=$(LOGITS_PRECISION=$precision "$QEMU" -cpu Nehalem "./$t" 2>/dev/null) || rc=$?
+        echo "$t under qemu -cpu Nehalem, LOGITS_PRECISION=$precision: $(echo "$out" | tail -1)"
+        [ $rc -eq 0 ] || { echo "$out"; exit 1; }
+    done
 done

@@ -11,10 +11,11 @@ cd "$root"
 n=${THREADS_ITERATIONS:-1000}
 echo "== Threads: Tests/c/threads_test.c =="
 ./build/threads_test "$n"
-echo "-- again with the library's own threads on (LOGITS_NUM_THREADS=2; these inputs stay serial)"
-LOGITS_NUM_THREADS=2 ./build/threads_test "$n"
+echo "-- again with the library's own threads on (LOGITS_NUM_THREADS=2; these inputs stay serial), precision exact"
+LOGITS_NUM_THREADS=2 LOGITS_PRECISION=exact ./build/threads_test "$n"
 echo "-- Tests/c/test_threads_split.c: large calls split over 1, 2, 8 threads; 8 host threads at once"
 ./build/test_threads_split
+LOGITS_PRECISION=exact ./build/test_threads_split
 echo "-- the same built with -fsanitize=thread (the library itself is not instrumented)"
 flags="-fsanitize=thread -g -pthread"
 candidates=${TSAN_CC:-gcc clang ${CC:-cc}}

@@ -18,7 +18,23 @@ _TOOLS = os.path.join(_ROOT, "tools")  # accuracy_contract.py
 if _TOOLS not in sys.path:
     sys.path.insert(0, _TOOLS)
 
+import pytest  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
+
+import logits  # noqa: E402
+
+PRECISIONS = ["fast", "exact"]
+
+
+@pytest.fixture(autouse=True, scope="session", params=PRECISIONS)
+def precision(request):
+    """Every test runs once per float32 precision: the process default is set
+    to it, so every call that does not pass precision= computes in it, and the
+    tolerances (logits_ref, the accuracy contract) read its bounds."""
+    logits.set_precision(request.param)
+    yield request.param
+    logits.set_precision(None)
+
 
 settings.register_profile(
     "logits",

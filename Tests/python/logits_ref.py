@@ -11,6 +11,7 @@ explicitly, so they can also be used for rows with +-inf and NaN.
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+import logits
 from logits import _operations as _ops
 
 LD = np.longdouble
@@ -26,8 +27,22 @@ FLOOR = {F32: 2.0 ** -148, F64: 2.0 ** -1071}
 # Rounding-error multipliers of the tolerances: the list's bounds of the
 # softmax gradient (4 ulp f32, 8 f64, of the term scale) and of the
 # elementwise gradients (2 ulp f32, 4 f64), abi/operations.h.
-C_AXIS = {dt: _ops.BOUNDS[("softmax_backward", dt.name)][1] for dt in (F32, F64)}
-C_ELEM = {dt: _ops.BOUNDS[("sigmoid_backward", dt.name)][1] for dt in (F32, F64)}
+# float32 has a table per precision: these follow the process default
+# (conftest.py runs every test in each precision).
+
+
+class _Bound:
+    """dtype -> the list's bound of `contract` in the current precision."""
+
+    def __init__(self, contract):
+        self.contract = contract
+
+    def __getitem__(self, dtype):
+        return _ops.bounds(logits.get_precision())[(self.contract, np.dtype(dtype).name)][1]
+
+
+C_AXIS = _Bound("softmax_backward")
+C_ELEM = _Bound("sigmoid_backward")
 # Every function computes in double internally.
 EPS_INTERNAL = 2.0 ** -53
 

@@ -1,7 +1,9 @@
 """The accuracy contract on a quick sample: every function and dtype stays within
-the bound in abi/operations.h (LOGITS_BOUND, the table ACCURACY.md reports
-against) over every input domain, and the special values are exactly the
-documented ones. `make accuracy` measures the same with larger samples.
+the bound in abi/operations.h (LOGITS_BOUND, and LOGITS_FAST_BOUND for
+float32 in the fast precision: the tables ACCURACY.md reports against) over
+every input domain, and the special values are exactly the documented ones.
+Each test runs in both precisions (conftest.py). `make accuracy` measures the
+same with larger samples.
 
 References: mpmath (128 bits) for float64, float64 formulas for float32 (see
 tools/accuracy_contract.py for why that is enough)."""
@@ -23,7 +25,7 @@ def assert_within_bounds(res, functions):
     for (fn, dt, dom, impl), st in sorted(res.cells.items()):
         if impl != "logits" or fn not in functions:
             continue
-        metric, bound = ab.BOUNDS[(fn, dt)]
+        metric, bound = res.bounds[(fn, dt)]
         checked += 1
         if not st.worst <= bound:
             problems.append(f"{fn} {dt} {dom}: {st.worst:.4g} > {bound} ({metric}; n={st.n}) {st.worst_at}")
@@ -36,7 +38,7 @@ def assert_within_bounds(res, functions):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_elementwise(dtype):
-    res = ac.Results(ab.BOUNDS)
+    res = ac.Results(ab.bounds(logits.get_precision()))
     ac.measure_elementwise(res, logits, [dtype], ["elem-normal", "wide", "huge", "subnormal"],
                            {F32: 5000, F64: 300}, np.random.default_rng(11))
     assert_within_bounds(res, ac.ELEMENTWISE)
@@ -44,7 +46,7 @@ def test_elementwise(dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_elementwise_gradients(dtype):
-    res = ac.Results(ab.BOUNDS)
+    res = ac.Results(ab.bounds(logits.get_precision()))
     ac.measure_elem_backward(res, logits, [dtype], ["elem-normal", "wide"], {F32: 5000, F64: 200},
                              np.random.default_rng(12))
     assert_within_bounds(res, ac.ELEM_BWD)
@@ -52,21 +54,21 @@ def test_elementwise_gradients(dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_softmax_family(dtype):
-    res = ac.Results(ab.BOUNDS)
+    res = ac.Results(ab.bounds(logits.get_precision()))
     ac.measure_axis(res, logits, [dtype], ["normal", "wide", "huge", "subnormal", "T=0.37"],
                     {F32: 3, F64: 1}, np.random.default_rng(13))
     assert_within_bounds(res, ac.AXIS)
 
 
 def test_long_rows():
-    res = ac.Results(ab.BOUNDS)
+    res = ac.Results(ab.bounds(logits.get_precision()))
     ac.measure_long_rows(res, logits, DTYPES, [50_257, 200_000], np.random.default_rng(14), pool_size=512)
     assert_within_bounds(res, ac.AXIS)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_softmax_family_gradients(dtype):
-    res = ac.Results(ab.BOUNDS)
+    res = ac.Results(ab.bounds(logits.get_precision()))
     ac.measure_axis_backward(res, logits, [dtype], ["normal", "wide"], {F32: 3, F64: 1},
                              np.random.default_rng(15), lengths=(8, 100))
     assert_within_bounds(res, ac.AXIS_BWD)
@@ -74,7 +76,7 @@ def test_softmax_family_gradients(dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_losses(dtype):
-    res = ac.Results(ab.BOUNDS)
+    res = ac.Results(ab.bounds(logits.get_precision()))
     ac.measure_losses(res, logits, [dtype], ["normal", "wide"], {F32: 300, F64: 8},
                       np.random.default_rng(16), classes=(10, 100))
     assert_within_bounds(res, ["cross_entropy_logits", "cross_entropy_probs", "binary_cross_entropy"])
@@ -89,6 +91,9 @@ def test_every_function_has_a_bound():
             assert metric in ("ulp", "ulp_z", "ulp_lse", "ulp_sc", "rel", "rel_shift") and bound > 0
     for key, measured in ab.MEASURED.items():  # the recorded run met the table
         assert measured <= ab.BOUNDS[key][1], key
+    for contract, b in ab.FAST_CONTRACTS.items():  # and the fast table
+        assert (contract, "float32") in ab.BOUNDS, contract
+        assert b.metric in ("ulp", "ulp_z", "ulp_sc", "rel") and 0 < b.measured <= b.bound, contract
 
 
 def test_the_measurement_can_fail():

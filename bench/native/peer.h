@@ -5,14 +5,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { OP_SOFTMAX = 0, OP_LOG_SOFTMAX = 1, OP_SIGMOID = 2, OP_CE_FWD = 3, OP_CE_FWDGRAD = 4 };
+enum { OP_SOFTMAX = 0, OP_LOG_SOFTMAX = 1, OP_SIGMOID = 2, OP_CE_FWD = 3, OP_CE_FWDGRAD = 4,
+       OP_LOG_SIGMOID = 5, OP_SOFTPLUS = 6 };
 enum { DT_F32 = 0, DT_F64 = 1 };
 
 typedef struct bench_args {
     int32_t op, dtype;
     int32_t threads;        /* 1: single thread; 0: the peer's default */
     int32_t pad;
-    uint64_t rows, cols;    /* sigmoid: rows = 1, cols = count */
+    uint64_t rows, cols;    /* elementwise (sigmoid, log_sigmoid, softplus): rows = 1, cols = count */
     const void *x;          /* rows x cols */
     void *y;                /* rows x cols (softmax, log_softmax, sigmoid, CE gradient) */
     const int64_t *labels;  /* rows (CE) */

@@ -16,7 +16,7 @@ const char *peer_version(void) { return "gcc " __VERSION__; }
 int peer_prepare(bench_args *a) { (void)a; return 0; }
 void peer_release(bench_args *a) { (void)a; }
 
-#define DEFINE(T, EXP, LOG, SFX)                                                    \
+#define DEFINE(T, EXP, LOG, LOG1P, SFX)                                                    \
 static void softmax_##SFX(const T *restrict x, T *restrict y, size_t rows, size_t cols) { \
     for (size_t r = 0; r < rows; r++, x += cols, y += cols) {                        \
         T m = x[0];                                                                   \
@@ -40,6 +40,14 @@ static void log_softmax_##SFX(const T *restrict x, T *restrict y, size_t rows, s
 static void sigmoid_##SFX(const T *restrict x, T *restrict y, size_t n) {            \
     for (size_t j = 0; j < n; j++) y[j] = (T)1 / ((T)1 + EXP(-x[j]));                 \
 }                                                                                     \
+static void softplus_##SFX(const T *restrict x, T *restrict y, size_t n, int neg) {  \
+    /* softplus = max(x, 0) + log1p(exp(-|x|)); log_sigmoid = -softplus(-x) */        \
+    for (size_t j = 0; j < n; j++) {                                                  \
+        T v = neg ? -x[j] : x[j], l = LOG1P(EXP(-(v < 0 ? -v : v)));                  \
+        T s = (v > 0 ? v : (T)0) + l;                                                 \
+        y[j] = neg ? -s : s;                                                          \
+    }                                                                                 \
+}                                                                                     \
 static void ce_##SFX(const T *restrict x, const int64_t *restrict labels,            \
                      T *restrict grad, T *loss, size_t rows, size_t cols) {           \
     T total = 0, scale = (T)1 / (T)rows;                                              \
@@ -61,8 +69,8 @@ static void ce_##SFX(const T *restrict x, const int64_t *restrict labels,       
     *loss = total * scale;                                                            \
 }
 
-DEFINE(float, expf, logf, f32)
-DEFINE(double, exp, log, f64)
+DEFINE(float, expf, logf, log1pf, f32)
+DEFINE(double, exp, log, log1p, f64)
 
 int peer_call(bench_args *a) {
     size_t r = a->rows, c = a->cols;
@@ -71,6 +79,8 @@ int peer_call(bench_args *a) {
         case OP_SOFTMAX: softmax_f32(a->x, a->y, r, c); return 0;
         case OP_LOG_SOFTMAX: log_softmax_f32(a->x, a->y, r, c); return 0;
         case OP_SIGMOID: sigmoid_f32(a->x, a->y, r * c); return 0;
+        case OP_LOG_SIGMOID: softplus_f32(a->x, a->y, r * c, 1); return 0;
+        case OP_SOFTPLUS: softplus_f32(a->x, a->y, r * c, 0); return 0;
         case OP_CE_FWD: ce_f32(a->x, a->labels, NULL, a->loss, r, c); return 0;
         case OP_CE_FWDGRAD: ce_f32(a->x, a->labels, a->y, a->loss, r, c); return 0;
         }
@@ -79,6 +89,8 @@ int peer_call(bench_args *a) {
         case OP_SOFTMAX: softmax_f64(a->x, a->y, r, c); return 0;
         case OP_LOG_SOFTMAX: log_softmax_f64(a->x, a->y, r, c); return 0;
         case OP_SIGMOID: sigmoid_f64(a->x, a->y, r * c); return 0;
+        case OP_LOG_SIGMOID: softplus_f64(a->x, a->y, r * c, 1); return 0;
+        case OP_SOFTPLUS: softplus_f64(a->x, a->y, r * c, 0); return 0;
         case OP_CE_FWD: ce_f64(a->x, a->labels, NULL, a->loss, r, c); return 0;
         case OP_CE_FWDGRAD: ce_f64(a->x, a->labels, a->y, a->loss, r, c); return 0;
         }

@@ -1,4 +1,6 @@
-/* Logits through its C interface (include/logits.h, build/lib/liblogits.so).
+/* Logits through its C interface (include/logits.h, build/lib/liblogits.so),
+ * built twice: precision fast (the default, peer "logits") and exact (peer
+ * "logits_exact"), passed per call (the _axis and _ex forms, the options).
  * Thread control: logits_set_num_threads / logits_get_num_threads are looked
  * up at run time (they may not exist in this build); the driver also sets
  * LOGITS_NUM_THREADS=1 for the single-thread run. */
@@ -7,6 +9,13 @@
 #include <stdio.h>
 #include "logits.h"
 #include "peer.h"
+
+#ifndef LOGITS_SONAME
+#define LOGITS_SONAME "liblogits.so.0"
+#endif
+#ifndef PRECISION
+#define PRECISION LOGITS_PRECISION_FAST
+#endif
 
 typedef logits_status (*set_threads_fn)(size_t);
 typedef size_t (*get_threads_fn)(void);
@@ -19,7 +28,8 @@ const char *peer_version(void) { return logits_version_string(); }
 int peer_prepare(bench_args *a) {
     logits_ce_options_init(&ce_opts);
     ce_opts.reduction = LOGITS_REDUCTION_MEAN;
-    void *h = dlopen("liblogits.so." "0", RTLD_LAZY | RTLD_NOLOAD);
+    ce_opts.precision = PRECISION;
+    void *h = dlopen(LOGITS_SONAME, RTLD_LAZY | RTLD_NOLOAD);
     set_threads_fn set = h ? (set_threads_fn)dlsym(h, "logits_set_num_threads") : NULL;
     get_threads_fn get = h ? (get_threads_fn)dlsym(h, "logits_get_num_threads") : NULL;
     if (set) {
@@ -42,18 +52,22 @@ int peer_call(bench_args *a) {
     if (a->dtype == DT_F32) {
         const float *x = a->x; float *y = a->y;
         switch (a->op) {
-        case OP_SOFTMAX: return logits_softmax_f32(x, y, r, c);
-        case OP_LOG_SOFTMAX: return logits_log_softmax_f32(x, y, r, c);
-        case OP_SIGMOID: return logits_sigmoid_f32(x, y, r * c);
+        case OP_SOFTMAX: return logits_softmax_axis_f32(x, y, r, c, 1, 1.0f, PRECISION);
+        case OP_LOG_SOFTMAX: return logits_log_softmax_axis_f32(x, y, r, c, 1, 1.0f, PRECISION);
+        case OP_SIGMOID: return logits_sigmoid_ex_f32(x, y, r * c, PRECISION);
+        case OP_LOG_SIGMOID: return logits_log_sigmoid_ex_f32(x, y, r * c, PRECISION);
+        case OP_SOFTPLUS: return logits_softplus_ex_f32(x, y, r * c, PRECISION);
         case OP_CE_FWD: return logits_cross_entropy_labels_f32(x, a->labels, NULL, a->loss, NULL, r, c, 1, &ce_opts);
         case OP_CE_FWDGRAD: return logits_cross_entropy_labels_f32(x, a->labels, NULL, a->loss, y, r, c, 1, &ce_opts);
         }
     } else {
         const double *x = a->x; double *y = a->y;
         switch (a->op) {
-        case OP_SOFTMAX: return logits_softmax_f64(x, y, r, c);
-        case OP_LOG_SOFTMAX: return logits_log_softmax_f64(x, y, r, c);
-        case OP_SIGMOID: return logits_sigmoid_f64(x, y, r * c);
+        case OP_SOFTMAX: return logits_softmax_axis_f64(x, y, r, c, 1, 1.0, PRECISION);
+        case OP_LOG_SOFTMAX: return logits_log_softmax_axis_f64(x, y, r, c, 1, 1.0, PRECISION);
+        case OP_SIGMOID: return logits_sigmoid_ex_f64(x, y, r * c, PRECISION);
+        case OP_LOG_SIGMOID: return logits_log_sigmoid_ex_f64(x, y, r * c, PRECISION);
+        case OP_SOFTPLUS: return logits_softplus_ex_f64(x, y, r * c, PRECISION);
         case OP_CE_FWD: return logits_cross_entropy_labels_f64(x, a->labels, NULL, a->loss, NULL, r, c, 1, &ce_opts);
         case OP_CE_FWDGRAD: return logits_cross_entropy_labels_f64(x, a->labels, NULL, a->loss, y, r, c, 1, &ce_opts);
         }

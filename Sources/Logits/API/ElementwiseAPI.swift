@@ -1,11 +1,11 @@
 // The public Swift API of the elementwise functions and their gradients.
 
 @inlinable
-func elementwiseArray<T: LogitsFloat>(_ op: ElementwiseOp, _ x: [T]) -> [T] {
+func elementwiseArray<T: LogitsFloat>(_ op: ElementwiseOp, _ x: [T], _ precision: Precision) -> [T] {
     x.withUnsafeBufferPointer { xb in
         // Cannot fail: counts match, the new array cannot overlap x.
         (try? makeArray(count: xb.count) { (y) throws(LogitsError) in
-            try refusing { checkedElementwise(op, xb.baseAddress, y, count: xb.count) }
+            try refusing { checkedElementwise(op, xb.baseAddress, y, count: xb.count, kernels: .portable(precision)) }
         }) ?? []
     }
 }
@@ -17,7 +17,17 @@ func elementwiseArray<T: LogitsFloat>(_ op: ElementwiseOp, _ x: [T]) -> [T] {
 /// let s = sigmoid([1, 2, 3] as [Float])   // [0.7311, 0.8808, 0.9526]
 /// ```
 @inlinable
-public func sigmoid<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.sigmoid, x) }
+public func sigmoid<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.sigmoid, x, .default) }
+
+/// `sigmoid(_:)` in a chosen precision (`Precision`).
+///
+/// ```swift
+/// let y = sigmoid([1, 2, 3] as [Float], precision: .exact)
+/// ```
+@inlinable
+public func sigmoid<T: LogitsFloat>(_ x: [T], precision: Precision) -> [T] {
+    elementwiseArray(.sigmoid, x, precision)
+}
 
 /// `log(sigmoid(x)) = -softplus(-x)` of each element; finite for finite x.
 ///
@@ -25,7 +35,17 @@ public func sigmoid<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.sigmoid
 /// let l = logSigmoid([-200, 0] as [Double])   // [-200, -0.6931...]
 /// ```
 @inlinable
-public func logSigmoid<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.logSigmoid, x) }
+public func logSigmoid<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.logSigmoid, x, .default) }
+
+/// `logSigmoid(_:)` in a chosen precision (`Precision`).
+///
+/// ```swift
+/// let y = logSigmoid([1, 2, 3] as [Float], precision: .exact)
+/// ```
+@inlinable
+public func logSigmoid<T: LogitsFloat>(_ x: [T], precision: Precision) -> [T] {
+    elementwiseArray(.logSigmoid, x, precision)
+}
 
 /// `log(1 + exp(x))` of each element, without overflow.
 ///
@@ -33,7 +53,17 @@ public func logSigmoid<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.logS
 /// let s = softplus([-1000, 0, 1000] as [Double])   // [0, 0.6931..., 1000]
 /// ```
 @inlinable
-public func softplus<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.softplus, x) }
+public func softplus<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.softplus, x, .default) }
+
+/// `softplus(_:)` in a chosen precision (`Precision`).
+///
+/// ```swift
+/// let y = softplus([1, 2, 3] as [Float], precision: .exact)
+/// ```
+@inlinable
+public func softplus<T: LogitsFloat>(_ x: [T], precision: Precision) -> [T] {
+    elementwiseArray(.softplus, x, precision)
+}
 
 @inlinable
 func elementwiseBackwardArray<T: LogitsFloat>(
@@ -93,10 +123,13 @@ public func softplusBackward<T: LogitsFloat>(output: [T], gradient: [T]) throws(
 /// ```
 @inlinable
 public func apply<T: LogitsFloat>(
-    _ function: Activation, _ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<T>
+    _ function: Activation, _ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<T>,
+    precision: Precision = .default
 ) throws(LogitsError) {
     try checkBuffers(x.count, y.count, x.count)
-    try refusing { checkedElementwise(function.op, x.baseAddress, y.baseAddress, count: x.count) }
+    try refusing {
+        checkedElementwise(function.op, x.baseAddress, y.baseAddress, count: x.count, kernels: .portable(precision))
+    }
 }
 
 /// The elementwise functions, for `apply(_:_:into:)`.

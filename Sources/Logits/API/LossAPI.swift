@@ -72,7 +72,10 @@ func categorical<T: LogitsFloat>(
             try lossArrays(inputCount: input.count, lossCount: lossCount, withGradient: withGradient) {
                 (l, g) throws(LogitsError) in
                 try targets { (t) throws(LogitsError) in
-                    try refusing { checkedCrossEntropy(xb.baseAddress, t, w, l, g, layout, options) }
+                    try refusing {
+                        checkedCrossEntropy(xb.baseAddress, t, w, l, g, layout, options,
+                                            kernels: .portable(options.precision))
+                    }
                 }
             }
         }
@@ -207,5 +210,6 @@ public func crossEntropy<T: LogitsFloat>(
           classWeights.map({ $0.count == layout.length }) ?? true
     else { throw .invalidArgument("buffer sizes do not match the layout") }
     try refusing { checkedCrossEntropy(input.baseAddress, .labels(labels.baseAddress), classWeights?.baseAddress,
-                            loss.baseAddress, gradient?.baseAddress, layout, options) }
+                            loss.baseAddress, gradient?.baseAddress, layout, options,
+                            kernels: .portable(options.precision)) }
 }

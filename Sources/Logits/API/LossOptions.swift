@@ -29,16 +29,20 @@ public struct CrossEntropyOptions: Sendable, Equatable {
     public var temperature: Double
     /// Probability clipping, in (0, 0.5).
     public var eps: Double
+    /// How a `Float` loss computes (`Precision`); default the process default.
+    public var precision: Precision
 
     /// Options with PyTorch's and Keras' defaults.
     public init(reduction: Reduction = .mean, fromLogits: Bool = true, ignoreIndex: Int64? = nil,
-                labelSmoothing: Double = 0, temperature: Double = 1, eps: Double = 1e-7) {
+                labelSmoothing: Double = 0, temperature: Double = 1, eps: Double = 1e-7,
+                precision: Precision = .default) {
         self.reduction = reduction
         self.fromLogits = fromLogits
         self.ignoreIndex = ignoreIndex
         self.labelSmoothing = labelSmoothing
         self.temperature = temperature
         self.eps = eps
+        self.precision = precision
     }
 
     /// Throws `.invalidArgument` naming the first option out of its domain.
@@ -80,6 +84,8 @@ public struct BinaryCrossEntropyOptions: Sendable, Equatable {
     public var alpha: Double?
     /// Probability clipping, in (0, 0.5).
     public var eps: Double
+    /// How a `Float` loss computes (`Precision`; the binary loss is the same in both).
+    public var precision: Precision
 
     /// Options with PyTorch's (`BCEWithLogitsLoss`) and Keras' defaults; set
     /// `gamma` (and `alpha`) for the focal loss.
@@ -88,13 +94,14 @@ public struct BinaryCrossEntropyOptions: Sendable, Equatable {
     /// let keras = BinaryCrossEntropyOptions(fromLogits: false, labelSmoothing: 0.1)
     /// ```
     public init(reduction: Reduction = .mean, fromLogits: Bool = true, labelSmoothing: Double = 0,
-                gamma: Double = 0, alpha: Double? = nil, eps: Double = 1e-7) {
+                gamma: Double = 0, alpha: Double? = nil, eps: Double = 1e-7, precision: Precision = .default) {
         self.reduction = reduction
         self.fromLogits = fromLogits
         self.labelSmoothing = labelSmoothing
         self.gamma = gamma
         self.alpha = alpha
         self.eps = eps
+        self.precision = precision
     }
 
     /// Throws `.invalidArgument` naming the first option out of its domain.

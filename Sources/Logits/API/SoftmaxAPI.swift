@@ -3,20 +3,25 @@
 
 @inlinable
 func axisForwardArray<T: LogitsFloat>(
-    _ op: AxisOp, _ x: [T], _ shape: [Int]?, _ axis: Int, _ temperature: T
+    _ op: AxisOp, _ x: [T], _ shape: [Int]?, _ axis: Int, _ temperature: T, _ precision: Precision
 ) throws(LogitsError) -> [T] {
     let layout = try arrayLayout(count: x.count, shape: shape, axis: axis)
     let count = op == .logSumExp ? layout.sliceCount : layout.count
     return try x.withUnsafeBufferPointer { (xb) throws(LogitsError) -> [T] in
         try makeArray(count: count) { (y) throws(LogitsError) in
-            try refusing { checkedAxisForward(op, xb.baseAddress, y, layout, temperature: temperature) }
+            try refusing {
+                checkedAxisForward(op, xb.baseAddress, y, layout, temperature: temperature,
+                                   kernels: .portable(precision))
+            }
         }
     }
 }
 
 /// Softmax of `x / temperature` along `axis` of `x` seen as a C-contiguous
 /// array of `shape` (nil: a single row). Each slice along the axis becomes a
-/// probability distribution: entries in [0, 1] summing to 1.
+/// probability distribution: entries in [0, 1] summing to 1. `precision`
+/// chooses how a `Float` call computes (`Precision`; the bounds of each are
+/// in ACCURACY.md); `Double` calls are the same for every choice.
 ///
 /// Stable for every finite input; a slice of all `-infinity` gives zeros,
 /// `+infinity` entries share the mass equally, NaN makes its slice NaN.
@@ -24,14 +29,15 @@ func axisForwardArray<T: LogitsFloat>(
 /// ```swift
 /// let p = try softmax([1, 2, 3] as [Double])          // [0.0900, 0.2447, 0.6652]
 /// let q = try softmax([1, 2, 3, 4, 5, 6] as [Float], shape: [2, 3], axis: 0)
+/// let r = try softmax([1, 2, 3] as [Float], precision: .exact)   // double lanes
 /// ```
 /// - Throws: `LogitsError.invalidArgument` for a bad axis, a shape that does
 ///   not match `x.count`, or a temperature that is not finite and > 0.
 @inlinable
 public func softmax<T: LogitsFloat>(
-    _ x: [T], shape: [Int]? = nil, axis: Int = -1, temperature: T = 1
+    _ x: [T], shape: [Int]? = nil, axis: Int = -1, temperature: T = 1, precision: Precision = .default
 ) throws(LogitsError) -> [T] {
-    try axisForwardArray(.softmax, x, shape, axis, temperature)
+    try axisForwardArray(.softmax, x, shape, axis, temperature, precision)
 }
 
 /// Log-softmax of `x / temperature` along `axis`: `x/T - logSumExp(x/T)`,
@@ -42,9 +48,9 @@ public func softmax<T: LogitsFloat>(
 /// ```
 @inlinable
 public func logSoftmax<T: LogitsFloat>(
-    _ x: [T], shape: [Int]? = nil, axis: Int = -1, temperature: T = 1
+    _ x: [T], shape: [Int]? = nil, axis: Int = -1, temperature: T = 1, precision: Precision = .default
 ) throws(LogitsError) -> [T] {
-    try axisForwardArray(.logSoftmax, x, shape, axis, temperature)
+    try axisForwardArray(.logSoftmax, x, shape, axis, temperature, precision)
 }
 
 /// `log(sum(exp(x / temperature)))` along `axis`, one value per slice, in
@@ -56,9 +62,9 @@ public func logSoftmax<T: LogitsFloat>(
 /// ```
 @inlinable
 public func logSumExp<T: LogitsFloat>(
-    _ x: [T], shape: [Int]? = nil, axis: Int = -1, temperature: T = 1
+    _ x: [T], shape: [Int]? = nil, axis: Int = -1, temperature: T = 1, precision: Precision = .default
 ) throws(LogitsError) -> [T] {
-    try axisForwardArray(.logSumExp, x, shape, axis, temperature)
+    try axisForwardArray(.logSumExp, x, shape, axis, temperature, precision)
 }
 
 @inlinable
@@ -122,10 +128,13 @@ public func logSoftmaxBackward<T: LogitsFloat>(
 @inlinable
 public func softmax<T: LogitsFloat>(
     _ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<T>,
-    layout: AxisLayout, temperature: T = 1
+    layout: AxisLayout, temperature: T = 1, precision: Precision = .default
 ) throws(LogitsError) {
     try checkBuffers(x.count, y.count, layout.count)
-    try refusing { checkedAxisForward(.softmax, x.baseAddress, y.baseAddress, layout, temperature: temperature) }
+    try refusing {
+        checkedAxisForward(.softmax, x.baseAddress, y.baseAddress, layout, temperature: temperature,
+                           kernels: .portable(precision))
+    }
 }
 
 /// Log-softmax along an axis from `x` into `y` (may be `x`). See `softmax(_:into:layout:temperature:)`.
@@ -139,10 +148,13 @@ public func softmax<T: LogitsFloat>(
 @inlinable
 public func logSoftmax<T: LogitsFloat>(
     _ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<T>,
-    layout: AxisLayout, temperature: T = 1
+    layout: AxisLayout, temperature: T = 1, precision: Precision = .default
 ) throws(LogitsError) {
     try checkBuffers(x.count, y.count, layout.count)
-    try refusing { checkedAxisForward(.logSoftmax, x.baseAddress, y.baseAddress, layout, temperature: temperature) }
+    try refusing {
+        checkedAxisForward(.logSoftmax, x.baseAddress, y.baseAddress, layout, temperature: temperature,
+                           kernels: .portable(precision))
+    }
 }
 
 /// logsumexp along an axis: `y` receives `layout.sliceCount` values and must
@@ -157,10 +169,13 @@ public func logSoftmax<T: LogitsFloat>(
 @inlinable
 public func logSumExp<T: LogitsFloat>(
     _ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<T>,
-    layout: AxisLayout, temperature: T = 1
+    layout: AxisLayout, temperature: T = 1, precision: Precision = .default
 ) throws(LogitsError) {
     try checkBuffers(x.count, y.count, layout.count, outputCount: layout.sliceCount)
-    try refusing { checkedAxisForward(.logSumExp, x.baseAddress, y.baseAddress, layout, temperature: temperature) }
+    try refusing {
+        checkedAxisForward(.logSumExp, x.baseAddress, y.baseAddress, layout, temperature: temperature,
+                           kernels: .portable(precision))
+    }
 }
 
 /// Throws `.invalidArgument` unless the buffers hold what the layout says.

@@ -27,6 +27,8 @@ package struct Refusal: Sendable {
         // Values, at `position` with `value`.
         case classWeight, softTarget, posWeight, elementWeight, binaryTarget, binaryProbability
         case probability, probabilitySum
+        // The precision argument (or options field).
+        case precision
     }
 
     @usableFromInline package var reason: Reason

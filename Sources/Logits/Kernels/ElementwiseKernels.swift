@@ -1,5 +1,7 @@
-// Elementwise kernels: sigmoid, log-sigmoid, softplus and their gradients.
-// Each computes in Double and rounds once; `y` may equal `x`.
+// Elementwise scalar kernels: sigmoid and softplus of one value (the
+// binary cross-entropy's), and the gradients of the elementwise functions.
+// Each computes in Double and rounds once; `y` may equal `x`. The forward
+// vector kernels are in ElementwiseVectorKernels.swift and SoftplusKernels.swift.
 
 /// Which elementwise function.
 @usableFromInline
@@ -20,21 +22,6 @@ func sigmoidScalar(_ x: Double) -> Double {
 func softplusScalar(_ x: Double) -> Double {
     if x.isNaN { return x }
     return Swift.max(x, 0) + libmLog1p(libmExp(-x.magnitude))
-}
-
-@inlinable
-func elementwiseForward<T: LogitsFloat>(
-    _ op: ElementwiseOp, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int
-) {
-    var i = 0
-    switch op {
-    case .sigmoid:
-        while i < n { y[i] = T(roundingDouble: sigmoidScalar(x[i].doubleValue)); i &+= 1 }
-    case .logSigmoid:
-        while i < n { y[i] = T(roundingDouble: -softplusScalar(-x[i].doubleValue)); i &+= 1 }
-    case .softplus:
-        while i < n { y[i] = T(roundingDouble: softplusScalar(x[i].doubleValue)); i &+= 1 }
-    }
 }
 
 /// Gradients from the forward output y:

@@ -27,7 +27,7 @@
     @convention(c) (UnsafePointer<Float>, Int, Int, Double, Double, UnsafeMutablePointer<Float>?, Double, UnsafeMutablePointer<Double>) -> Bool
 @usableFromInline package typealias CrossEntropyRowKernelF64 =
     @convention(c) (UnsafePointer<Double>, Int, Int, Double, Double, UnsafeMutablePointer<Double>?, Double, UnsafeMutablePointer<Double>) -> Bool
-/// (x, y, count): `sigmoidRun`.
+/// (x, y, count): `sigmoidRun`, `softplusRun`.
 @usableFromInline package typealias ElementwiseKernelF32 =
     @convention(c) (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void
 @usableFromInline package typealias ElementwiseKernelF64 =
@@ -62,28 +62,39 @@
 @usableFromInline package struct KernelTable: Sendable {
     /// The level (`CPULevel`).
     @usableFromInline package let level: Int
-    @usableFromInline let rowsF32: RowsKernelF32
-    @usableFromInline let rowsF64: RowsKernelF64
+    /// Whether the float32 entries are the fast precision's kernels
+    /// (FastRowKernels.swift) or the exact ones (the float64 entries are the
+    /// same in both).
+    @usableFromInline package let fast: Bool
+    @usableFromInline package let rowsF32: RowsKernelF32
+    @usableFromInline package let rowsF64: RowsKernelF64
     /// One phase of a long row split into chunks (`rowChunk`).
-    @usableFromInline let rowChunkF32: RowChunkKernelF32
-    @usableFromInline let rowChunkF64: RowChunkKernelF64
-    @usableFromInline let crossEntropyRowF32: CrossEntropyRowKernelF32
-    @usableFromInline let crossEntropyRowF64: CrossEntropyRowKernelF64
-    @usableFromInline let sigmoidF32: ElementwiseKernelF32
-    @usableFromInline let sigmoidF64: ElementwiseKernelF64
-    @usableFromInline let sigmoidBackwardF32: ElementwiseBackwardKernelF32
-    @usableFromInline let sigmoidBackwardF64: ElementwiseBackwardKernelF64
+    @usableFromInline package let rowChunkF32: RowChunkKernelF32
+    @usableFromInline package let rowChunkF64: RowChunkKernelF64
+    @usableFromInline package let crossEntropyRowF32: CrossEntropyRowKernelF32
+    @usableFromInline package let crossEntropyRowF64: CrossEntropyRowKernelF64
+    @usableFromInline package let sigmoidF32: ElementwiseKernelF32
+    @usableFromInline package let sigmoidF64: ElementwiseKernelF64
+    @usableFromInline package let logSigmoidF32: ElementwiseKernelF32
+    @usableFromInline package let logSigmoidF64: ElementwiseKernelF64
+    @usableFromInline package let softplusF32: ElementwiseKernelF32
+    @usableFromInline package let softplusF64: ElementwiseKernelF64
+    @usableFromInline package let sigmoidBackwardF32: ElementwiseBackwardKernelF32
+    @usableFromInline package let sigmoidBackwardF64: ElementwiseBackwardKernelF64
 
     @usableFromInline package init(
-        level: Int,
+        level: Int, fast: Bool,
         rowsF32: RowsKernelF32, rowsF64: RowsKernelF64,
         rowChunkF32: RowChunkKernelF32, rowChunkF64: RowChunkKernelF64,
         crossEntropyRowF32: CrossEntropyRowKernelF32, crossEntropyRowF64: CrossEntropyRowKernelF64,
         sigmoidF32: ElementwiseKernelF32, sigmoidF64: ElementwiseKernelF64,
+        logSigmoidF32: ElementwiseKernelF32, logSigmoidF64: ElementwiseKernelF64,
+        softplusF32: ElementwiseKernelF32, softplusF64: ElementwiseKernelF64,
         sigmoidBackwardF32: ElementwiseBackwardKernelF32,
         sigmoidBackwardF64: ElementwiseBackwardKernelF64
     ) {
         self.level = level
+        self.fast = fast
         self.rowsF32 = rowsF32
         self.rowsF64 = rowsF64
         self.rowChunkF32 = rowChunkF32
@@ -92,13 +103,21 @@
         self.crossEntropyRowF64 = crossEntropyRowF64
         self.sigmoidF32 = sigmoidF32
         self.sigmoidF64 = sigmoidF64
+        self.logSigmoidF32 = logSigmoidF32
+        self.logSigmoidF64 = logSigmoidF64
+        self.softplusF32 = softplusF32
+        self.softplusF64 = softplusF64
         self.sigmoidBackwardF32 = sigmoidBackwardF32
         self.sigmoidBackwardF64 = sigmoidBackwardF64
     }
 
-    /// The kernels compiled for the package's baseline target.
+    /// The exact kernels compiled for the package's baseline target.
     @usableFromInline
-    package static var portable: KernelTable { makeKernelTable() }
+    package static var portable: KernelTable { makeKernelTable(fast: false) }
+
+    /// The fast kernels compiled for the package's baseline target.
+    @usableFromInline
+    package static var portableFast: KernelTable { makeKernelTable(fast: true) }
 }
 
 extension AxisOp {
@@ -152,9 +171,17 @@ extension KernelTable {
         return crossEntropyRowF64(cast(x), n, label, w, invT, g.map { cast($0) }, gScale, loss)
     }
 
+    /// sigmoid, log-sigmoid or softplus over n elements.
     @inlinable @inline(__always)
-    func sigmoid<T: LogitsFloat>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int) {
-        if T.self == Float.self { sigmoidF32(cast(x), cast(y), n) } else { sigmoidF64(cast(x), cast(y), n) }
+    func elementwise<T: LogitsFloat>(_ op: ElementwiseOp, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
+                                     _ n: Int) {
+        if T.self == Float.self {
+            let f = op == .sigmoid ? sigmoidF32 : op == .logSigmoid ? logSigmoidF32 : softplusF32
+            f(cast(x), cast(y), n)
+        } else {
+            let f = op == .sigmoid ? sigmoidF64 : op == .logSigmoid ? logSigmoidF64 : softplusF64
+            f(cast(x), cast(y), n)
+        }
     }
 
     @inlinable @inline(__always)

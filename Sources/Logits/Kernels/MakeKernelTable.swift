@@ -7,10 +7,11 @@
 import Logits
 #endif
 
-/// The fast kernels of this module's CPU level.
-package func makeKernelTable() -> KernelTable {
-    KernelTable(
-        level: kernelLevel,
+/// The kernels of this module's CPU level: with `fast`, the float32 entries
+/// are the fast precision's (FastRowKernels.swift).
+package func makeKernelTable(fast: Bool) -> KernelTable {
+    let table = KernelTable(
+        level: kernelLevel, fast: false,
         rowsF32: { op, x, y, rows, n, t in
             rowsForward(KernelPolicy.self, AxisOp(code: op), x, y, rows, n, t)
         },
@@ -37,6 +38,36 @@ package func makeKernelTable() -> KernelTable {
         },
         sigmoidF32: { x, y, n in sigmoidRun(KernelPolicy.self, x, y, n) },
         sigmoidF64: { x, y, n in sigmoidRun(KernelPolicy.self, x, y, n) },
+        logSigmoidF32: { x, y, n in softplusRun(KernelPolicy.self, true, x, y, n) },
+        logSigmoidF64: { x, y, n in softplusRun(KernelPolicy.self, true, x, y, n) },
+        softplusF32: { x, y, n in softplusRun(KernelPolicy.self, false, x, y, n) },
+        softplusF64: { x, y, n in softplusRun(KernelPolicy.self, false, x, y, n) },
         sigmoidBackwardF32: { y, dy, dx, n in sigmoidBackwardRun(y, dy, dx, n) },
         sigmoidBackwardF64: { y, dy, dx, n in sigmoidBackwardRun(y, dy, dx, n) })
+    guard fast else { return table }
+    return KernelTable(
+        level: kernelLevel, fast: true,
+        rowsF32: { op, x, y, rows, n, t in
+            fastRowsForward(KernelPolicy.self, AxisOp(code: op), x, y, rows, n, t)
+        },
+        rowsF64: table.rowsF64,
+        rowChunkF32: { phase, op, x, y, n, m, invT, k, out in
+            fastRowChunk(KernelPolicy.self, phase, AxisOp(code: op), x, y, n, m, invT, k, out)
+        },
+        rowChunkF64: table.rowChunkF64,
+        crossEntropyRowF32: { x, n, label, w, invT, g, gScale, loss in
+            guard let l = fastCrossEntropyRow(KernelPolicy.self, x, n, label, w, invT, g, gScale)
+            else { return false }
+            loss.pointee = l
+            return true
+        },
+        crossEntropyRowF64: table.crossEntropyRowF64,
+        sigmoidF32: { x, y, n in fastSigmoidRun(KernelPolicy.self, x, y, n) },
+        sigmoidF64: table.sigmoidF64,
+        logSigmoidF32: { x, y, n in fastSoftplusRun(KernelPolicy.self, true, x, y, n) },
+        logSigmoidF64: table.logSigmoidF64,
+        softplusF32: { x, y, n in fastSoftplusRun(KernelPolicy.self, false, x, y, n) },
+        softplusF64: table.softplusF64,
+        sigmoidBackwardF32: table.sigmoidBackwardF32,
+        sigmoidBackwardF64: table.sigmoidBackwardF64)
 }

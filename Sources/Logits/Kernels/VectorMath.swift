@@ -29,9 +29,31 @@
     /// and the lanes below k that are not in `skip`. May overwrite `cols`.
     static func storeColumns<T: LogitsFloat>(_ cols: UnsafeMutablePointer<Lanes>, _ y: UnsafeMutablePointer<T>,
                                              _ k: Int, _ n: Int, _ skip: SIMDMask<SIMD8<Int64>>)
+    /// a * b + c in Float lanes (fused when the policy allows).
+    static func fmaF(_ a: FloatLanes, _ b: FloatLanes, _ c: FloatLanes) -> FloatLanes
+    /// The lane-wise larger of two Float vectors without NaN.
+    static func maxF(_ a: FloatLanes, _ b: FloatLanes) -> FloatLanes
+    /// exp(d + lo) for Float lanes d <= 0, -inf or NaN and an optional low
+    /// part lo (`portableExpF`).
+    static func expF(_ d: FloatLanes, _ lo: FloatLanes?) -> FloatLanes
 }
 
 extension ArithmeticPolicy {
+    @inlinable @inline(__always)
+    package static func fmaF(_ a: FloatLanes, _ b: FloatLanes, _ c: FloatLanes) -> FloatLanes {
+        fused ? c.addingProduct(a, b) : a * b + c
+    }
+
+    @inlinable @inline(__always)
+    package static func maxF(_ a: FloatLanes, _ b: FloatLanes) -> FloatLanes {
+        a.replacing(with: b, where: b .> a)
+    }
+
+    @inlinable @inline(__always)
+    package static func expF(_ d: FloatLanes, _ lo: FloatLanes?) -> FloatLanes {
+        portableExpF(Self.self, d, lo)
+    }
+
     @inlinable @inline(__always)
     package static func exp(_ d: Lanes, _ degree: ExpDegree) -> Lanes {
         portableExp(Self.self, d, degree)

@@ -108,11 +108,7 @@ struct ElementsJob<T: LogitsFloat> {
     @inlinable
     func run(_ part: Int, _ parts: Int) {
         let (lo, hi) = partRange(count, part, parts)
-        if op == .sigmoid {
-            kernels.sigmoid(x + lo, y + lo, hi &- lo)
-        } else {
-            elementwiseForward(op, x + lo, y + lo, hi &- lo)
-        }
+        kernels.elementwise(op, x + lo, y + lo, hi &- lo)
     }
 }
 

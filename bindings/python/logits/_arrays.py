@@ -137,6 +137,19 @@ def output(out: Any, shape: tuple[int, ...], dtype: np.dtype[Any], name: str = "
     return out
 
 
+# precision= as the C library's logits_precision (include/logits.h).
+PRECISIONS = {None: 0, "fast": 1, "exact": 2}
+_PRECISION_ARGS = tuple(ctypes.c_int32(v) for v in range(3))
+
+
+def precision(value: Any) -> Any:
+    """The C argument for ``precision=`` (None, "fast" or "exact")."""
+    try:
+        return _PRECISION_ARGS[PRECISIONS[value]]
+    except (KeyError, TypeError):
+        raise LogitsError(f"precision must be None, 'fast' or 'exact', got {value!r}") from None
+
+
 def temperature(value: Any, dtype: np.dtype[Any]) -> Any:
     try:
         t = float(value)

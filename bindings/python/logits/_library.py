@@ -82,7 +82,8 @@ class CEOptions(ctypes.Structure):
     _fields_ = [("struct_size", ctypes.c_uint32), ("reduction", ctypes.c_int32),
                 ("from_logits", ctypes.c_int32), ("has_ignore_index", ctypes.c_int32),
                 ("ignore_index", ctypes.c_int64), ("label_smoothing", ctypes.c_double),
-                ("temperature", ctypes.c_double), ("eps", ctypes.c_double)]
+                ("temperature", ctypes.c_double), ("eps", ctypes.c_double),
+                ("precision", ctypes.c_int32)]
 
 
 class BCEOptions(ctypes.Structure):
@@ -90,7 +91,8 @@ class BCEOptions(ctypes.Structure):
     _fields_ = [("struct_size", ctypes.c_uint32), ("reduction", ctypes.c_int32),
                 ("from_logits", ctypes.c_int32), ("has_alpha", ctypes.c_int32),
                 ("label_smoothing", ctypes.c_double), ("gamma", ctypes.c_double),
-                ("alpha", ctypes.c_double), ("eps", ctypes.c_double)]
+                ("alpha", ctypes.c_double), ("eps", ctypes.c_double),
+                ("precision", ctypes.c_int32)]
 
 
 lib.logits_ce_options_init.argtypes = [ctypes.POINTER(CEOptions)]

@@ -47,11 +47,12 @@ class Bound(NamedTuple):
 
 
 PATH = _source()
-_ENTRY = re.compile(r"^LOGITS_(TYPE|OP|BOUND|SUPPORT)\(([^()]*)\)\s*$", re.M)
+_ENTRY = re.compile(r"^LOGITS_(TYPE|OP|BOUND|FAST_BOUND|SUPPORT)\(([^()]*)\)\s*$", re.M)
 
 TYPES: list[ElementType] = []
 OPS: list[Op] = []
 CONTRACTS: dict[tuple[str, str], Bound] = {}  # (contract, numpy dtype) -> Bound
+FAST_CONTRACTS: dict[str, Bound] = {}  # contract -> Bound of float32, precision "fast"
 SUPPORT: list[str] = []  # exported functions that are not operations
 
 for _macro, _args in _ENTRY.findall(PATH.read_text()):
@@ -62,6 +63,8 @@ for _macro, _args in _ENTRY.findall(PATH.read_text()):
         OPS.append(Op(*_a))
     elif _macro == "SUPPORT":
         SUPPORT.append(_a[0])
+    elif _macro == "FAST_BOUND":
+        FAST_CONTRACTS[_a[0]] = Bound(_a[1], float(_a[2]), float(_a[3]))
     else:
         _numpy = {t.suffix: t.numpy for t in TYPES}[_a[1]]
         CONTRACTS[(_a[0], _numpy)] = Bound(_a[2], float(_a[3]), float(_a[4]))
@@ -69,6 +72,15 @@ for _macro, _args in _ENTRY.findall(PATH.read_text()):
 # (contract, numpy dtype) -> (metric, bound), the form the accuracy tools use.
 BOUNDS = {key: (b.metric, b.bound) for key, b in CONTRACTS.items()}
 MEASURED = {key: b.measured for key, b in CONTRACTS.items()}
+FAST_BOUNDS = {c: (b.metric, b.bound) for c, b in FAST_CONTRACTS.items()}
+
+
+def bounds(precision: str) -> dict[tuple[str, str], tuple[str, float]]:
+    """(contract, numpy dtype) -> (metric, bound) in a precision ("fast" or
+    "exact"): float32 has one table per precision, float64 one for both."""
+    if precision == "exact":
+        return dict(BOUNDS)
+    return {key: (FAST_BOUNDS[key[0]] if key[1] == "float32" else b) for key, b in BOUNDS.items()}
 
 
 def op(name: str) -> Op:

@@ -10,6 +10,11 @@ Every function here follows the same rules:
   other layouts are copied once.
 * ``out=``, when given, must be a C-contiguous writable array of the result's
   dtype and shape; it is filled and returned. It may be the input itself.
+* ``precision=`` chooses how a float32 call computes: ``"fast"`` (float32
+  lanes, as the fastest peers), ``"exact"`` (double lanes, each result
+  rounded once) or ``None`` (the process default, ``logits.get_precision()``:
+  ``"fast"`` unless set otherwise). float64 calls are the same for every
+  choice. ACCURACY.md gives each precision's bound.
 * Bad arguments raise ``LogitsError`` (a ValueError) or ``LogitsTypeError``
   (also a TypeError) and leave ``out`` untouched; a bad axis raises
   ``LogitsAxisError``, a ``LogitsError`` that is also numpy's ``AxisError``.
@@ -58,7 +63,8 @@ _fast_out = _arrays.fast_out
 
 
 def _along_axis(fns: Fns, name: str, x: Any, axis: Any, temperature: Any, out: Any,
-                reduce: bool = False, keepdims: bool = False) -> np.ndarray:
+                precision: Any, reduce: bool = False, keepdims: bool = False) -> np.ndarray:
+    p = _arrays.precision(precision)
     dt, (a,) = _arrays.inputs(x)
     ax, outer, length, inner = _arrays.layout(a.shape, axis)
     t = _arrays.temperature(temperature, dt)
@@ -69,7 +75,7 @@ def _along_axis(fns: Fns, name: str, x: Any, axis: Any, temperature: Any, out: A
     result = _arrays.output(out, shape, dt)
     fn = fns[_arrays.INDEX[dt]]
     ptr = _arrays.pointer
-    _arrays.check(fn(ptr(a), ptr(result), _size(outer), _size(length), _size(inner), t),
+    _arrays.check(fn(ptr(a), ptr(result), _size(outer), _size(length), _size(inner), t, p),
                   name)
     return result
 
@@ -120,7 +126,7 @@ _LOGSUMEXP_AXIS = (_raw("logits_logsumexp_axis_f32"), _raw("logits_logsumexp_axi
 
 
 def softmax(x: ArrayLike, axis: int = LAST, *, temperature: float = ONE,
-            out: Optional[np.ndarray] = None) -> np.ndarray:
+            out: Optional[np.ndarray] = None, precision: Optional[str] = None) -> np.ndarray:
     """Softmax along ``axis``: ``exp(x/T - max) / sum(exp(x/T - max))``.
 
     Each slice along ``axis`` becomes a probability distribution (entries in
@@ -135,7 +141,7 @@ def softmax(x: ArrayLike, axis: int = LAST, *, temperature: float = ONE,
     array([0.3006, 0.3322, 0.3672])
     """
     # The fast path of _fast_along_last_axis, inlined (one call less, ~5%).
-    if _FAST and type(x) is ndarray and axis is LAST and temperature is ONE:
+    if _FAST and type(x) is ndarray and axis is LAST and temperature is ONE and precision is None:
         dt = x.dtype
         fn = _SOFTMAX[0] if dt is F32 else _SOFTMAX[1] if dt is F64 else None
         shape = x.shape
@@ -148,11 +154,11 @@ def softmax(x: ArrayLike, axis: int = LAST, *, temperature: float = ONE,
                           _SIZE[rows] if rows < _NSIZE else c_size_t(rows),
                           _SIZE[n] if n < _NSIZE else c_size_t(n)):
                     return result
-    return _along_axis(_SOFTMAX_AXIS, "softmax", x, axis, temperature, out)
+    return _along_axis(_SOFTMAX_AXIS, "softmax", x, axis, temperature, out, precision)
 
 
 def log_softmax(x: ArrayLike, axis: int = LAST, *, temperature: float = ONE,
-                out: Optional[np.ndarray] = None) -> np.ndarray:
+                out: Optional[np.ndarray] = None, precision: Optional[str] = None) -> np.ndarray:
     """Log-softmax along ``axis``: ``x/T - logsumexp(x/T)``, computed directly.
 
     Finite inputs always give finite outputs (``log(softmax(x))`` would give
@@ -164,7 +170,7 @@ def log_softmax(x: ArrayLike, axis: int = LAST, *, temperature: float = ONE,
     array([-1000.,     0.])
     """
     # The fast path of _fast_along_last_axis, inlined (one call less, ~5%).
-    if _FAST and type(x) is ndarray and axis is LAST and temperature is ONE:
+    if _FAST and type(x) is ndarray and axis is LAST and temperature is ONE and precision is None:
         dt = x.dtype
         fn = _LOG_SOFTMAX[0] if dt is F32 else _LOG_SOFTMAX[1] if dt is F64 else None
         shape = x.shape
@@ -177,11 +183,12 @@ def log_softmax(x: ArrayLike, axis: int = LAST, *, temperature: float = ONE,
                           _SIZE[rows] if rows < _NSIZE else c_size_t(rows),
                           _SIZE[n] if n < _NSIZE else c_size_t(n)):
                     return result
-    return _along_axis(_LOG_SOFTMAX_AXIS, "log_softmax", x, axis, temperature, out)
+    return _along_axis(_LOG_SOFTMAX_AXIS, "log_softmax", x, axis, temperature, out, precision)
 
 
 def logsumexp(x: ArrayLike, axis: int = LAST, *, keepdims: bool = False,
-              temperature: float = ONE, out: Optional[np.ndarray] = None) -> np.ndarray:
+              temperature: float = ONE, out: Optional[np.ndarray] = None,
+              precision: Optional[str] = None) -> np.ndarray:
     """``log(sum(exp(x/T)))`` along ``axis``, without overflow.
 
     The result drops ``axis`` (or keeps it with size 1 when ``keepdims``). An
@@ -193,20 +200,21 @@ def logsumexp(x: ArrayLike, axis: int = LAST, *, keepdims: bool = False,
     array([1000.69314718,    0.        ])
     """
     if (_FAST and type(x) is ndarray and axis is LAST and temperature is ONE
-            and keepdims is False):
+            and keepdims is False and precision is None):
         result = _fast_along_last_axis(_LOGSUMEXP, x, out, True)
         if result is not None:
             return result
-    return _along_axis(_LOGSUMEXP_AXIS, "logsumexp", x, axis, temperature, out, reduce=True,
-                       keepdims=keepdims)
+    return _along_axis(_LOGSUMEXP_AXIS, "logsumexp", x, axis, temperature, out, precision,
+                       reduce=True, keepdims=keepdims)
 
 
-def _elementwise(fns: Fns, name: str, x: Any, out: Any) -> np.ndarray:
+def _elementwise(fns: Fns, name: str, x: Any, out: Any, precision: Any) -> np.ndarray:
+    p = _arrays.precision(precision)
     dt, (a,) = _arrays.inputs(x)
     result = _arrays.output(out, a.shape, dt)
     fn = fns[_arrays.INDEX[dt]]
     ptr = _arrays.pointer
-    _arrays.check(fn(ptr(a), ptr(result), _size(a.size)), name)
+    _arrays.check(fn(ptr(a), ptr(result), _size(a.size), p), name)
     return result
 
 
@@ -238,9 +246,14 @@ def _fast_elementwise(fns: Fns, x: np.ndarray, out: Any) -> Optional[np.ndarray]
 _SIGMOID = (_raw("logits_sigmoid_f32"), _raw("logits_sigmoid_f64"))
 _LOG_SIGMOID = (_raw("logits_log_sigmoid_f32"), _raw("logits_log_sigmoid_f64"))
 _SOFTPLUS = (_raw("logits_softplus_f32"), _raw("logits_softplus_f64"))
+# The general paths: a per-call precision.
+_SIGMOID_EX = (_raw("logits_sigmoid_ex_f32"), _raw("logits_sigmoid_ex_f64"))
+_LOG_SIGMOID_EX = (_raw("logits_log_sigmoid_ex_f32"), _raw("logits_log_sigmoid_ex_f64"))
+_SOFTPLUS_EX = (_raw("logits_softplus_ex_f32"), _raw("logits_softplus_ex_f64"))
 
 
-def sigmoid(x: ArrayLike, *, out: Optional[np.ndarray] = None) -> np.ndarray:
+def sigmoid(x: ArrayLike, *, out: Optional[np.ndarray] = None,
+            precision: Optional[str] = None) -> np.ndarray:
     """The logistic function ``1 / (1 + exp(-x))``, elementwise.
 
     Each output is in [0, 1] on its own (no sum to 1): use it for independent
@@ -250,39 +263,41 @@ def sigmoid(x: ArrayLike, *, out: Optional[np.ndarray] = None) -> np.ndarray:
     >>> logits.sigmoid(np.array([1.0, 2.0, 3.0])).round(4)
     array([0.7311, 0.8808, 0.9526])
     """
-    if _FAST and type(x) is ndarray:
+    if _FAST and type(x) is ndarray and precision is None:
         result = _fast_elementwise(_SIGMOID, x, out)
         if result is not None:
             return result
-    return _elementwise(_SIGMOID, "sigmoid", x, out)
+    return _elementwise(_SIGMOID_EX, "sigmoid", x, out, precision)
 
 
-def log_sigmoid(x: ArrayLike, *, out: Optional[np.ndarray] = None) -> np.ndarray:
+def log_sigmoid(x: ArrayLike, *, out: Optional[np.ndarray] = None,
+                precision: Optional[str] = None) -> np.ndarray:
     """``log(sigmoid(x)) = -softplus(-x)``, elementwise, finite for finite x.
 
     >>> import logits, numpy as np
     >>> logits.log_sigmoid(np.array([-200.0, 0.0]))
     array([-200.        ,   -0.69314718])
     """
-    if _FAST and type(x) is ndarray:
+    if _FAST and type(x) is ndarray and precision is None:
         result = _fast_elementwise(_LOG_SIGMOID, x, out)
         if result is not None:
             return result
-    return _elementwise(_LOG_SIGMOID, "log_sigmoid", x, out)
+    return _elementwise(_LOG_SIGMOID_EX, "log_sigmoid", x, out, precision)
 
 
-def softplus(x: ArrayLike, *, out: Optional[np.ndarray] = None) -> np.ndarray:
+def softplus(x: ArrayLike, *, out: Optional[np.ndarray] = None,
+             precision: Optional[str] = None) -> np.ndarray:
     """``log(1 + exp(x))``, elementwise, without overflow.
 
     >>> import logits, numpy as np
     >>> logits.softplus(np.array([-1000.0, 0.0, 1000.0]))
     array([0.00000000e+00, 6.93147181e-01, 1.00000000e+03])
     """
-    if _FAST and type(x) is ndarray:
+    if _FAST and type(x) is ndarray and precision is None:
         result = _fast_elementwise(_SOFTPLUS, x, out)
         if result is not None:
             return result
-    return _elementwise(_SOFTPLUS, "softplus", x, out)
+    return _elementwise(_SOFTPLUS_EX, "softplus", x, out, precision)
 
 
 def _two_inputs(y: Any, dy: Any) -> tuple[np.dtype[Any], np.ndarray, np.ndarray]:
@@ -293,7 +308,8 @@ def _two_inputs(y: Any, dy: Any) -> tuple[np.dtype[Any], np.ndarray, np.ndarray]
 
 
 def _backward_along_axis(fns: Fns, name: str, y: Any, dy: Any, axis: Any, temperature: Any,
-                         out: Any) -> np.ndarray:
+                         out: Any, precision: Any) -> np.ndarray:
+    p = _arrays.precision(precision)
     dt, a, b = _two_inputs(y, dy)
     _, outer, length, inner = _arrays.layout(a.shape, axis)
     t = _arrays.temperature(temperature, dt)
@@ -301,7 +317,7 @@ def _backward_along_axis(fns: Fns, name: str, y: Any, dy: Any, axis: Any, temper
     fn = fns[_arrays.INDEX[dt]]
     ptr = _arrays.pointer
     _arrays.check(fn(ptr(a), ptr(b), ptr(result),
-                     _size(outer), _size(length), _size(inner), t), f"{name}_backward")
+                     _size(outer), _size(length), _size(inner), t, p), f"{name}_backward")
     return result
 
 
@@ -349,11 +365,15 @@ _LOG_SOFTMAX_BACKWARD_AXIS = (_raw("logits_log_softmax_backward_axis_f32"),
 _SIGMOID_BACKWARD = (_raw("logits_sigmoid_backward_f32"), _raw("logits_sigmoid_backward_f64"))
 _LOG_SIGMOID_BACKWARD = (_raw("logits_log_sigmoid_backward_f32"), _raw("logits_log_sigmoid_backward_f64"))
 _SOFTPLUS_BACKWARD = (_raw("logits_softplus_backward_f32"), _raw("logits_softplus_backward_f64"))
+_SIGMOID_BACKWARD_EX = (_raw("logits_sigmoid_backward_ex_f32"), _raw("logits_sigmoid_backward_ex_f64"))
+_LOG_SIGMOID_BACKWARD_EX = (_raw("logits_log_sigmoid_backward_ex_f32"),
+                            _raw("logits_log_sigmoid_backward_ex_f64"))
+_SOFTPLUS_BACKWARD_EX = (_raw("logits_softplus_backward_ex_f32"), _raw("logits_softplus_backward_ex_f64"))
 
 
 def softmax_backward(y: ArrayLike, dy: ArrayLike, axis: int = LAST, *,
                      temperature: float = ONE,
-                     out: Optional[np.ndarray] = None) -> np.ndarray:
+                     out: Optional[np.ndarray] = None, precision: Optional[str] = None) -> np.ndarray:
     """Gradient of softmax: ``dx = y * (dy - sum(y * dy, axis)) / T``.
 
     ``y`` is the forward output ``softmax(x, axis, temperature=T)``, ``dy`` the
@@ -365,17 +385,17 @@ def softmax_backward(y: ArrayLike, dy: ArrayLike, axis: int = LAST, *,
     array([ 0.0819, -0.022 , -0.0599])
     """
     if (_FAST and type(y) is ndarray and type(dy) is ndarray and axis is LAST
-            and temperature is ONE):
+            and temperature is ONE and precision is None):
         result = _fast_two(_SOFTMAX_BACKWARD, y, dy, out, True)
         if result is not None:
             return result
     return _backward_along_axis(_SOFTMAX_BACKWARD_AXIS, "softmax", y, dy, axis,
-                                temperature, out)
+                                temperature, out, precision)
 
 
 def log_softmax_backward(y: ArrayLike, dy: ArrayLike, axis: int = LAST, *,
                          temperature: float = ONE,
-                         out: Optional[np.ndarray] = None) -> np.ndarray:
+                         out: Optional[np.ndarray] = None, precision: Optional[str] = None) -> np.ndarray:
     """Gradient of log-softmax: ``dx = (dy - exp(y) * sum(dy, axis)) / T``.
 
     ``y`` is the forward output ``log_softmax(x, axis, temperature=T)``.
@@ -387,55 +407,56 @@ def log_softmax_backward(y: ArrayLike, dy: ArrayLike, axis: int = LAST, *,
     array([ 0.09  ,  0.2447, -0.3348])
     """
     if (_FAST and type(y) is ndarray and type(dy) is ndarray and axis is LAST
-            and temperature is ONE):
+            and temperature is ONE and precision is None):
         result = _fast_two(_LOG_SOFTMAX_BACKWARD, y, dy, out, True)
         if result is not None:
             return result
     return _backward_along_axis(_LOG_SOFTMAX_BACKWARD_AXIS, "log_softmax", y, dy, axis,
-                                temperature, out)
+                                temperature, out, precision)
 
 
-def _elementwise_backward(fns: Fns, name: str, y: Any, dy: Any, out: Any) -> np.ndarray:
+def _elementwise_backward(fns: Fns, name: str, y: Any, dy: Any, out: Any, precision: Any) -> np.ndarray:
+    p = _arrays.precision(precision)
     dt, a, b = _two_inputs(y, dy)
     result = _arrays.output(out, a.shape, dt)
     fn = fns[_arrays.INDEX[dt]]
     ptr = _arrays.pointer
-    _arrays.check(fn(ptr(a), ptr(b), ptr(result), _size(a.size)), f"{name}_backward")
+    _arrays.check(fn(ptr(a), ptr(b), ptr(result), _size(a.size), p), f"{name}_backward")
     return result
 
 
 def sigmoid_backward(y: ArrayLike, dy: ArrayLike, *,
-                     out: Optional[np.ndarray] = None) -> np.ndarray:
+                     out: Optional[np.ndarray] = None, precision: Optional[str] = None) -> np.ndarray:
     """Gradient of sigmoid from its output: ``dx = dy * y * (1 - y)``.
 
     >>> import logits, numpy as np
     >>> logits.sigmoid_backward(logits.sigmoid(np.array([0.0])), np.array([1.0]))
     array([0.25])
     """
-    if _FAST and type(y) is ndarray and type(dy) is ndarray:
+    if _FAST and type(y) is ndarray and type(dy) is ndarray and precision is None:
         result = _fast_two(_SIGMOID_BACKWARD, y, dy, out, False)
         if result is not None:
             return result
-    return _elementwise_backward(_SIGMOID_BACKWARD, "sigmoid", y, dy, out)
+    return _elementwise_backward(_SIGMOID_BACKWARD_EX, "sigmoid", y, dy, out, precision)
 
 
 def log_sigmoid_backward(y: ArrayLike, dy: ArrayLike, *,
-                         out: Optional[np.ndarray] = None) -> np.ndarray:
+                         out: Optional[np.ndarray] = None, precision: Optional[str] = None) -> np.ndarray:
     """Gradient of log-sigmoid from its output: ``dx = dy * (1 - exp(y))``.
 
     >>> import logits, numpy as np
     >>> logits.log_sigmoid_backward(logits.log_sigmoid(np.array([0.0])), np.array([1.0]))
     array([0.5])
     """
-    if _FAST and type(y) is ndarray and type(dy) is ndarray:
+    if _FAST and type(y) is ndarray and type(dy) is ndarray and precision is None:
         result = _fast_two(_LOG_SIGMOID_BACKWARD, y, dy, out, False)
         if result is not None:
             return result
-    return _elementwise_backward(_LOG_SIGMOID_BACKWARD, "log_sigmoid", y, dy, out)
+    return _elementwise_backward(_LOG_SIGMOID_BACKWARD_EX, "log_sigmoid", y, dy, out, precision)
 
 
 def softplus_backward(y: ArrayLike, dy: ArrayLike, *,
-                      out: Optional[np.ndarray] = None) -> np.ndarray:
+                      out: Optional[np.ndarray] = None, precision: Optional[str] = None) -> np.ndarray:
     """Gradient of softplus from its output: ``dx = dy * (1 - exp(-y))``,
     which equals ``dy * sigmoid(x)``.
 
@@ -443,8 +464,8 @@ def softplus_backward(y: ArrayLike, dy: ArrayLike, *,
     >>> logits.softplus_backward(logits.softplus(np.array([0.0])), np.array([1.0]))
     array([0.5])
     """
-    if _FAST and type(y) is ndarray and type(dy) is ndarray:
+    if _FAST and type(y) is ndarray and type(dy) is ndarray and precision is None:
         result = _fast_two(_SOFTPLUS_BACKWARD, y, dy, out, False)
         if result is not None:
             return result
-    return _elementwise_backward(_SOFTPLUS_BACKWARD, "softplus", y, dy, out)
+    return _elementwise_backward(_SOFTPLUS_BACKWARD_EX, "softplus", y, dy, out, precision)

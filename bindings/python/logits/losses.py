@@ -188,33 +188,33 @@ def _fast_binary_cross_entropy(x: np.ndarray, y: np.ndarray, reduction: Any, ret
 def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = ...,
                   from_logits: bool = ..., reduction: str = ..., label_smoothing: float = ...,
                   weight: Optional[ArrayLike] = ..., ignore_index: Optional[int] = ...,
-                  temperature: float = ..., eps: float = ...,
+                  temperature: float = ..., eps: float = ..., precision: Optional[str] = ...,
                   return_grad: Literal[False] = ..., grad_out: None = ...) -> LossResult: ...
 @overload
 def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = ...,
                   from_logits: bool = ..., reduction: str = ..., label_smoothing: float = ...,
                   weight: Optional[ArrayLike] = ..., ignore_index: Optional[int] = ...,
-                  temperature: float = ..., eps: float = ...,
+                  temperature: float = ..., eps: float = ..., precision: Optional[str] = ...,
                   return_grad: Literal[True], grad_out: Optional[np.ndarray] = ...
                   ) -> Tuple[LossResult, np.ndarray]: ...
 @overload
 def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = ...,
                   from_logits: bool = ..., reduction: str = ..., label_smoothing: float = ...,
                   weight: Optional[ArrayLike] = ..., ignore_index: Optional[int] = ...,
-                  temperature: float = ..., eps: float = ...,
+                  temperature: float = ..., eps: float = ..., precision: Optional[str] = ...,
                   return_grad: bool = ..., grad_out: np.ndarray) -> Tuple[LossResult, np.ndarray]: ...
 @overload
 def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = ...,
                   from_logits: bool = ..., reduction: str = ..., label_smoothing: float = ...,
                   weight: Optional[ArrayLike] = ..., ignore_index: Optional[int] = ...,
-                  temperature: float = ..., eps: float = ...,
+                  temperature: float = ..., eps: float = ..., precision: Optional[str] = ...,
                   return_grad: bool = ..., grad_out: Optional[np.ndarray] = ...) -> LossOrPair: ...
 def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
                   from_logits: bool = True, reduction: str = MEAN,
                   label_smoothing: float = ZERO, weight: Optional[ArrayLike] = None,
                   ignore_index: Optional[int] = None, temperature: float = ONE,
                   eps: float = EPS, return_grad: bool = False,
-                  grad_out: Optional[np.ndarray] = None
+                  grad_out: Optional[np.ndarray] = None, precision: Optional[str] = None
                   ) -> LossOrPair:
     """Categorical cross-entropy: softmax over the classes on ``axis``.
 
@@ -232,6 +232,7 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
     per sample, ``"sum"`` their sum.
 
     With ``return_grad=True`` returns ``(loss, grad)``, grad = d loss / d input.
+    ``precision`` (None, ``"fast"``, ``"exact"``) as for ``softmax``.
     ``grad_out`` receives the gradient and may be ``input`` itself, so the
     gradient overwrites the logits (no extra memory).
 
@@ -251,7 +252,7 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
     """
     if (_FAST and type(input) is ndarray and type(target) is ndarray and axis is LAST
             and from_logits is True and label_smoothing is ZERO and weight is None
-            and ignore_index is None and temperature is ONE and eps is EPS):
+            and ignore_index is None and temperature is ONE and eps is EPS and precision is None):
         result = _fast_cross_entropy(input, target, reduction, return_grad, grad_out)
         if result is not None:
             return result
@@ -267,6 +268,7 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
     opts.label_smoothing = float(label_smoothing)
     opts.temperature = float(temperature)
     opts.eps = float(eps)
+    opts.precision = _arrays.precision(precision).value
     if t.dtype.kind in "iu":
         if t.shape != sample_shape:
             raise LogitsError(f"labels have shape {t.shape}, expected {sample_shape} "
@@ -309,34 +311,34 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
 def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bool = ...,
                          pos_weight: Optional[ArrayLike] = ..., weight: Optional[ArrayLike] = ...,
                          label_smoothing: float = ..., gamma: float = ..., alpha: Optional[float] = ...,
-                         reduction: str = ..., eps: float = ...,
+                         reduction: str = ..., eps: float = ..., precision: Optional[str] = ...,
                          return_grad: Literal[False] = ..., grad_out: None = ...) -> LossResult: ...
 @overload
 def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bool = ...,
                          pos_weight: Optional[ArrayLike] = ..., weight: Optional[ArrayLike] = ...,
                          label_smoothing: float = ..., gamma: float = ..., alpha: Optional[float] = ...,
-                         reduction: str = ..., eps: float = ...,
+                         reduction: str = ..., eps: float = ..., precision: Optional[str] = ...,
                          return_grad: Literal[True], grad_out: Optional[np.ndarray] = ...
                          ) -> Tuple[LossResult, np.ndarray]: ...
 @overload
 def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bool = ...,
                          pos_weight: Optional[ArrayLike] = ..., weight: Optional[ArrayLike] = ...,
                          label_smoothing: float = ..., gamma: float = ..., alpha: Optional[float] = ...,
-                         reduction: str = ..., eps: float = ...,
+                         reduction: str = ..., eps: float = ..., precision: Optional[str] = ...,
                          return_grad: bool = ..., grad_out: np.ndarray) -> Tuple[LossResult, np.ndarray]: ...
 @overload
 def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bool = ...,
                          pos_weight: Optional[ArrayLike] = ..., weight: Optional[ArrayLike] = ...,
                          label_smoothing: float = ..., gamma: float = ..., alpha: Optional[float] = ...,
-                         reduction: str = ..., eps: float = ...,
+                         reduction: str = ..., eps: float = ..., precision: Optional[str] = ...,
                          return_grad: bool = ..., grad_out: Optional[np.ndarray] = ...) -> LossOrPair: ...
 def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bool = True,
                          pos_weight: Optional[ArrayLike] = None,
                          weight: Optional[ArrayLike] = None, label_smoothing: float = ZERO,
                          gamma: float = ZERO, alpha: Optional[float] = None,
                          reduction: str = MEAN, eps: float = EPS,
-                         return_grad: bool = False, grad_out: Optional[np.ndarray] = None
-                         ) -> LossOrPair:
+                         return_grad: bool = False, grad_out: Optional[np.ndarray] = None,
+                         precision: Optional[str] = None) -> LossOrPair:
     """Binary cross-entropy per element, for independent (multi-label) targets.
 
     ``target`` has the input's shape, values in [0, 1] (soft targets allowed).
@@ -361,7 +363,7 @@ def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bo
     """
     if (_FAST and type(input) is ndarray and type(target) is ndarray and from_logits is True
             and pos_weight is None and weight is None and label_smoothing is ZERO
-            and gamma is ZERO and alpha is None and eps is EPS):
+            and gamma is ZERO and alpha is None and eps is EPS and precision is None):
         result = _fast_binary_cross_entropy(input, target, reduction, return_grad, grad_out)
         if result is not None:
             return result
@@ -381,6 +383,7 @@ def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bo
     opts.label_smoothing = float(label_smoothing)
     opts.gamma = float(gamma)
     opts.eps = float(eps)
+    opts.precision = _arrays.precision(precision).value
     if alpha is not None:
         opts.has_alpha = 1
         opts.alpha = float(alpha)

@@ -1,20 +1,26 @@
-"""Process-wide settings of the C library: its threads and its CPU kernels."""
+"""Process-wide settings of the C library: its threads, its default
+precision and its CPU kernels."""
 
 from __future__ import annotations
 
 import ctypes
 import math
+from typing import Optional
 
 from . import _arrays, _library
 from ._errors import LogitsError
 
-__all__ = ["set_num_threads", "get_num_threads", "cpu_kernels"]
+__all__ = ["set_num_threads", "get_num_threads", "set_precision", "get_precision", "cpu_kernels"]
 
 _lib = _library.lib
 _lib.logits_set_num_threads.argtypes = [ctypes.c_size_t]
 _lib.logits_set_num_threads.restype = ctypes.c_int32
 _lib.logits_get_num_threads.argtypes = []
 _lib.logits_get_num_threads.restype = ctypes.c_size_t
+_lib.logits_set_precision.argtypes = [ctypes.c_int32]
+_lib.logits_set_precision.restype = ctypes.c_int32
+_lib.logits_get_precision.argtypes = []
+_lib.logits_get_precision.restype = ctypes.c_int32
 _lib.logits_cpu_kernels.argtypes = []
 _lib.logits_cpu_kernels.restype = ctypes.c_char_p
 
@@ -48,6 +54,31 @@ def get_num_threads() -> int:
     True
     """
     return int(_lib.logits_get_num_threads())
+
+
+def set_precision(precision: Optional[str]) -> None:
+    """Set the process default precision of float32 calls: ``"fast"``
+    (float32 lanes, the speed of the fastest peers) or ``"exact"`` (double
+    lanes, each result rounded once); ``None`` restores the initial default
+    (the ``LOGITS_PRECISION`` environment variable, else ``"fast"``). A call
+    that passes ``precision=`` is not affected; float64 calls never are.
+
+    >>> import logits
+    >>> logits.set_precision("exact"); logits.get_precision()
+    'exact'
+    >>> logits.set_precision(None)   # back to the default
+    """
+    _lib.logits_set_precision(_arrays.precision(precision))
+
+
+def get_precision() -> str:
+    """The process default precision now: ``"fast"`` or ``"exact"``.
+
+    >>> import logits
+    >>> logits.get_precision() in ("fast", "exact")
+    True
+    """
+    return "exact" if _lib.logits_get_precision() == 2 else "fast"
 
 
 def cpu_kernels() -> str:

@@ -1,0 +1,229 @@
+// The fast float32 kernels (precision FAST, the default for float32): the
+// softmax family, the cross-entropy row and the sigmoid with their
+// exponentials in Float lanes (FloatLanes.swift), as the peers compute
+// them, and with what Float would lose kept in Double:
+//   - sums of exponentials in Float blocks of 1024 elements, flushed into
+//     Double lanes (a 10^7 row stays at 1e-7, where one Float sum drifts);
+//   - the terms exp(0) = 1 of the row's maxima left out of those sums and
+//     counted (a Float lane holding a 1 would round every later term to
+//     ulp(1): measured 5 ulp on softmax outputs near 1), so that S = count +
+//     rest and log S = log1p((count - 1) + rest) keep their accuracy;
+//   - with a temperature, (x - max) / T formed in Double and rounded once
+//     (so T costs no accuracy and no finite x, T overflows);
+//   - the outputs of log-softmax and logsumexp in Double lanes, rounded once,
+//     and the softmax scale 1/S carried to 2^-48 (`scaleRow`).
+// Error: each exponential is off by the rounding of its argument, |z| 2^-24
+// relative (z = (x - max) / T), plus 0.6 ulp; ACCURACY.md has the measured
+// maxima. Rows whose maximum is not finite go to the scalar kernels (the
+// special-value rules are the exact precision's, unchanged), and so do rows
+// of up to 32 elements (shortRowLimit), whose exact kernels are as fast.
+
+/// exp((x - m) / t) for sixteen lanes (`scaled`: t != 1). With `exact`,
+/// the argument's rounding error is carried into the exp as a low part, so
+/// each term is off by 0.6 ulp whatever |z| (the sums that log S, the loss
+/// and log-softmax near 0 are made of; the softmax keeps the cheaper form).
+@inlinable @inline(__always)
+func fastTerm<P: ArithmeticPolicy>(_ p: P.Type, _ v: FloatLanes, _ mv: FloatLanes, _ m: Double,
+                                   _ invT: Double, _ scaled: Bool, _ exact: Bool) -> FloatLanes {
+    if scaled {
+        // (x - m) / t in Double: x - m is exact; below -200 every term is 0
+        // (and -inf - m would leave no finite low part).
+        var dl = (Lanes(v.lowHalf) - m) * invT, dh = (Lanes(v.highHalf) - m) * invT
+        dl = dl.replacing(with: -200, where: dl .< -200)
+        dh = dh.replacing(with: -200, where: dh .< -200)
+        let hi = FloatLanes(lowHalf: SIMD8<Float>(dl), highHalf: SIMD8<Float>(dh))
+        guard exact else { return P.expF(hi, nil) }
+        let lo = FloatLanes(lowHalf: SIMD8<Float>(dl - Lanes(hi.lowHalf)),
+                            highHalf: SIMD8<Float>(dh - Lanes(hi.highHalf)))
+        return P.expF(hi, lo)
+    }
+    guard exact else { return P.expF(v - mv, nil) }
+    // TwoSum of x and -m; where x - m < -200 (its term is 0, and x - m may
+    // have overflowed to -inf) the low part is dropped.
+    let s = v - mv
+    let bb = s - v
+    let lo = ((v - (s - bb)) - (mv + bb)).replacing(with: 0, where: s .< -200)
+    return P.expF(s, lo)
+}
+
+/// Adds one vector of terms to the Float accumulator `a`, leaving out the
+/// lanes where v == m (whose term is 1) and counting them in `c`.
+@inlinable @inline(__always)
+func fastAccumulate(_ a: inout FloatLanes, _ c: inout FloatLanes, _ e: FloatLanes, _ v: FloatLanes,
+                    _ mv: FloatLanes) {
+    let isMax = v .== mv
+    c = c.replacing(with: c + 1, where: isMax)
+    a += e.replacing(with: 0, where: isMax)
+}
+
+/// The sum of exp((x_i - m) / t) over a row of n > 0 elements with finite
+/// max m, each term stored into `e` when given (may be `x`), with the
+/// arguments' rounding carried (`exact`, see `fastTerm`; always without
+/// `e`). Returns (number of maxima, sum of the other terms).
+@inlinable @inline(__always)
+func fastExpSum<P: ArithmeticPolicy>(
+    _ p: P.Type, _ x: UnsafePointer<Float>, _ n: Int, _ m: Double, _ invT: Double,
+    _ e: UnsafeMutablePointer<Float>?, exact: Bool
+) -> (Double, Double) {
+    let none = UnsafeMutablePointer(mutating: x)
+    switch (invT == 1, e, exact) {
+    case (true, let e?, false): return fastExpSumLoop(p, x, n, m, invT, e, true, false, false)
+    case (true, let e?, true): return fastExpSumLoop(p, x, n, m, invT, e, true, false, true)
+    case (true, nil, _): return fastExpSumLoop(p, x, n, m, invT, none, false, false, true)
+    case (false, let e?, false): return fastExpSumLoop(p, x, n, m, invT, e, true, true, false)
+    case (false, let e?, true): return fastExpSumLoop(p, x, n, m, invT, e, true, true, true)
+    case (false, nil, _): return fastExpSumLoop(p, x, n, m, invT, none, false, true, true)
+    }
+}
+
+/// `fastExpSum` for one combination of (store, scaled, exact), each a
+/// constant once inlined: no test is left inside the loops.
+@inlinable @inline(__always)
+func fastExpSumLoop<P: ArithmeticPolicy>(
+    _ p: P.Type, _ x: UnsafePointer<Float>, _ n: Int, _ m: Double, _ invT: Double,
+    _ e: UnsafeMutablePointer<Float>, _ store: Bool, _ scaled: Bool, _ exact: Bool
+) -> (Double, Double) {
+    let mv = FloatLanes(repeating: Float(m))
+    var total = Lanes(), count = Lanes()
+    var a0 = FloatLanes(), a1 = FloatLanes(), a2 = FloatLanes(), a3 = FloatLanes()
+    var c0 = FloatLanes(), c1 = FloatLanes(), c2 = FloatLanes(), c3 = FloatLanes()
+    var i = 0
+    while i &+ 64 <= n {
+        // Float blocks of 1024 elements, flushed into Double lanes.
+        let end = Swift.min(n, i &+ 1024)
+        while i &+ 64 <= end {
+            let v0 = loadF(x + i), v1 = loadF(x + (i &+ 16)), v2 = loadF(x + (i &+ 32)), v3 = loadF(x + (i &+ 48))
+            let e0 = fastTerm(p, v0, mv, m, invT, scaled, exact), e1 = fastTerm(p, v1, mv, m, invT, scaled, exact)
+            let e2 = fastTerm(p, v2, mv, m, invT, scaled, exact), e3 = fastTerm(p, v3, mv, m, invT, scaled, exact)
+            if store {
+                storeF(e0, e + i); storeF(e1, e + (i &+ 16)); storeF(e2, e + (i &+ 32)); storeF(e3, e + (i &+ 48))
+            }
+            fastAccumulate(&a0, &c0, e0, v0, mv)
+            fastAccumulate(&a1, &c1, e1, v1, mv)
+            fastAccumulate(&a2, &c2, e2, v2, mv)
+            fastAccumulate(&a3, &c3, e3, v3, mv)
+            i &+= 64
+        }
+        total += widened((a0 + a1) + (a2 + a3))
+        a0 = FloatLanes(); a1 = FloatLanes(); a2 = FloatLanes(); a3 = FloatLanes()
+        count += widened((c0 + c1) + (c2 + c3))
+        c0 = FloatLanes(); c1 = FloatLanes(); c2 = FloatLanes(); c3 = FloatLanes()
+    }
+    while i &+ 16 <= n {
+        let v = loadF(x + i)
+        let t = fastTerm(p, v, mv, m, invT, scaled, exact)
+        if store { storeF(t, e + i) }
+        fastAccumulate(&a0, &c0, t, v, mv)
+        i &+= 16
+    }
+    if i < n {
+        // Padding -inf: exp gives 0, and it is never a maximum.
+        let v = loadPartialF(x + i, n &- i, pad: -.infinity)
+        let t = fastTerm(p, v, mv, m, invT, scaled, exact)
+        if store { storePartialF(t, e + i, n &- i) }
+        fastAccumulate(&a1, &c1, t, v, mv)
+    }
+    total += widened((a0 + a1) + (a2 + a3))
+    count += widened((c0 + c1) + (c2 + c3))
+    return (laneSum(count), laneSum(total))
+}
+
+/// softmax / log-softmax / logsumexp of x / t over `rows` contiguous Float
+/// rows of n > 0 elements (`rowsForward`'s contract, fast precision).
+@inlinable @inline(__always)
+package func fastRowsForward<P: ArithmeticPolicy>(
+    _ p: P.Type, _ op: AxisOp, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+    _ rows: Int, _ n: Int, _ t: Double
+) {
+    if n <= shortRowLimit {
+        rowsForward(p, op, x, y, rows, n, t)
+        return
+    }
+    let invT = 1 / t
+    var r = 0
+    while r < rows {
+        let xr = x + r &* n
+        let yr = op == .logSumExp ? y + r : y + r &* n
+        r &+= 1
+        let m = rowMaxF(p, xr, n)
+        guard m.isFinite else {
+            specialForward(op, xr, yr, n, 1, m)
+            continue
+        }
+        switch op {
+        case .softmax:
+            let (count, rest) = fastExpSum(p, xr, n, m, invT, yr, exact: true)
+            scaleRow(p, yr, n, 1 / (count + rest))
+        case .logSumExp:
+            let (count, rest) = fastExpSum(p, xr, n, m, invT, nil, exact: true)
+            yr[0] = Float(m * invT + log1pOfSum(count, rest))
+        case .logSoftmax:
+            let (count, rest) = fastExpSum(p, xr, n, m, invT, nil, exact: true)
+            logSoftmaxOutputs(xr, yr, n, m, invT, log1pOfSum(count, rest))
+        }
+    }
+}
+
+/// `rowChunk` in the fast precision: the same phases and outputs; the sums
+/// (phase 1) are (S, 0) for softmax (which `sumOfChunks` adds plainly) and
+/// (number of maxima, other terms) for log-softmax and logsumexp, which it
+/// adds as it adds (s, c).
+@inlinable @inline(__always)
+package func fastRowChunk<P: ArithmeticPolicy>(
+    _ p: P.Type, _ phase: UInt8, _ op: AxisOp, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+    _ n: Int, _ m: Double, _ invT: Double, _ k: Double, _ out: UnsafeMutablePointer<Double>
+) {
+    switch phase {
+    case ChunkPhase.max:
+        out[0] = rowMaxF(p, x, n)
+    case ChunkPhase.sum:
+        let (count, rest) = fastExpSum(p, x, n, m, invT, op == .softmax ? y : nil, exact: true)
+        out[0] = op == .softmax ? count + rest : count
+        out[1] = op == .softmax ? 0 : rest
+    default:
+        rowChunk(p, phase, op, x, y, n, m, invT, k, out)
+    }
+}
+
+/// `crossEntropyRow` in the fast precision.
+@inlinable @inline(__always)
+package func fastCrossEntropyRow<P: ArithmeticPolicy>(
+    _ p: P.Type, _ x: UnsafePointer<Float>, _ n: Int, _ label: Int, _ w: Double,
+    _ invT: Double, _ g: UnsafeMutablePointer<Float>?, _ gScale: Double
+) -> Double? {
+    let m = rowMaxF(p, x, n)
+    guard m.isFinite else { return nil }
+    let xl = Double(x[label])  // read before g (maybe x) is written
+    let (count, rest) = fastExpSum(p, x, n, m, invT, g, exact: true)
+    let loss = w == 0 ? 0 : w * (log1pOfSum(count, rest) + (m - xl) * invT)
+    if let g {
+        let total = count + rest
+        scaleRow(p, g, n, gScale / total)
+        g[label] = Float(gScale * (libmExp((xl - m) * invT) / total - 1))
+    }
+    return loss
+}
+
+/// sigmoid over n Floats in Float lanes: e = exp(-|x|), then 1/(1 + e) for
+/// x > 0 and e/(1 + e) otherwise (NaN stays NaN). `y` may equal `x`.
+@inlinable @inline(__always)
+package func fastSigmoidRun<P: ArithmeticPolicy>(
+    _ p: P.Type, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int
+) {
+    var i = 0
+    while i &+ 32 <= n {
+        storeF(fastSigmoid(p, loadF(x + i)), y + i)
+        storeF(fastSigmoid(p, loadF(x + (i &+ 16))), y + (i &+ 16))
+        i &+= 32
+    }
+    while i &+ 16 <= n { storeF(fastSigmoid(p, loadF(x + i)), y + i); i &+= 16 }
+    if i < n { storePartialF(fastSigmoid(p, loadPartialF(x + i, n &- i, pad: 0)), y + i, n &- i) }
+}
+
+@inlinable @inline(__always)
+func fastSigmoid<P: ArithmeticPolicy>(_ p: P.Type, _ v: FloatLanes) -> FloatLanes {
+    // -|x| by setting the sign bit (NaN stays NaN).
+    let negAbs = unsafeBitCast(unsafeBitCast(v, to: SIMD16<UInt32>.self) | 0x8000_0000, to: FloatLanes.self)
+    let e = P.expF(negAbs, nil)
+    return FloatLanes(repeating: 1).replacing(with: e, where: .!(v .> 0)) / (1 + e)
+}
