@@ -1,6 +1,7 @@
 /* process.c: what the process around the library needs from C: the fork
- * handlers' registration, the register state the OS has enabled (XCR0), and
- * the version string of the header (logits_shims.h). */
+ * handlers' registration, the register state the OS has enabled (XCR0), a
+ * store fence for the streaming stores, and the version string of the header
+ * (logits_shims.h). */
 #include "logits_shims.h"
 
 #include "logits.h"
@@ -34,6 +35,13 @@ uint64_t lgt_shims_xcr0(void)
     return ((uint64_t)hi << 32) | lo;
 #else
     return 0;
+#endif
+}
+
+void lgt_shims_store_fence(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __asm__ volatile("sfence" ::: "memory");
 #endif
 }
 

@@ -87,6 +87,14 @@ import _Builtin_intrinsics.intel
     @inlinable @inline(__always)
     static func maxF(_ a: FloatLanes, _ b: FloatLanes) -> FloatLanes { _mm512_max_ps(a, b) }
 
+    @inlinable @inline(__always)
+    static var streams: Bool { true }
+
+    @inlinable @inline(__always)
+    static func storeStreamingF(_ v: FloatLanes, _ p: UnsafeMutablePointer<Float>) {
+        _mm512_stream_ps(UnsafeMutableRawPointer(p), v)
+    }
+
     /// The portable Float exp's reduction and polynomial, with 2^n by
     /// vscalefps: one rounding, subnormal results included, 0 far below.
     @inlinable @inline(__always)

@@ -117,3 +117,29 @@ def test_environment_variable(value, expected, warns):
                          env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == expected
     assert ("LOGITS_PRECISION is not one of fast, exact" in out.stderr) == warns
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "log_sigmoid", "softplus"])
+@pytest.mark.parametrize("offset", [0, 1, 7])
+def test_long_elementwise_runs_and_streaming_stores(name, offset):
+    """Runs of 2^17 or more take streaming stores from the first 64-byte
+    boundary of the output: unaligned outputs, every thread count, same bits,
+    within the fast bound of the exact results."""
+    fn = getattr(logits, name)
+    n = (1 << 18) + 37
+    x = (np.random.default_rng(offset).standard_normal(n) * 6).astype(np.float32)
+    exact = fn(x, precision="exact")
+    outs = []
+    try:
+        for threads in (1, 2):
+            logits.set_num_threads(threads)
+            buf = np.full(n + 16, np.float32(7.0))
+            out = buf[offset:offset + n]
+            fn(x, out=out, precision="fast")
+            assert np.all(buf[:offset] == 7.0) and np.all(buf[offset + n:] == 7.0)
+            outs.append(out.copy())
+    finally:
+        logits.set_num_threads(0)
+    assert np.array_equal(outs[0], outs[1])
+    err = np.abs(outs[0].astype(np.float64) - exact) / np.spacing(np.abs(exact)).astype(np.float64)
+    assert err.max() <= ab.FAST_BOUNDS[name][1] + 0.5

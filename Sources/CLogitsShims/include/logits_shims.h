@@ -70,6 +70,11 @@ void lgt_shims_atfork_once(void (*prepare)(void), void (*parent)(void), void (*c
 /* LOGITS_VERSION_STRING of include/logits.h. */
 const char *lgt_shims_version_string(void);
 
+/* A store fence (sfence on x86-64; nothing elsewhere): after streaming
+ * (non-temporal) stores, before the data is handed to another thread. Swift
+ * cannot emit the instruction itself. */
+void lgt_shims_store_fence(void);
+
 /* A static description of a status code ("invalid argument: ..."). */
 const char *lgt_shims_status_string(int32_t status);
 

@@ -204,20 +204,26 @@ package func fastCrossEntropyRow<P: ArithmeticPolicy>(
     return loss
 }
 
-/// sigmoid over n Floats in Float lanes: e = exp(-|x|), then 1/(1 + e) for
-/// x > 0 and e/(1 + e) otherwise (NaN stays NaN). `y` may equal `x`.
-@inlinable @inline(__always)
-package func fastSigmoidRun<P: ArithmeticPolicy>(
-    _ p: P.Type, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int
-) {
-    var i = 0
-    while i &+ 32 <= n {
-        storeF(fastSigmoid(p, loadF(x + i)), y + i)
-        storeF(fastSigmoid(p, loadF(x + (i &+ 16))), y + (i &+ 16))
-        i &+= 32
+/// sigmoid in Float lanes: e = exp(-|x|), then 1/(1 + e) for x > 0 and
+/// e/(1 + e) otherwise (NaN stays NaN); over a run: `mapFloats`.
+/// The fast elementwise functions, for `mapFloats`.
+@usableFromInline package enum FastSigmoid: FloatLaneFunction {
+    @inlinable @inline(__always)
+    package static func apply<P: ArithmeticPolicy>(_ p: P.Type, _ v: FloatLanes) -> FloatLanes { fastSigmoid(p, v) }
+}
+
+@usableFromInline package enum FastLogSigmoid: FloatLaneFunction {
+    @inlinable @inline(__always)
+    package static func apply<P: ArithmeticPolicy>(_ p: P.Type, _ v: FloatLanes) -> FloatLanes {
+        fastSoftplusLanes(p, v, true)
     }
-    while i &+ 16 <= n { storeF(fastSigmoid(p, loadF(x + i)), y + i); i &+= 16 }
-    if i < n { storePartialF(fastSigmoid(p, loadPartialF(x + i, n &- i, pad: 0)), y + i, n &- i) }
+}
+
+@usableFromInline package enum FastSoftplus: FloatLaneFunction {
+    @inlinable @inline(__always)
+    package static func apply<P: ArithmeticPolicy>(_ p: P.Type, _ v: FloatLanes) -> FloatLanes {
+        fastSoftplusLanes(p, v, false)
+    }
 }
 
 @inlinable @inline(__always)

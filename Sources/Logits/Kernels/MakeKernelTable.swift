@@ -62,11 +62,11 @@ package func makeKernelTable(fast: Bool) -> KernelTable {
             return true
         },
         crossEntropyRowF64: table.crossEntropyRowF64,
-        sigmoidF32: { x, y, n in fastSigmoidRun(KernelPolicy.self, x, y, n) },
+        sigmoidF32: { x, y, n in mapFloats(KernelPolicy.self, FastSigmoid.self, x, y, n) },
         sigmoidF64: table.sigmoidF64,
-        logSigmoidF32: { x, y, n in fastSoftplusRun(KernelPolicy.self, true, x, y, n) },
+        logSigmoidF32: { x, y, n in mapFloats(KernelPolicy.self, FastLogSigmoid.self, x, y, n) },
         logSigmoidF64: table.logSigmoidF64,
-        softplusF32: { x, y, n in fastSoftplusRun(KernelPolicy.self, false, x, y, n) },
+        softplusF32: { x, y, n in mapFloats(KernelPolicy.self, FastSoftplus.self, x, y, n) },
         softplusF64: table.softplusF64,
         sigmoidBackwardF32: table.sigmoidBackwardF32,
         sigmoidBackwardF64: table.sigmoidBackwardF64)

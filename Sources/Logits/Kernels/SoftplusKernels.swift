@@ -90,20 +90,3 @@ package func softplusRun<T: LogitsFloat, P: ArithmeticPolicy>(
         storePartial(softplusLanes(p, loadPartial(x + i, n &- i, pad: 0), logSigmoid, full), y + i, n &- i)
     }
 }
-
-/// softplus (or log-sigmoid) over n Floats in Float lanes (fast precision).
-@inlinable @inline(__always)
-package func fastSoftplusRun<P: ArithmeticPolicy>(
-    _ p: P.Type, _ logSigmoid: Bool, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int
-) {
-    var i = 0
-    while i &+ 32 <= n {
-        storeF(fastSoftplusLanes(p, loadF(x + i), logSigmoid), y + i)
-        storeF(fastSoftplusLanes(p, loadF(x + (i &+ 16)), logSigmoid), y + (i &+ 16))
-        i &+= 32
-    }
-    while i &+ 16 <= n { storeF(fastSoftplusLanes(p, loadF(x + i), logSigmoid), y + i); i &+= 16 }
-    if i < n {
-        storePartialF(fastSoftplusLanes(p, loadPartialF(x + i, n &- i, pad: 0), logSigmoid), y + i, n &- i)
-    }
-}

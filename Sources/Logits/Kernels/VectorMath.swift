@@ -36,6 +36,12 @@
     /// exp(d + lo) for Float lanes d <= 0, -inf or NaN and an optional low
     /// part lo (`portableExpF`).
     static func expF(_ d: FloatLanes, _ lo: FloatLanes?) -> FloatLanes
+    /// Whether `storeStreamingF` bypasses the caches (then `mapFloats` uses
+    /// it for long outputs, and fences after them).
+    static var streams: Bool { get }
+    /// Stores sixteen Floats at a 64-byte aligned `p`, bypassing the caches
+    /// where the policy `streams`.
+    static func storeStreamingF(_ v: FloatLanes, _ p: UnsafeMutablePointer<Float>)
 }
 
 extension ArithmeticPolicy {
@@ -52,6 +58,14 @@ extension ArithmeticPolicy {
     @inlinable @inline(__always)
     package static func expF(_ d: FloatLanes, _ lo: FloatLanes?) -> FloatLanes {
         portableExpF(Self.self, d, lo)
+    }
+
+    @inlinable @inline(__always)
+    package static var streams: Bool { false }
+
+    @inlinable @inline(__always)
+    package static func storeStreamingF(_ v: FloatLanes, _ p: UnsafeMutablePointer<Float>) {
+        storeF(v, p)
     }
 
     @inlinable @inline(__always)
