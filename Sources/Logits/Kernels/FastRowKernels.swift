@@ -8,23 +8,28 @@
 //     counted (a Float lane holding a 1 would round every later term to
 //     ulp(1): measured 5 ulp on softmax outputs near 1), so that S = count +
 //     rest and log S = log1p((count - 1) + rest) keep their accuracy;
-//   - with a temperature, (x - max) / T formed in Double and rounded once
-//     (so T costs no accuracy and no finite x, T overflows);
+//   - the argument x - max (or (x - max) / T, formed in Double: no finite x
+//     and T overflow) as a Float and its rounding error, which the exp adds
+//     to the reduced argument (`fastTerm`), so every term is off by about
+//     0.6 ulp whatever |z|;
 //   - the outputs of log-softmax and logsumexp in Double lanes, rounded once,
 //     and the softmax scale 1/S carried to 2^-48 (`scaleRow`).
-// Error: each exponential is off by the rounding of its argument, |z| 2^-24
-// relative (z = (x - max) / T), plus 0.6 ulp; ACCURACY.md has the measured
-// maxima. Rows whose maximum is not finite go to the scalar kernels (the
-// special-value rules are the exact precision's, unchanged), and so do rows
-// of up to 32 elements (shortRowLimit), whose exact kernels are as fast.
+// Error: a softmax output stores its term rounded to Float and then scales
+// it (two roundings, as in the exact precision), the log outputs carry the
+// sums' error; ACCURACY.md has the measured maxima. Rows whose maximum is
+// not finite go to the scalar kernels (the special-value rules are the exact
+// precision's, unchanged), and so do rows of up to 32 elements
+// (shortRowLimit), whose exact kernels are as fast.
 
-/// exp((x - m) / t) for sixteen lanes (`scaled`: t != 1). With `exact`,
-/// the argument's rounding error is carried into the exp as a low part, so
-/// each term is off by 0.6 ulp whatever |z| (the sums that log S, the loss
-/// and log-softmax near 0 are made of; the softmax keeps the cheaper form).
+/// exp((x - m) / t) for sixteen lanes (`scaled`: t != 1), the argument's
+/// rounding error carried into the exp as a low part, so that each term is
+/// off by about 0.6 ulp whatever |z|: the sums S, log S and the loss are
+/// then as accurate as their float32 results need. (Without it, measured:
+/// softmax 1.61 ulp x (1 + |z|) at z = 0 from an S off by |z| 2^-24 in its
+/// terms, and the loss 2.3e-6 relative.)
 @inlinable @inline(__always)
 func fastTerm<P: ArithmeticPolicy>(_ p: P.Type, _ v: FloatLanes, _ mv: FloatLanes, _ m: Double,
-                                   _ invT: Double, _ scaled: Bool, _ exact: Bool) -> FloatLanes {
+                                   _ invT: Double, _ scaled: Bool) -> FloatLanes {
     if scaled {
         // (x - m) / t in Double: x - m is exact; below -200 every term is 0
         // (and -inf - m would leave no finite low part).
@@ -32,12 +37,10 @@ func fastTerm<P: ArithmeticPolicy>(_ p: P.Type, _ v: FloatLanes, _ mv: FloatLane
         dl = dl.replacing(with: -200, where: dl .< -200)
         dh = dh.replacing(with: -200, where: dh .< -200)
         let hi = FloatLanes(lowHalf: SIMD8<Float>(dl), highHalf: SIMD8<Float>(dh))
-        guard exact else { return P.expF(hi, nil) }
         let lo = FloatLanes(lowHalf: SIMD8<Float>(dl - Lanes(hi.lowHalf)),
                             highHalf: SIMD8<Float>(dh - Lanes(hi.highHalf)))
         return P.expF(hi, lo)
     }
-    guard exact else { return P.expF(v - mv, nil) }
     // TwoSum of x and -m; where x - m < -200 (its term is 0, and x - m may
     // have overflowed to -inf) the low part is dropped.
     let s = v - mv
@@ -57,31 +60,28 @@ func fastAccumulate(_ a: inout FloatLanes, _ c: inout FloatLanes, _ e: FloatLane
 }
 
 /// The sum of exp((x_i - m) / t) over a row of n > 0 elements with finite
-/// max m, each term stored into `e` when given (may be `x`), with the
-/// arguments' rounding carried (`exact`, see `fastTerm`; always without
-/// `e`). Returns (number of maxima, sum of the other terms).
+/// max m (`fastTerm`), each term stored into `e` when given (may be `x`).
+/// Returns (number of maxima, sum of the other terms).
 @inlinable @inline(__always)
 func fastExpSum<P: ArithmeticPolicy>(
     _ p: P.Type, _ x: UnsafePointer<Float>, _ n: Int, _ m: Double, _ invT: Double,
-    _ e: UnsafeMutablePointer<Float>?, exact: Bool
+    _ e: UnsafeMutablePointer<Float>?
 ) -> (Double, Double) {
     let none = UnsafeMutablePointer(mutating: x)
-    switch (invT == 1, e, exact) {
-    case (true, let e?, false): return fastExpSumLoop(p, x, n, m, invT, e, true, false, false)
-    case (true, let e?, true): return fastExpSumLoop(p, x, n, m, invT, e, true, false, true)
-    case (true, nil, _): return fastExpSumLoop(p, x, n, m, invT, none, false, false, true)
-    case (false, let e?, false): return fastExpSumLoop(p, x, n, m, invT, e, true, true, false)
-    case (false, let e?, true): return fastExpSumLoop(p, x, n, m, invT, e, true, true, true)
-    case (false, nil, _): return fastExpSumLoop(p, x, n, m, invT, none, false, true, true)
+    switch (invT == 1, e) {
+    case (true, let e?): return fastExpSumLoop(p, x, n, m, invT, e, true, false)
+    case (true, nil): return fastExpSumLoop(p, x, n, m, invT, none, false, false)
+    case (false, let e?): return fastExpSumLoop(p, x, n, m, invT, e, true, true)
+    case (false, nil): return fastExpSumLoop(p, x, n, m, invT, none, false, true)
     }
 }
 
-/// `fastExpSum` for one combination of (store, scaled, exact), each a
+/// `fastExpSum` for one combination of (store, scaled), each a
 /// constant once inlined: no test is left inside the loops.
 @inlinable @inline(__always)
 func fastExpSumLoop<P: ArithmeticPolicy>(
     _ p: P.Type, _ x: UnsafePointer<Float>, _ n: Int, _ m: Double, _ invT: Double,
-    _ e: UnsafeMutablePointer<Float>, _ store: Bool, _ scaled: Bool, _ exact: Bool
+    _ e: UnsafeMutablePointer<Float>, _ store: Bool, _ scaled: Bool
 ) -> (Double, Double) {
     let mv = FloatLanes(repeating: Float(m))
     var total = Lanes(), count = Lanes()
@@ -93,8 +93,8 @@ func fastExpSumLoop<P: ArithmeticPolicy>(
         let end = Swift.min(n, i &+ 1024)
         while i &+ 64 <= end {
             let v0 = loadF(x + i), v1 = loadF(x + (i &+ 16)), v2 = loadF(x + (i &+ 32)), v3 = loadF(x + (i &+ 48))
-            let e0 = fastTerm(p, v0, mv, m, invT, scaled, exact), e1 = fastTerm(p, v1, mv, m, invT, scaled, exact)
-            let e2 = fastTerm(p, v2, mv, m, invT, scaled, exact), e3 = fastTerm(p, v3, mv, m, invT, scaled, exact)
+            let e0 = fastTerm(p, v0, mv, m, invT, scaled), e1 = fastTerm(p, v1, mv, m, invT, scaled)
+            let e2 = fastTerm(p, v2, mv, m, invT, scaled), e3 = fastTerm(p, v3, mv, m, invT, scaled)
             if store {
                 storeF(e0, e + i); storeF(e1, e + (i &+ 16)); storeF(e2, e + (i &+ 32)); storeF(e3, e + (i &+ 48))
             }
@@ -111,7 +111,7 @@ func fastExpSumLoop<P: ArithmeticPolicy>(
     }
     while i &+ 16 <= n {
         let v = loadF(x + i)
-        let t = fastTerm(p, v, mv, m, invT, scaled, exact)
+        let t = fastTerm(p, v, mv, m, invT, scaled)
         if store { storeF(t, e + i) }
         fastAccumulate(&a0, &c0, t, v, mv)
         i &+= 16
@@ -119,7 +119,7 @@ func fastExpSumLoop<P: ArithmeticPolicy>(
     if i < n {
         // Padding -inf: exp gives 0, and it is never a maximum.
         let v = loadPartialF(x + i, n &- i, pad: -.infinity)
-        let t = fastTerm(p, v, mv, m, invT, scaled, exact)
+        let t = fastTerm(p, v, mv, m, invT, scaled)
         if store { storePartialF(t, e + i, n &- i) }
         fastAccumulate(&a1, &c1, t, v, mv)
     }
@@ -152,13 +152,13 @@ package func fastRowsForward<P: ArithmeticPolicy>(
         }
         switch op {
         case .softmax:
-            let (count, rest) = fastExpSum(p, xr, n, m, invT, yr, exact: true)
+            let (count, rest) = fastExpSum(p, xr, n, m, invT, yr)
             scaleRow(p, yr, n, 1 / (count + rest))
         case .logSumExp:
-            let (count, rest) = fastExpSum(p, xr, n, m, invT, nil, exact: true)
+            let (count, rest) = fastExpSum(p, xr, n, m, invT, nil)
             yr[0] = Float(m * invT + log1pOfSum(count, rest))
         case .logSoftmax:
-            let (count, rest) = fastExpSum(p, xr, n, m, invT, nil, exact: true)
+            let (count, rest) = fastExpSum(p, xr, n, m, invT, nil)
             logSoftmaxOutputs(xr, yr, n, m, invT, log1pOfSum(count, rest))
         }
     }
@@ -177,7 +177,7 @@ package func fastRowChunk<P: ArithmeticPolicy>(
     case ChunkPhase.max:
         out[0] = rowMaxF(p, x, n)
     case ChunkPhase.sum:
-        let (count, rest) = fastExpSum(p, x, n, m, invT, op == .softmax ? y : nil, exact: true)
+        let (count, rest) = fastExpSum(p, x, n, m, invT, op == .softmax ? y : nil)
         out[0] = op == .softmax ? count + rest : count
         out[1] = op == .softmax ? 0 : rest
     default:
@@ -194,7 +194,7 @@ package func fastCrossEntropyRow<P: ArithmeticPolicy>(
     let m = rowMaxF(p, x, n)
     guard m.isFinite else { return nil }
     let xl = Double(x[label])  // read before g (maybe x) is written
-    let (count, rest) = fastExpSum(p, x, n, m, invT, g, exact: true)
+    let (count, rest) = fastExpSum(p, x, n, m, invT, g)
     let loss = w == 0 ? 0 : w * (log1pOfSum(count, rest) + (m - xl) * invT)
     if let g {
         let total = count + rest
