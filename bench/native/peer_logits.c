@@ -1,6 +1,7 @@
 /* Logits through its C interface (include/logits.h, build/lib/liblogits.so),
- * built twice: precision fast (the default, peer "logits") and exact (peer
- * "logits_exact"), passed per call (the _axis and _ex forms, the options).
+ * built twice: precision fast (the default, peer "logits": the plain names,
+ * checked to run fast) and exact (peer "logits_exact": the _axis and _ex
+ * forms with LOGITS_PRECISION_EXACT, and the loss options' field).
  * Thread control: logits_set_num_threads / logits_get_num_threads are looked
  * up at run time (they may not exist in this build); the driver also sets
  * LOGITS_NUM_THREADS=1 for the single-thread run. */
@@ -26,6 +27,14 @@ const char *peer_message(void) { return message; }
 const char *peer_version(void) { return logits_version_string(); }
 
 int peer_prepare(bench_args *a) {
+#if PRECISION == LOGITS_PRECISION_FAST
+    /* This build calls the plain names (the common call, and the 1x3
+     * overhead row's), which use the process default: it must be fast. */
+    if (logits_get_precision() != LOGITS_PRECISION_FAST) {
+        snprintf(message, sizeof message, "the process default precision is not fast (LOGITS_PRECISION set?)");
+        return -1;
+    }
+#endif
     logits_ce_options_init(&ce_opts);
     ce_opts.reduction = LOGITS_REDUCTION_MEAN;
     ce_opts.precision = PRECISION;
@@ -52,9 +61,15 @@ int peer_call(bench_args *a) {
     if (a->dtype == DT_F32) {
         const float *x = a->x; float *y = a->y;
         switch (a->op) {
+#if PRECISION == LOGITS_PRECISION_FAST
+        case OP_SOFTMAX: return logits_softmax_f32(x, y, r, c);
+        case OP_LOG_SOFTMAX: return logits_log_softmax_f32(x, y, r, c);
+        case OP_SIGMOID: return logits_sigmoid_f32(x, y, r * c);
+#else
         case OP_SOFTMAX: return logits_softmax_axis_f32(x, y, r, c, 1, 1.0f, PRECISION);
         case OP_LOG_SOFTMAX: return logits_log_softmax_axis_f32(x, y, r, c, 1, 1.0f, PRECISION);
         case OP_SIGMOID: return logits_sigmoid_ex_f32(x, y, r * c, PRECISION);
+#endif
         case OP_LOG_SIGMOID: return logits_log_sigmoid_ex_f32(x, y, r * c, PRECISION);
         case OP_SOFTPLUS: return logits_softplus_ex_f32(x, y, r * c, PRECISION);
         case OP_CE_FWD: return logits_cross_entropy_labels_f32(x, a->labels, NULL, a->loss, NULL, r, c, 1, &ce_opts);
