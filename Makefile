@@ -24,6 +24,10 @@ DEPS    := $(VENV)/deps.stamp
 CLANG   ?= $(shell command -v clang 2>/dev/null)
 
 ABI_MAJOR := $(shell sed -n 's/^\#define LOGITS_VERSION_MAJOR \([0-9]*\).*/\1/p' include/logits.h)
+ABI_MINOR := $(shell sed -n 's/^\#define LOGITS_VERSION_MINOR \([0-9]*\).*/\1/p' include/logits.h)
+# The ABI version the SONAME carries: the major version, or while it is 0
+# (a minor version may then change the ABI) major.minor: liblogits.so.0.3.
+ABI_VERSION := $(if $(filter 0,$(ABI_MAJOR)),$(ABI_MAJOR).$(ABI_MINOR),$(ABI_MAJOR))
 VERSION   := $(shell sed -n 's/^\#define LOGITS_VERSION_STRING "\(.*\)"/\1/p' include/logits.h)
 
 LIB_DIR   := build/lib
@@ -38,7 +42,7 @@ RELEASE_FLAGS := -c release --product logits \
 	-Xswiftc -static-stdlib \
 	-Xlinker -z -Xlinker nodelete \
 	-Xlinker --version-script=$(CURDIR)/abi/logits.map \
-	-Xlinker -soname=liblogits.so.$(ABI_MAJOR)
+	-Xlinker -soname=liblogits.so.$(ABI_VERSION)
 
 CWARN   := -std=c99 -Wall -Wextra -Werror -pedantic
 CLINK   := -Iinclude -Iabi -L$(LIB_DIR) -llogits -lm -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
@@ -67,8 +71,8 @@ $(LIB_SO): $(SWIFT_OUT)
 	cp $(SWIFT_OUT) $(LIB_REAL).tmp
 	strip --strip-unneeded $(LIB_REAL).tmp
 	mv -f $(LIB_REAL).tmp $(LIB_REAL)
-	ln -sf liblogits.so.$(VERSION) $(LIB_DIR)/liblogits.so.$(ABI_MAJOR)
-	ln -sf liblogits.so.$(ABI_MAJOR) $(LIB_SO)
+	ln -sf liblogits.so.$(VERSION) $(LIB_DIR)/liblogits.so.$(ABI_VERSION)
+	ln -sf liblogits.so.$(ABI_VERSION) $(LIB_SO)
 
 build/demo: bindings/c/demo.c include/logits.h $(LIB_SO)
 	$(CC) $(CWARN) -O2 -o $@ $< $(CLINK)
@@ -112,7 +116,7 @@ lint: $(DEPS)
 test-abi: lib
 	@echo "== ABI checks =="
 	$(PYTHON) tools/check_operations.py
-	CLANG="$(CLANG)" sh Tests/abi/check_abi.sh $(LIB_REAL) $(ABI_MAJOR)
+	CLANG="$(CLANG)" sh Tests/abi/check_abi.sh $(LIB_REAL) $(ABI_VERSION)
 
 test-portable: build/demo
 	@echo "== Runs without the Swift toolchain =="
@@ -137,8 +141,8 @@ install: $(LIB_SO)
 	@case "$(PREFIX)" in /*) ;; *) echo "error: PREFIX must be an absolute path, got '$(PREFIX)'"; exit 1;; esac
 	install -d "$(DESTDIR)$(LIBDIR)" "$(DESTDIR)$(INCLUDEDIR)" "$(DESTDIR)$(PKGCONFIGDIR)"
 	install -m 755 $(LIB_REAL) "$(DESTDIR)$(LIBDIR)/liblogits.so.$(VERSION)"
-	ln -sfn liblogits.so.$(VERSION) "$(DESTDIR)$(LIBDIR)/liblogits.so.$(ABI_MAJOR)"
-	ln -sfn liblogits.so.$(ABI_MAJOR) "$(DESTDIR)$(LIBDIR)/liblogits.so"
+	ln -sfn liblogits.so.$(VERSION) "$(DESTDIR)$(LIBDIR)/liblogits.so.$(ABI_VERSION)"
+	ln -sfn liblogits.so.$(ABI_VERSION) "$(DESTDIR)$(LIBDIR)/liblogits.so"
 	install -m 644 include/logits.h "$(DESTDIR)$(INCLUDEDIR)/logits.h"
 	@mkdir -p build
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(call pc_dir,$(LIBDIR))|g' \
@@ -151,7 +155,7 @@ install: $(LIB_SO)
 	  *) echo "note: $(LIBDIR) is not a system library directory: link with -Wl,-rpath,$(LIBDIR) or set LD_LIBRARY_PATH";; esac
 
 uninstall:
-	rm -f "$(DESTDIR)$(LIBDIR)/liblogits.so.$(VERSION)" "$(DESTDIR)$(LIBDIR)/liblogits.so.$(ABI_MAJOR)" \
+	rm -f "$(DESTDIR)$(LIBDIR)/liblogits.so.$(VERSION)" "$(DESTDIR)$(LIBDIR)/liblogits.so.$(ABI_VERSION)" \
 	      "$(DESTDIR)$(LIBDIR)/liblogits.so" "$(DESTDIR)$(INCLUDEDIR)/logits.h" \
 	      "$(DESTDIR)$(PKGCONFIGDIR)/logits.pc"
 

@@ -146,9 +146,10 @@ LOGITS_BOUND(cross_entropy_probs, f64, rel, 1e-14, 1.51e-16)
 LOGITS_BOUND(binary_cross_entropy, f32, rel, 1.2e-7, 5.96e-08)
 LOGITS_BOUND(binary_cross_entropy, f64, rel, 1e-14, 2.82e-16)
 
-/* float32, fast precision: exponentials in float32 lanes, each off by the
- * rounding of its argument (|z| 2^-24 relative) plus about half an ulp;
- * sums flushed to double, log S and the log outputs in double. */
+/* float32, fast precision: exponentials in float32 lanes, their arguments'
+ * rounding carried (each term off by about 0.6 ulp whatever |z|; the softmax
+ * bound still allows the |z| 2^-24 of an uncarried argument), sums flushed
+ * to double, log S and the log outputs in double. */
 LOGITS_FAST_BOUND(softmax, ulp_z, 1.5, 1.11)
 LOGITS_FAST_BOUND(log_softmax, ulp, 2.5, 2.08)
 LOGITS_FAST_BOUND(logsumexp, ulp, 2.5, 0.602)

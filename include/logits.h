@@ -3,7 +3,9 @@
  * scores (logits) into probabilities, log-probabilities and their gradients,
  * exactly and without crashing the caller.
  *
- * Link with -llogits (liblogits.so, SONAME liblogits.so.<ABI major>). The
+ * Link with -llogits (liblogits.so, SONAME liblogits.so.<ABI version>: the
+ * major version, or 0.<minor> while the major is 0, as a 0.x minor version
+ * may change the ABI; 0.3 did, see the _axis forms). The
  * library carries its own copy of the Swift runtime: it needs only libc, libm,
  * libstdc++ and libgcc_s at run time.
  *
@@ -86,7 +88,7 @@ extern "C" {
 /* Version                                                                  */
 /* ------------------------------------------------------------------------ */
 
-#define LOGITS_VERSION_MAJOR 0 /* the ABI major version, also in the SONAME */
+#define LOGITS_VERSION_MAJOR 0 /* the ABI major version, in the SONAME (with the minor while 0) */
 #define LOGITS_VERSION_MINOR 3
 #define LOGITS_VERSION_PATCH 0
 #define LOGITS_VERSION_NUMBER \
@@ -216,18 +218,20 @@ size_t logits_get_num_threads(void);
  *                             within the "fast" bounds of each function.
  *   LOGITS_PRECISION_EXACT    double lanes, each output a double rounded
  *                             once: the "exact" bounds (this library's
- *                             only float32 precision before 0.3).
+ *                             only float32 precision before 0.3; 0.3 also
+ *                             vectorised its log-sigmoid and softplus, which
+ *                             may differ from 0.2 in the last bit).
  * A call chooses per call and without shared state: the "_axis" forms, the
  * elementwise "_ex" forms and the loss options (field `precision`) take the
  * choice as an argument; the plain names (logits_softmax_f32, ...) use the
  * process default. So two threads calling at the same moment with different
- * choices each get their own. float64 functions accept every value and
- * compute the same way for all of them. The gradient functions
+ * choices each get their own. float64 functions accept every valid value
+ * and compute the same way for all of them. The gradient functions
  * (*_backward*) and the binary cross-entropy compute the same way in both
- * precisions today (their exact kernels meet both bounds). Rows of at most
- * 32 elements, strided axes (inner > 1) and the special-value rows (a
- * non-finite maximum) also use the exact kernels in FAST; the special-value
- * rules above hold in both precisions. */
+ * precisions today (their exact kernels meet both bounds). Softmax-family
+ * rows of at most 32 elements, strided axes (inner > 1) and the
+ * special-value rows (a non-finite maximum) also use the exact kernels in
+ * FAST; the special-value rules above hold in both precisions. */
 typedef int32_t logits_precision;
 
 #define LOGITS_PRECISION_DEFAULT 0
@@ -259,7 +263,8 @@ logits_precision logits_get_precision(void);
  *   Errors: LOGITS_ERROR_NULL_POINTER, LOGITS_ERROR_SIZE_OVERFLOW,
  *           LOGITS_ERROR_OVERLAP, LOGITS_ERROR_INVALID_ARGUMENT (bad T).
  * Bound (abi/operations.h, measured in ACCURACY.md): float32 fast 1.5 ulp x (1 + |z|),
- *   z = (x - max)/T (the rounding of the float32 argument of exp); float32
+ *   z = (x - max)/T (the bound allows the rounding of a float32 argument of
+ *   exp; the fast kernels carry it, measured: under 2 ulp at any z); float32
  *   exact 1.5 ulp; float64 4.0 ulp x (1 + |z|) (the conditioning of exp at
  *   the rounded argument). */
 logits_status logits_softmax_f32(const float *x, float *y, size_t rows, size_t cols);

@@ -204,9 +204,10 @@ def write_report(results, timings, sizes, seed, path, quick):
       "run's maxima are written back into the list's `measured` fields.")
     w("")
     w("float32 has two precisions (include/logits.h, \"Precision\"): **fast**, the default, "
-      "computes the exponentials in float32 lanes (its error grows with |z| = |x − max|/T, "
-      "the rounding of the float32 argument of exp, as every float32-lane peer's does) and "
-      "keeps long sums, log S and the log outputs in double; **exact** computes in double "
+      "computes the exponentials in float32 lanes, carrying the rounding of each argument "
+      "x − max (so its error does not grow with |z| = |x − max|/T as the float32-lane peers' "
+      "does; the fast softmax bound is still stated per (1 + |z|)), and keeps long sums, "
+      "log S and the log outputs in double; **exact** computes in double "
       "lanes and rounds each result once. float64 has one precision (column *precision* "
       "\"(one)\"). The fast rows are measured with the same inputs as the exact ones.")
     w("")

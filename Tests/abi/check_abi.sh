@@ -1,7 +1,7 @@
 #!/bin/sh
 # ABI checks for liblogits.so: exports == committed list == header, SONAME,
 # no dependency on the Swift toolchain's shared libraries.
-# Usage: check_abi.sh path/to/liblogits.so.X.Y.Z ABI_MAJOR
+# Usage: check_abi.sh path/to/liblogits.so.X.Y.Z ABI_VERSION (the major, or 0.MINOR while the major is 0)
 set -eu
 lib=$1
 major=$2
@@ -27,7 +27,7 @@ check "header declarations match abi/exports.txt" diff -u "$root/abi/exports.txt
 # 3. Every export starts with logits_.
 check "every export is prefixed logits_" sh -c "! grep -v '^logits_' '$tmp/exported'"
 
-# 4. SONAME carries the ABI major version.
+# 4. SONAME carries the ABI version.
 soname=$(readelf -d "$lib" | sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p')
 check "SONAME is liblogits.so.$major (got '$soname')" test "$soname" = "liblogits.so.$major"
 

@@ -49,6 +49,21 @@ def test_clear_error_when_nothing_loads(tmp_path):
     assert "could not load liblogits.so" in r.stderr and "missing.so (not found)" in r.stderr
 
 
+def test_refuses_a_library_of_another_minor_while_the_major_is_0():
+    source = (BINDING / "logits" / "_library.py").read_text()
+    assert "ABI_MINOR = 3" in source
+    patched = source.replace("ABI_MINOR = 3", "ABI_MINOR = 2")
+    code = ("import types, sys\n"
+            "m = types.ModuleType('fake_library'); m.__file__ = %r\n"
+            "try:\n    exec(compile(%r, 'fake', 'exec'), m.__dict__)\n"
+            "except ImportError as e:\n    print('refused:', e); sys.exit(0)\n"
+            "sys.exit('loaded a library of another ABI minor')\n"
+            % (str(BINDING / "logits" / "_library.py"), patched))
+    r = run(code)
+    assert r.returncode == 0, r.stderr + r.stdout
+    assert "needs major 0.2" in r.stdout
+
+
 def test_version_matches_header():
     import re
 
@@ -58,4 +73,4 @@ def test_version_matches_header():
     macro = {k: int(v) for k, v in re.findall(r"#define LOGITS_VERSION_(MAJOR|MINOR|PATCH) (\d+)", header)}
     assert _library.lib.logits_version() == macro["MAJOR"] * 10000 + macro["MINOR"] * 100 + macro["PATCH"]
     assert logits.version() == f"{macro['MAJOR']}.{macro['MINOR']}.{macro['PATCH']}" == logits.__version__
-    assert _library.ABI_MAJOR == macro["MAJOR"]
+    assert _library.ABI_MAJOR == macro["MAJOR"] and _library.ABI_MINOR == macro["MINOR"]

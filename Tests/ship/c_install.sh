@@ -9,6 +9,9 @@ MAKE=${MAKE:-make}
 cd "$root"
 version=$(sed -n 's/^#define LOGITS_VERSION_STRING "\(.*\)"/\1/p' include/logits.h)
 major=$(sed -n 's/^#define LOGITS_VERSION_MAJOR \([0-9]*\).*/\1/p' include/logits.h)
+minor=$(sed -n 's/^#define LOGITS_VERSION_MINOR \([0-9]*\).*/\1/p' include/logits.h)
+# The SONAME's version: the major, or major.minor while the major is 0.
+[ "$major" = 0 ] && major="$major.$minor"
 mkdir -p build/ship
 work=$(mktemp -d "$root/build/ship/install.XXXXXX")
 trap 'rm -rf "$work"' EXIT

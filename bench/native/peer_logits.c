@@ -11,8 +11,13 @@
 #include "logits.h"
 #include "peer.h"
 
-#ifndef LOGITS_SONAME
-#define LOGITS_SONAME "liblogits.so.0"
+#define LOGITS_STR_(x) #x
+#define LOGITS_STR(x) LOGITS_STR_(x)
+/* The SONAME: liblogits.so.MAJOR, or .0.MINOR while the major is 0. */
+#if LOGITS_VERSION_MAJOR == 0
+#define LOGITS_SONAME "liblogits.so.0." LOGITS_STR(LOGITS_VERSION_MINOR)
+#else
+#define LOGITS_SONAME "liblogits.so." LOGITS_STR(LOGITS_VERSION_MAJOR)
 #endif
 #ifndef PRECISION
 #define PRECISION LOGITS_PRECISION_FAST

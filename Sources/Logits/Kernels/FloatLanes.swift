@@ -18,7 +18,8 @@ import CLogitsShims
 /// degree 5 (relative error 3.7e-9 over the reduced range, coefficients
 /// fitted in 40-digit arithmetic and rounded to Float one at a time), and
 /// 2^n from the exponent bits. A result below 2^-126 is formed as
-/// (q 2^(n+64)) 2^-64, so it is rounded once into the subnormal range;
+/// (q 2^(n+64)) 2^-64: rounded to 24 bits and then into the subnormal
+/// range (a second rounding, under one subnormal ulp);
 /// d < -104 (and -inf) gives 0; NaN stays NaN. The x86-64-v4 module replaces
 /// the last step by vscalefps (LogitsV4/AVX512.swift).
 ///

@@ -6,8 +6,9 @@
 // then log1p(e) = log(s + c) with s = 1 + e and c = e - (s - 1) exact
 // (Fast2Sum, 1 >= e), by `logOfSum`: a float32 result is a double rounded
 // once (relative error of L below 2^-39 before that rounding), a float64
-// result carries the atanh series to 1e-19. Float lanes (float32 fast): the
-// same steps in Float, the series to z^9. They see only validated arguments;
+// result carries the atanh series to 1e-19. Float lanes (float32 fast): exp
+// in Float, then log1p by a division-free polynomial on the reduced
+// argument (`fastSoftplusLanes`). They see only validated arguments;
 // `y` may equal `x`.
 
 /// L = log1p(exp(-|v|)) and the result for Double lanes (`full`: float64).

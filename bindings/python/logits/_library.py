@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 ABI_MAJOR = 0  # the LOGITS_VERSION_MAJOR this binding was written for
+ABI_MINOR = 3  # and, while the major is 0 (a minor version may change the ABI), the minor
 
 _HERE = Path(__file__).resolve().parent
 
@@ -67,12 +68,13 @@ lib.logits_status_string.restype = ctypes.c_char_p
 lib.logits_last_error_message.argtypes = []
 lib.logits_last_error_message.restype = ctypes.c_char_p
 
-_loaded_major = lib.logits_version() // 10000
-if _loaded_major != ABI_MAJOR:
+_loaded_major, _loaded_minor = lib.logits_version() // 10000, lib.logits_version() // 100 % 100
+if _loaded_major != ABI_MAJOR or (ABI_MAJOR == 0 and _loaded_minor != ABI_MINOR):
+    _needs = f"{ABI_MAJOR}.{ABI_MINOR}" if ABI_MAJOR == 0 else str(ABI_MAJOR)
     raise ImportError(
         f"logits: the loaded liblogits.so has ABI version "
         f"{lib.logits_version_string().decode()} (major {_loaded_major}), but this "
-        f"binding needs major {ABI_MAJOR}. Rebuild the library or point "
+        f"binding needs major {_needs}. Rebuild the library or point "
         "LOGITS_LIBRARY at a matching one."
     )
 
