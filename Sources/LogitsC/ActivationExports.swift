@@ -18,9 +18,10 @@ public func logits_softmax_axis_f32(
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Float,
     _ precision: logits_precision
 ) -> logits_status {
-    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
-    return withLayout(outer, axisLen, inner) { layout in
-        checkedAxisForward(.softmax, x, y, layout, temperature: temperature, kernels: table)
+    withKernels(precision) { table in
+        withLayout(outer, axisLen, inner) { layout in
+            checkedAxisForward(.softmax, x, y, layout, temperature: temperature, kernels: table)
+        }
     }
 }
 
@@ -39,9 +40,10 @@ public func logits_log_softmax_axis_f32(
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Float,
     _ precision: logits_precision
 ) -> logits_status {
-    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
-    return withLayout(outer, axisLen, inner) { layout in
-        checkedAxisForward(.logSoftmax, x, y, layout, temperature: temperature, kernels: table)
+    withKernels(precision) { table in
+        withLayout(outer, axisLen, inner) { layout in
+            checkedAxisForward(.logSoftmax, x, y, layout, temperature: temperature, kernels: table)
+        }
     }
 }
 
@@ -60,9 +62,10 @@ public func logits_logsumexp_axis_f32(
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Float,
     _ precision: logits_precision
 ) -> logits_status {
-    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
-    return withLayout(outer, axisLen, inner) { layout in
-        checkedAxisForward(.logSumExp, x, y, layout, temperature: temperature, kernels: table)
+    withKernels(precision) { table in
+        withLayout(outer, axisLen, inner) { layout in
+            checkedAxisForward(.logSumExp, x, y, layout, temperature: temperature, kernels: table)
+        }
     }
 }
 
@@ -83,9 +86,10 @@ public func logits_softmax_backward_axis_f32(
     _ precision: logits_precision
 ) -> logits_status {
     // The gradients are the same in both precisions: the choice is checked only.
-    guard kernels(for: precision) != nil else { return status(Refusal(.precision)) }
-    return withLayout(outer, axisLen, inner) { layout in
-        checkedAxisBackward(.softmax, y, dy, dx, layout, temperature: temperature)
+    withKernels(precision) { _ in
+        withLayout(outer, axisLen, inner) { layout in
+            checkedAxisBackward(.softmax, y, dy, dx, layout, temperature: temperature)
+        }
     }
 }
 
@@ -106,9 +110,10 @@ public func logits_log_softmax_backward_axis_f32(
     _ precision: logits_precision
 ) -> logits_status {
     // The gradients are the same in both precisions: the choice is checked only.
-    guard kernels(for: precision) != nil else { return status(Refusal(.precision)) }
-    return withLayout(outer, axisLen, inner) { layout in
-        checkedAxisBackward(.logSoftmax, y, dy, dx, layout, temperature: temperature)
+    withKernels(precision) { _ in
+        withLayout(outer, axisLen, inner) { layout in
+            checkedAxisBackward(.logSoftmax, y, dy, dx, layout, temperature: temperature)
+        }
     }
 }
 
@@ -116,7 +121,7 @@ public func logits_log_softmax_backward_axis_f32(
 public func logits_sigmoid_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ count: Int
 ) -> logits_status {
-    status(checkedElementwise(.sigmoid, x, y, count: count, kernels: defaultKernels()))
+    logits_sigmoid_ex_f32(x, y, count, LOGITS_PRECISION_DEFAULT)
 }
 
 @c @implementation
@@ -124,14 +129,14 @@ public func logits_sigmoid_backward_f32(
     _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
     _ count: Int
 ) -> logits_status {
-    status(checkedElementwiseBackward(.sigmoid, y, dy, dx, count: count, kernels: defaultKernels()))
+    logits_sigmoid_backward_ex_f32(y, dy, dx, count, LOGITS_PRECISION_DEFAULT)
 }
 
 @c @implementation
 public func logits_log_sigmoid_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ count: Int
 ) -> logits_status {
-    status(checkedElementwise(.logSigmoid, x, y, count: count, kernels: defaultKernels()))
+    logits_log_sigmoid_ex_f32(x, y, count, LOGITS_PRECISION_DEFAULT)
 }
 
 @c @implementation
@@ -139,14 +144,14 @@ public func logits_log_sigmoid_backward_f32(
     _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
     _ count: Int
 ) -> logits_status {
-    status(checkedElementwiseBackward(.logSigmoid, y, dy, dx, count: count, kernels: defaultKernels()))
+    logits_log_sigmoid_backward_ex_f32(y, dy, dx, count, LOGITS_PRECISION_DEFAULT)
 }
 
 @c @implementation
 public func logits_softplus_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ count: Int
 ) -> logits_status {
-    status(checkedElementwise(.softplus, x, y, count: count, kernels: defaultKernels()))
+    logits_softplus_ex_f32(x, y, count, LOGITS_PRECISION_DEFAULT)
 }
 
 @c @implementation
@@ -154,7 +159,7 @@ public func logits_softplus_backward_f32(
     _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
     _ count: Int
 ) -> logits_status {
-    status(checkedElementwiseBackward(.softplus, y, dy, dx, count: count, kernels: defaultKernels()))
+    logits_softplus_backward_ex_f32(y, dy, dx, count, LOGITS_PRECISION_DEFAULT)
 }
 
 @c @implementation
@@ -172,9 +177,10 @@ public func logits_softmax_axis_f64(
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Double,
     _ precision: logits_precision
 ) -> logits_status {
-    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
-    return withLayout(outer, axisLen, inner) { layout in
-        checkedAxisForward(.softmax, x, y, layout, temperature: temperature, kernels: table)
+    withKernels(precision) { table in
+        withLayout(outer, axisLen, inner) { layout in
+            checkedAxisForward(.softmax, x, y, layout, temperature: temperature, kernels: table)
+        }
     }
 }
 
@@ -193,9 +199,10 @@ public func logits_log_softmax_axis_f64(
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Double,
     _ precision: logits_precision
 ) -> logits_status {
-    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
-    return withLayout(outer, axisLen, inner) { layout in
-        checkedAxisForward(.logSoftmax, x, y, layout, temperature: temperature, kernels: table)
+    withKernels(precision) { table in
+        withLayout(outer, axisLen, inner) { layout in
+            checkedAxisForward(.logSoftmax, x, y, layout, temperature: temperature, kernels: table)
+        }
     }
 }
 
@@ -214,9 +221,10 @@ public func logits_logsumexp_axis_f64(
     _ outer: Int, _ axisLen: Int, _ inner: Int, _ temperature: Double,
     _ precision: logits_precision
 ) -> logits_status {
-    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
-    return withLayout(outer, axisLen, inner) { layout in
-        checkedAxisForward(.logSumExp, x, y, layout, temperature: temperature, kernels: table)
+    withKernels(precision) { table in
+        withLayout(outer, axisLen, inner) { layout in
+            checkedAxisForward(.logSumExp, x, y, layout, temperature: temperature, kernels: table)
+        }
     }
 }
 
@@ -237,9 +245,10 @@ public func logits_softmax_backward_axis_f64(
     _ precision: logits_precision
 ) -> logits_status {
     // The gradients are the same in both precisions: the choice is checked only.
-    guard kernels(for: precision) != nil else { return status(Refusal(.precision)) }
-    return withLayout(outer, axisLen, inner) { layout in
-        checkedAxisBackward(.softmax, y, dy, dx, layout, temperature: temperature)
+    withKernels(precision) { _ in
+        withLayout(outer, axisLen, inner) { layout in
+            checkedAxisBackward(.softmax, y, dy, dx, layout, temperature: temperature)
+        }
     }
 }
 
@@ -260,9 +269,10 @@ public func logits_log_softmax_backward_axis_f64(
     _ precision: logits_precision
 ) -> logits_status {
     // The gradients are the same in both precisions: the choice is checked only.
-    guard kernels(for: precision) != nil else { return status(Refusal(.precision)) }
-    return withLayout(outer, axisLen, inner) { layout in
-        checkedAxisBackward(.logSoftmax, y, dy, dx, layout, temperature: temperature)
+    withKernels(precision) { _ in
+        withLayout(outer, axisLen, inner) { layout in
+            checkedAxisBackward(.logSoftmax, y, dy, dx, layout, temperature: temperature)
+        }
     }
 }
 
@@ -270,7 +280,7 @@ public func logits_log_softmax_backward_axis_f64(
 public func logits_sigmoid_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ count: Int
 ) -> logits_status {
-    status(checkedElementwise(.sigmoid, x, y, count: count, kernels: defaultKernels()))
+    logits_sigmoid_ex_f64(x, y, count, LOGITS_PRECISION_DEFAULT)
 }
 
 @c @implementation
@@ -278,14 +288,14 @@ public func logits_sigmoid_backward_f64(
     _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
     _ count: Int
 ) -> logits_status {
-    status(checkedElementwiseBackward(.sigmoid, y, dy, dx, count: count, kernels: defaultKernels()))
+    logits_sigmoid_backward_ex_f64(y, dy, dx, count, LOGITS_PRECISION_DEFAULT)
 }
 
 @c @implementation
 public func logits_log_sigmoid_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ count: Int
 ) -> logits_status {
-    status(checkedElementwise(.logSigmoid, x, y, count: count, kernels: defaultKernels()))
+    logits_log_sigmoid_ex_f64(x, y, count, LOGITS_PRECISION_DEFAULT)
 }
 
 @c @implementation
@@ -293,14 +303,14 @@ public func logits_log_sigmoid_backward_f64(
     _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
     _ count: Int
 ) -> logits_status {
-    status(checkedElementwiseBackward(.logSigmoid, y, dy, dx, count: count, kernels: defaultKernels()))
+    logits_log_sigmoid_backward_ex_f64(y, dy, dx, count, LOGITS_PRECISION_DEFAULT)
 }
 
 @c @implementation
 public func logits_softplus_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ count: Int
 ) -> logits_status {
-    status(checkedElementwise(.softplus, x, y, count: count, kernels: defaultKernels()))
+    logits_softplus_ex_f64(x, y, count, LOGITS_PRECISION_DEFAULT)
 }
 
 @c @implementation
@@ -308,18 +318,17 @@ public func logits_softplus_backward_f64(
     _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
     _ count: Int
 ) -> logits_status {
-    status(checkedElementwiseBackward(.softplus, y, dy, dx, count: count, kernels: defaultKernels()))
+    logits_softplus_backward_ex_f64(y, dy, dx, count, LOGITS_PRECISION_DEFAULT)
 }
 
-// The elementwise functions with a per-call precision (the plain names use
-// the process default).
+// The elementwise functions with a per-call precision (the plain names above
+// are these with LOGITS_PRECISION_DEFAULT).
 
 @c @implementation
 public func logits_sigmoid_ex_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ count: Int, _ precision: logits_precision
 ) -> logits_status {
-    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
-    return status(checkedElementwise(.sigmoid, x, y, count: count, kernels: table))
+    withKernels(precision) { table in status(checkedElementwise(.sigmoid, x, y, count: count, kernels: table)) }
 }
 
 @c @implementation
@@ -327,16 +336,14 @@ public func logits_sigmoid_backward_ex_f32(
     _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
     _ count: Int, _ precision: logits_precision
 ) -> logits_status {
-    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
-    return status(checkedElementwiseBackward(.sigmoid, y, dy, dx, count: count, kernels: table))
+    withKernels(precision) { table in status(checkedElementwiseBackward(.sigmoid, y, dy, dx, count: count, kernels: table)) }
 }
 
 @c @implementation
 public func logits_log_sigmoid_ex_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ count: Int, _ precision: logits_precision
 ) -> logits_status {
-    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
-    return status(checkedElementwise(.logSigmoid, x, y, count: count, kernels: table))
+    withKernels(precision) { table in status(checkedElementwise(.logSigmoid, x, y, count: count, kernels: table)) }
 }
 
 @c @implementation
@@ -344,16 +351,14 @@ public func logits_log_sigmoid_backward_ex_f32(
     _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
     _ count: Int, _ precision: logits_precision
 ) -> logits_status {
-    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
-    return status(checkedElementwiseBackward(.logSigmoid, y, dy, dx, count: count, kernels: table))
+    withKernels(precision) { table in status(checkedElementwiseBackward(.logSigmoid, y, dy, dx, count: count, kernels: table)) }
 }
 
 @c @implementation
 public func logits_softplus_ex_f32(
     _ x: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>?, _ count: Int, _ precision: logits_precision
 ) -> logits_status {
-    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
-    return status(checkedElementwise(.softplus, x, y, count: count, kernels: table))
+    withKernels(precision) { table in status(checkedElementwise(.softplus, x, y, count: count, kernels: table)) }
 }
 
 @c @implementation
@@ -361,16 +366,14 @@ public func logits_softplus_backward_ex_f32(
     _ y: UnsafePointer<Float>?, _ dy: UnsafePointer<Float>?, _ dx: UnsafeMutablePointer<Float>?,
     _ count: Int, _ precision: logits_precision
 ) -> logits_status {
-    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
-    return status(checkedElementwiseBackward(.softplus, y, dy, dx, count: count, kernels: table))
+    withKernels(precision) { table in status(checkedElementwiseBackward(.softplus, y, dy, dx, count: count, kernels: table)) }
 }
 
 @c @implementation
 public func logits_sigmoid_ex_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ count: Int, _ precision: logits_precision
 ) -> logits_status {
-    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
-    return status(checkedElementwise(.sigmoid, x, y, count: count, kernels: table))
+    withKernels(precision) { table in status(checkedElementwise(.sigmoid, x, y, count: count, kernels: table)) }
 }
 
 @c @implementation
@@ -378,16 +381,14 @@ public func logits_sigmoid_backward_ex_f64(
     _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
     _ count: Int, _ precision: logits_precision
 ) -> logits_status {
-    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
-    return status(checkedElementwiseBackward(.sigmoid, y, dy, dx, count: count, kernels: table))
+    withKernels(precision) { table in status(checkedElementwiseBackward(.sigmoid, y, dy, dx, count: count, kernels: table)) }
 }
 
 @c @implementation
 public func logits_log_sigmoid_ex_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ count: Int, _ precision: logits_precision
 ) -> logits_status {
-    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
-    return status(checkedElementwise(.logSigmoid, x, y, count: count, kernels: table))
+    withKernels(precision) { table in status(checkedElementwise(.logSigmoid, x, y, count: count, kernels: table)) }
 }
 
 @c @implementation
@@ -395,16 +396,14 @@ public func logits_log_sigmoid_backward_ex_f64(
     _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
     _ count: Int, _ precision: logits_precision
 ) -> logits_status {
-    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
-    return status(checkedElementwiseBackward(.logSigmoid, y, dy, dx, count: count, kernels: table))
+    withKernels(precision) { table in status(checkedElementwiseBackward(.logSigmoid, y, dy, dx, count: count, kernels: table)) }
 }
 
 @c @implementation
 public func logits_softplus_ex_f64(
     _ x: UnsafePointer<Double>?, _ y: UnsafeMutablePointer<Double>?, _ count: Int, _ precision: logits_precision
 ) -> logits_status {
-    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
-    return status(checkedElementwise(.softplus, x, y, count: count, kernels: table))
+    withKernels(precision) { table in status(checkedElementwise(.softplus, x, y, count: count, kernels: table)) }
 }
 
 @c @implementation
@@ -412,6 +411,5 @@ public func logits_softplus_backward_ex_f64(
     _ y: UnsafePointer<Double>?, _ dy: UnsafePointer<Double>?, _ dx: UnsafeMutablePointer<Double>?,
     _ count: Int, _ precision: logits_precision
 ) -> logits_status {
-    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
-    return status(checkedElementwiseBackward(.softplus, y, dy, dx, count: count, kernels: table))
+    withKernels(precision) { table in status(checkedElementwiseBackward(.softplus, y, dy, dx, count: count, kernels: table)) }
 }

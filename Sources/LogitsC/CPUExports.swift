@@ -34,6 +34,14 @@ func kernels(for precision: logits_precision) -> KernelTable? {
     }
 }
 
+/// Runs `body` with the kernels of a precision argument, or refuses a value
+/// that is not one (nothing written).
+@inline(__always)
+func withKernels(_ precision: logits_precision, _ body: (KernelTable) -> logits_status) -> logits_status {
+    guard let table = kernels(for: precision) else { return status(Refusal(.precision)) }
+    return body(table)
+}
+
 /// The kernels of the process default precision.
 @inline(__always)
 func defaultKernels() -> KernelTable {

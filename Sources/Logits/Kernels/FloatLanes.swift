@@ -10,7 +10,6 @@
 import CLogitsShims
 
 @usableFromInline package typealias FloatLanes = SIMD16<Float>
-@usableFromInline let floatLaneCount = 16
 
 /// exp(d) for Float lanes d <= 0, -inf or NaN: Cody-Waite reduction
 /// d = n ln2 + r (|r| <= ln2/2, ln2 in two parts, the first with 9 bits so

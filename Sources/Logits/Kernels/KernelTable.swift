@@ -62,10 +62,6 @@
 @usableFromInline package struct KernelTable: Sendable {
     /// The level (`CPULevel`).
     @usableFromInline package let level: Int
-    /// Whether the float32 entries are the fast precision's kernels
-    /// (FastRowKernels.swift) or the exact ones (the float64 entries are the
-    /// same in both).
-    @usableFromInline package let fast: Bool
     @usableFromInline package let rowsF32: RowsKernelF32
     @usableFromInline package let rowsF64: RowsKernelF64
     /// One phase of a long row split into chunks (`rowChunk`).
@@ -83,7 +79,7 @@
     @usableFromInline package let sigmoidBackwardF64: ElementwiseBackwardKernelF64
 
     @usableFromInline package init(
-        level: Int, fast: Bool,
+        level: Int,
         rowsF32: RowsKernelF32, rowsF64: RowsKernelF64,
         rowChunkF32: RowChunkKernelF32, rowChunkF64: RowChunkKernelF64,
         crossEntropyRowF32: CrossEntropyRowKernelF32, crossEntropyRowF64: CrossEntropyRowKernelF64,
@@ -94,7 +90,6 @@
         sigmoidBackwardF64: ElementwiseBackwardKernelF64
     ) {
         self.level = level
-        self.fast = fast
         self.rowsF32 = rowsF32
         self.rowsF64 = rowsF64
         self.rowChunkF32 = rowChunkF32

@@ -11,7 +11,7 @@ import Logits
 /// are the fast precision's (FastRowKernels.swift).
 package func makeKernelTable(fast: Bool) -> KernelTable {
     let table = KernelTable(
-        level: kernelLevel, fast: false,
+        level: kernelLevel,
         rowsF32: { op, x, y, rows, n, t in
             rowsForward(KernelPolicy.self, AxisOp(code: op), x, y, rows, n, t)
         },
@@ -46,7 +46,7 @@ package func makeKernelTable(fast: Bool) -> KernelTable {
         sigmoidBackwardF64: { y, dy, dx, n in sigmoidBackwardRun(y, dy, dx, n) })
     guard fast else { return table }
     return KernelTable(
-        level: kernelLevel, fast: true,
+        level: kernelLevel,
         rowsF32: { op, x, y, rows, n, t in
             fastRowsForward(KernelPolicy.self, AxisOp(code: op), x, y, rows, n, t)
         },
