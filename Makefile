@@ -26,7 +26,7 @@ CLANG   ?= $(shell command -v clang 2>/dev/null)
 ABI_MAJOR := $(shell sed -n 's/^\#define LOGITS_VERSION_MAJOR \([0-9]*\).*/\1/p' include/logits.h)
 ABI_MINOR := $(shell sed -n 's/^\#define LOGITS_VERSION_MINOR \([0-9]*\).*/\1/p' include/logits.h)
 # The ABI version the SONAME carries: the major version, or while it is 0
-# (a minor version may then change the ABI) major.minor: liblogits.so.0.3.
+# (a minor version may then change the ABI) major.minor: liblogits.so.0.4.
 ABI_VERSION := $(if $(filter 0,$(ABI_MAJOR)),$(ABI_MAJOR).$(ABI_MINOR),$(ABI_MAJOR))
 VERSION   := $(shell sed -n 's/^\#define LOGITS_VERSION_STRING "\(.*\)"/\1/p' include/logits.h)
 

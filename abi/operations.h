@@ -38,6 +38,13 @@
  *       BCE       (const T *input, const T *target, const T *pos_weight, const T *weight,
  *                  T *loss, T *grad, size_t rows, size_t classes,
  *                  const logits_bce_options *options)
+ *       SAMPLE    (const T *logits, int64_t *tokens, T *logprobs, T *raw_logprobs,
+ *                  size_t rows, size_t vocab, const logits_sampler_options *options)
+ *       SAMPLE_U  (const T *logits, const double *uniform, int64_t *tokens, T *logprobs,
+ *                  T *raw_logprobs, size_t rows, size_t vocab,
+ *                  const logits_sampler_options *options)
+ *       TOP_K     (const T *x, T *values, int64_t *indices, size_t rows, size_t cols, size_t k)
+ *       ARGMAX    (const T *x, int64_t *indices, size_t rows, size_t cols)
  *     `function` is the mathematical function it computes (the Python
  *     binding's name for it); the row and _axis forms (and the plain and _ex
  *     forms) share one.
@@ -110,6 +117,10 @@ LOGITS_OP(softplus_backward_ex, EW_BWD_EX, softplus_backward)
 LOGITS_OP(cross_entropy_labels, CE_LABELS, cross_entropy)
 LOGITS_OP(cross_entropy_soft, CE_SOFT, cross_entropy)
 LOGITS_OP(binary_cross_entropy, BCE, binary_cross_entropy)
+LOGITS_OP(sample, SAMPLE, sample)
+LOGITS_OP(sample_from_uniform, SAMPLE_U, sample)
+LOGITS_OP(top_k, TOP_K, top_k)
+LOGITS_OP(argmax, ARGMAX, argmax)
 
 /* Softmax family. float32: every result is a double rounded once (twice for
  * softmax, whose exponentials wait in y between passes). float64: the
@@ -176,6 +187,7 @@ LOGITS_SUPPORT(set_precision)
 LOGITS_SUPPORT(get_precision)
 LOGITS_SUPPORT(ce_options_init)
 LOGITS_SUPPORT(bce_options_init)
+LOGITS_SUPPORT(sampler_options_init)
 
 #undef LOGITS_TYPE
 #undef LOGITS_OP

@@ -89,11 +89,11 @@ extern "C" {
 /* ------------------------------------------------------------------------ */
 
 #define LOGITS_VERSION_MAJOR 0 /* the ABI major version, in the SONAME (with the minor while 0) */
-#define LOGITS_VERSION_MINOR 3
+#define LOGITS_VERSION_MINOR 4
 #define LOGITS_VERSION_PATCH 0
 #define LOGITS_VERSION_NUMBER \
     (LOGITS_VERSION_MAJOR * 10000 + LOGITS_VERSION_MINOR * 100 + LOGITS_VERSION_PATCH)
-#define LOGITS_VERSION_STRING "0.3.0"
+#define LOGITS_VERSION_STRING "0.4.0"
 
 /* The version of the library actually loaded, as
  * MAJOR * 10000 + MINOR * 100 + PATCH. Compare with LOGITS_VERSION_NUMBER to
@@ -115,6 +115,7 @@ typedef int32_t logits_status;
 #define LOGITS_ERROR_SIZE_OVERFLOW       3 /* sizes or byte counts exceed PTRDIFF_MAX */
 #define LOGITS_ERROR_OVERLAP             4 /* output partially overlaps an input */
 #define LOGITS_ERROR_LABEL_OUT_OF_RANGE  5 /* a class label outside [0, classes) */
+#define LOGITS_ERROR_OUT_OF_MEMORY       6 /* scratch memory (sampling, top-k) could not be had */
 
 /* A static, NUL-terminated English description of a status, such as
  * "invalid argument". Unknown values give "unknown status". Never NULL. */
@@ -601,6 +602,153 @@ logits_status logits_binary_cross_entropy_f64(
     const double *input, const double *target, const double *pos_weight,
     const double *weight, double *loss, double *grad, size_t rows, size_t classes,
     const logits_bce_options *options);
+
+/* ------------------------------------------------------------------------ */
+/* Sampling, top-k and argmax                                               */
+/* ------------------------------------------------------------------------ */
+
+/* The order of the sampler's steps (a plain integer, checked). */
+#define LOGITS_SAMPLER_ORDER_TRANSFORMERS 0 /* penalties, bias, temperature, top-k,
+                                               top-p, min-p (Hugging Face
+                                               transformers' generate) */
+#define LOGITS_SAMPLER_ORDER_LLAMA_CPP    1 /* penalties, bias, top-k, top-p, min-p,
+                                               temperature last (llama.cpp's
+                                               default chain) */
+
+/* Options of the sampler. Fill one with logits_sampler_options_init() and
+ * change fields (struct_size as in logits_ce_options). The caller's arrays
+ * (history, counts, bias) are read during the call only. */
+typedef struct logits_sampler_options {
+    uint32_t struct_size;        /* sizeof(logits_sampler_options); set by init */
+    int32_t order;               /* LOGITS_SAMPLER_ORDER_*; default TRANSFORMERS */
+    double temperature;          /* finite, >= 0; default 1. 0 is greedy: the
+                                    arg max after penalties and bias, lowest
+                                    index on ties, the filters unused */
+    int64_t top_k;               /* >= 0; 0 (default) or >= vocab: off */
+    double top_p;                /* in (0, 1]; 1 (default): off */
+    double min_p;                /* in [0, 1); 0 (default): off */
+    double repetition_penalty;   /* finite, > 0; 1 (default): off */
+    double presence_penalty;     /* finite; 0 (default): off */
+    double frequency_penalty;    /* finite; 0 (default): off */
+    const int64_t *history;      /* NULL (default) or rows x history_len token
+                                    ids the penalties read, row r at
+                                    history + r * history_len; each in
+                                    [0, vocab) or -1 (padding, skipped) */
+    size_t history_len;          /* default 0 */
+    const int32_t *history_counts; /* NULL (default) or rows x vocab counts
+                                    (>= 0) of each token, instead of history */
+    const int64_t *bias_ids;     /* NULL (default) or n_bias token ids in
+                                    [0, vocab), the same for every row */
+    const double *bias_values;   /* n_bias values added to those logits; not
+                                    NaN; -inf bans a token, +inf forces it */
+    size_t n_bias;               /* default 0 */
+    uint64_t seed;               /* default 0 */
+} logits_sampler_options;
+
+/* Fill *options with the defaults listed above. NULL is ignored. */
+void logits_sampler_options_init(logits_sampler_options *options);
+
+/* One token per row of `logits` (rows x vocab, C-contiguous), drawn from
+ * the distribution the options make of the row.
+ *
+ * Steps, for row r with logits x (computed in double; a float32 row's
+ * penalised values are rounded to float32 once, as a framework working in
+ * float32 would hold them):
+ *   penalties  for each token t seen in the row's history, c times:
+ *              x_t / repetition_penalty if x_t > 0, else x_t *
+ *              repetition_penalty (CTRL, transformers, llama.cpp; once per
+ *              token whatever c), then x_t -= c * frequency_penalty +
+ *              presence_penalty (OpenAI, vLLM, llama.cpp).
+ *   bias       x_t += bias_values[j] for t = bias_ids[j], in order (an
+ *              infinite value sets x_t to it).
+ *   Then, with M the row's maximum, z = x - M, and T the temperature:
+ *   temperature  z / T (transformers order: before the filters; llama.cpp
+ *              order: the filters read z, and z / T is applied to what
+ *              they keep).
+ *   top-k      keeps every token whose value is at least the k-th largest:
+ *              ties at the k-th value are all kept (transformers'
+ *              TopKLogitsWarper; llama.cpp keeps exactly k).
+ *   top-p      keeps the smallest set of most probable tokens whose
+ *              probability (renormalised over what top-k kept) reaches
+ *              top_p, in descending probability, ties by lower index: the
+ *              token that crosses top_p is kept (transformers'
+ *              TopPLogitsWarper, llama.cpp).
+ *   min-p      keeps the tokens whose probability is at least min_p times
+ *              the most probable token's (transformers' MinPLogitsWarper,
+ *              llama.cpp).
+ *   The most probable token always survives. The draw: the survivors in
+ *   index order, weights q_t = exp(z_t / T); the first token whose running
+ *   sum of weights exceeds u * sum(q) is chosen.
+ * Special values: +inf logits take all the mass, shared equally (the limit
+ * of softmax); -inf logits are never chosen; a NaN logit is an error.
+ *
+ * Randomness: u is Philox4x32-10 (Random123; PyTorch, JAX and cuRAND use
+ * it) of counter (r mod 2^32, r div 2^32, 0, 0) under key (seed mod 2^32,
+ * seed div 2^32); its first two output words w0, w1 give
+ * u = (((w0 << 32) | w1) >> 11) * 2^-53. The token therefore depends only on
+ * the row, the options and the seed: the same for every thread count, CPU
+ * and run (the arithmetic that decides it is plain IEEE double, no FMA, no
+ * libm). logits_sample_from_uniform_* takes u from uniform[r] instead.
+ *
+ * Outputs: tokens[r] (int64, rows). If not NULL, logprobs[r] = the chosen
+ * token's log-probability under the final distribution (0 for greedy), and
+ * raw_logprobs[r] = under softmax of the unmodified row (-inf when the row
+ * is all -inf and the bias chose). Outputs must not overlap any input or
+ * each other (LOGITS_ERROR_OVERLAP).
+ *
+ * Errors (nothing written): LOGITS_ERROR_NULL_POINTER (logits or tokens, or
+ * an array whose count is not 0); LOGITS_ERROR_SIZE_OVERFLOW;
+ * LOGITS_ERROR_INVALID_ARGUMENT for an option outside its domain, a wrong
+ * struct_size or order, history and history_counts both given, vocab 0 when
+ * rows > 0, a history id, count, bias id or bias value outside its domain, a
+ * uniform outside [0, 1), a NaN logit, or a row with nothing left to sample
+ * (every logit -inf after penalties and bias);
+ * logits_last_error_message() names the row or position.
+ * LOGITS_ERROR_OUT_OF_MEMORY if the scratch (about 24 bytes per vocab entry)
+ * cannot be allocated. rows = 0 is a no-op. options NULL means the defaults.
+ * Accuracy: the distribution is computed in double (exp to < 1 ulp); the
+ * log-probabilities, rounded once to T, match a float64 sorting reference of
+ * the frameworks' formulas to 1e-6 relative in probability (float32 outputs
+ * 2e-6), and each drawn token is that reference's inverse-CDF token for its
+ * uniform (Tests/python/test_sampling.py, Tests/c/test_sampling.c). The
+ * precision setting does not apply. Thread-safe; one thread per call. */
+logits_status logits_sample_f32(const float *logits, int64_t *tokens, float *logprobs,
+                                float *raw_logprobs, size_t rows, size_t vocab,
+                                const logits_sampler_options *options);
+logits_status logits_sample_f64(const double *logits, int64_t *tokens, double *logprobs,
+                                double *raw_logprobs, size_t rows, size_t vocab,
+                                const logits_sampler_options *options);
+
+/* As logits_sample_*, with the uniform number of row r taken from
+ * uniform[r] (rows values, each in [0, 1)) instead of the seed. */
+logits_status logits_sample_from_uniform_f32(const float *logits, const double *uniform,
+                                             int64_t *tokens, float *logprobs,
+                                             float *raw_logprobs, size_t rows, size_t vocab,
+                                             const logits_sampler_options *options);
+logits_status logits_sample_from_uniform_f64(const double *logits, const double *uniform,
+                                             int64_t *tokens, double *logprobs,
+                                             double *raw_logprobs, size_t rows, size_t vocab,
+                                             const logits_sampler_options *options);
+
+/* The k largest elements of each row of x (rows x cols): values and indices
+ * (each rows x k), largest first, ties to the lower index (torch.topk's
+ * values with a stable order; NaN ranks above +inf; -0 equals +0). Found by
+ * a partial selection (a threshold scan and radix select), not a sort of
+ * the row. k = 0 or rows = 0 writes nothing; k > cols is
+ * LOGITS_ERROR_INVALID_ARGUMENT; outputs must not overlap x or each other
+ * (LOGITS_ERROR_OVERLAP); LOGITS_ERROR_OUT_OF_MEMORY if the scratch (16
+ * bytes per column) cannot be had. Exact (values are copied). Thread-safe. */
+logits_status logits_top_k_f32(const float *x, float *values, int64_t *indices, size_t rows,
+                               size_t cols, size_t k);
+logits_status logits_top_k_f64(const double *x, double *values, int64_t *indices, size_t rows,
+                               size_t cols, size_t k);
+
+/* The index of the largest element of each row of x (rows x cols) into
+ * indices (rows): the lowest index on ties, the first NaN if the row has one
+ * (numpy.argmax). cols = 0 with rows > 0 is LOGITS_ERROR_INVALID_ARGUMENT;
+ * indices must not overlap x. Exact. Thread-safe. */
+logits_status logits_argmax_f32(const float *x, int64_t *indices, size_t rows, size_t cols);
+logits_status logits_argmax_f64(const double *x, int64_t *indices, size_t rows, size_t cols);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -38,6 +38,7 @@ const char *lgt_shims_status_string(int32_t status)
     case 3: return "size overflow: a size, product of sizes or byte count exceeds PTRDIFF_MAX";
     case 4: return "overlap: an output buffer partially overlaps an input buffer";
     case 5: return "label out of range: a class label is outside [0, classes) and is not the ignore index";
+    case 6: return "out of memory: the scratch memory the call needs could not be allocated";
     default: return "unknown status";
     }
 }
@@ -54,6 +55,12 @@ static int value_rule(int32_t reason, const char **what, const char **rule, cons
     case LOGITS_REASON_POS_WEIGHT: *what = "pos_weight"; *rule = "finite and >= 0"; return 1;
     case LOGITS_REASON_ELEMENT_WEIGHT: *what = "weight"; *rule = "finite and >= 0"; return 1;
     case LOGITS_REASON_BINARY_TARGET: *what = "target"; *rule = "in [0, 1]"; return 1;
+    case LOGITS_REASON_HISTORY_ID:
+        *what = "history"; *rule = "a token id in [0, vocab) or -1 (padding)"; return 1;
+    case LOGITS_REASON_HISTORY_COUNT: *what = "history_counts"; *rule = ">= 0"; return 1;
+    case LOGITS_REASON_BIAS_ID: *what = "bias_ids"; *rule = "a token id in [0, vocab)"; return 1;
+    case LOGITS_REASON_BIAS_VALUE: *what = "bias_values"; *rule = "a number (not NaN)"; return 1;
+    case LOGITS_REASON_UNIFORM: *what = "uniform"; *rule = "in [0, 1)"; return 1;
     case LOGITS_REASON_BINARY_PROBABILITY:
         *what = "input"; *rule = "a probability in [0, 1]"; *hint = FROM_LOGITS_HINT; return 1;
     case LOGITS_REASON_PROBABILITY:
@@ -83,6 +90,19 @@ static const char *fixed_message(int32_t reason)
     case LOGITS_REASON_NO_CLASSES: return "classes must be > 0 when there are samples";
     case LOGITS_REASON_PRECISION:
         return "precision must be LOGITS_PRECISION_DEFAULT, _FAST or _EXACT (0, 1 or 2)";
+    case LOGITS_REASON_SAMPLER_TEMPERATURE: return "temperature must be finite and >= 0 (0: greedy)";
+    case LOGITS_REASON_TOP_K: return "top_k must be >= 0 (0: off)";
+    case LOGITS_REASON_TOP_P: return "top_p must be in (0, 1] (1: off)";
+    case LOGITS_REASON_MIN_P: return "min_p must be in [0, 1) (0: off)";
+    case LOGITS_REASON_REPETITION_PENALTY: return "repetition_penalty must be finite and > 0 (1: off)";
+    case LOGITS_REASON_ADDITIVE_PENALTY: return "presence_penalty and frequency_penalty must be finite";
+    case LOGITS_REASON_SAMPLER_ORDER:
+        return "order must be LOGITS_SAMPLER_ORDER_TRANSFORMERS or _LLAMA_CPP (0 or 1)";
+    case LOGITS_REASON_SAMPLER_STRUCT_SIZE:
+        return "options->struct_size is not this library's: fill the options with logits_sampler_options_init";
+    case LOGITS_REASON_HISTORY_TWICE: return "pass the history as token ids or as counts, not both";
+    case LOGITS_REASON_NO_VOCABULARY: return "the vocabulary (the length of each row) must be > 0 when there are rows";
+    case LOGITS_REASON_TOP_K_COUNT: return "k must be at most the length of each row";
     default: return 0;
     }
 }
@@ -124,8 +144,16 @@ const char *lgt_shims_format(const lgt_shims_refusal *r, char *buf, unsigned lon
         index_tuple(at, sizeof at, r, 1);
         snprintf(buf, size, "the probabilities of sample %s sum to %.17g; they must have a positive sum%s",
                  at, r->value, FROM_LOGITS_HINT);
+    } else if (r->reason == LOGITS_REASON_LOGIT_NAN) {
+        index_tuple(at, sizeof at, r, 2);
+        snprintf(buf, size, "logits at %s is NaN; the sampler needs numbers (-inf masks a token)", at);
+    } else if (r->reason == LOGITS_REASON_NOTHING_TO_SAMPLE) {
+        snprintf(buf, size, "row %lld has nothing left to sample: every logit is -inf after the penalties and the bias",
+                 (long long)r->position);
     } else if (value_rule(r->reason, &what, &rule, &hint)) {
-        int vector = r->reason == LOGITS_REASON_CLASS_WEIGHT || r->reason == LOGITS_REASON_POS_WEIGHT;
+        int vector = r->reason == LOGITS_REASON_CLASS_WEIGHT || r->reason == LOGITS_REASON_POS_WEIGHT
+                     || r->reason == LOGITS_REASON_BIAS_ID || r->reason == LOGITS_REASON_BIAS_VALUE
+                     || r->reason == LOGITS_REASON_UNIFORM;
         index_tuple(at, sizeof at, r, vector ? 0 : 2);
         snprintf(buf, size, "%s%s must be %s; %s at %s is %.17g%s",
                  r->reason == LOGITS_REASON_SOFT_TARGET ? "soft " : "", what, rule, what, at,

@@ -753,14 +753,14 @@ static void test_status_strings(void)
 {
     const logits_status known[] = {LOGITS_OK, LOGITS_ERROR_NULL_POINTER, LOGITS_ERROR_INVALID_ARGUMENT,
                                    LOGITS_ERROR_SIZE_OVERFLOW, LOGITS_ERROR_OVERLAP,
-                                   LOGITS_ERROR_LABEL_OUT_OF_RANGE};
-    const logits_status unknown[] = {6, 99, -1, INT32_MIN, INT32_MAX};
+                                   LOGITS_ERROR_LABEL_OUT_OF_RANGE, LOGITS_ERROR_OUT_OF_MEMORY};
+    const logits_status unknown[] = {7, 99, -1, INT32_MIN, INT32_MAX};
     size_t i, j;
     const char *s;
 
     CHECK(LOGITS_OK == 0 && LOGITS_ERROR_NULL_POINTER == 1 && LOGITS_ERROR_INVALID_ARGUMENT == 2 &&
               LOGITS_ERROR_SIZE_OVERFLOW == 3 && LOGITS_ERROR_OVERLAP == 4 &&
-              LOGITS_ERROR_LABEL_OUT_OF_RANGE == 5,
+              LOGITS_ERROR_LABEL_OUT_OF_RANGE == 5 && LOGITS_ERROR_OUT_OF_MEMORY == 6,
           "status code values changed");
     for (i = 0; i < sizeof known / sizeof known[0]; i++) {
         s = logits_status_string(known[i]);

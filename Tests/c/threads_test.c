@@ -191,6 +191,62 @@ static logits_status c_softplus_backward_ex_f32(unsigned char *o)
 { return logits_softplus_backward_ex_f32(sp32, ewdy32, F32(o), EWN, LOGITS_PRECISION_FAST); }
 static logits_status c_softplus_backward_ex_f64(unsigned char *o)
 { return logits_softplus_backward_ex_f64(sp64, ewdy64, F64(o), EWN, LOGITS_PRECISION_EXACT); }
+/* Sampling over the axis data seen as ROWS_N x AXIS rows (ax*[5] is -inf). */
+static const int64_t sample_history[ROWS_N * 3] = {1, 2, 2, 0, -1, 5, 36, 36, 36, 4, 3, 2, 7, 8, 9,
+                                                     1, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
+                                                     0, 0, 0, 1, 2, 3, -1, -1, -1, 20, 21, 22, 30, 31, 32};
+static const double sample_uniform[ROWS_N] = {0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95,
+                                              0.99, 0.5, 0.25, 0.75};
+static void sample_options(logits_sampler_options *o, int llama)
+{
+    logits_sampler_options_init(o);
+    o->temperature = 0.8;
+    o->top_k = 9;
+    o->top_p = 0.9;
+    o->min_p = 0.02;
+    o->repetition_penalty = 1.3;
+    o->presence_penalty = 0.2;
+    o->frequency_penalty = 0.1;
+    o->history = sample_history;
+    o->history_len = 3;
+    o->order = llama ? LOGITS_SAMPLER_ORDER_LLAMA_CPP : LOGITS_SAMPLER_ORDER_TRANSFORMERS;
+    o->seed = 12345;
+}
+static logits_status c_sample_f32(unsigned char *o)
+{
+    logits_sampler_options opt;
+    sample_options(&opt, 0);
+    return logits_sample_f32(ax32, (int64_t *)(void *)o, F32(o + ROWS_N * 8), F32(o + ROWS_N * 12),
+                             ROWS_N, AXIS, &opt);
+}
+static logits_status c_sample_f64(unsigned char *o)
+{
+    logits_sampler_options opt;
+    sample_options(&opt, 1);
+    opt.top_k = 0; /* top-p on the whole row */
+    return logits_sample_f64(ax64, (int64_t *)(void *)o, F64(o + ROWS_N * 8), F64(o + ROWS_N * 16),
+                             ROWS_N, AXIS, &opt);
+}
+static logits_status c_sample_from_uniform_f32(unsigned char *o)
+{
+    logits_sampler_options opt;
+    sample_options(&opt, 1);
+    return logits_sample_from_uniform_f32(ax32, sample_uniform, (int64_t *)(void *)o, F32(o + ROWS_N * 8),
+                                          NULL, ROWS_N, AXIS, &opt);
+}
+static logits_status c_sample_from_uniform_f64(unsigned char *o)
+{
+    return logits_sample_from_uniform_f64(ax64, sample_uniform, (int64_t *)(void *)o, NULL,
+                                          F64(o + ROWS_N * 8), ROWS_N, AXIS, NULL);
+}
+static logits_status c_top_k_f32(unsigned char *o)
+{ return logits_top_k_f32(ax32, F32(o), (int64_t *)(void *)(o + ROWS_N * 7 * 4), ROWS_N, AXIS, 7); }
+static logits_status c_top_k_f64(unsigned char *o)
+{ return logits_top_k_f64(ax64, F64(o), (int64_t *)(void *)(o + ROWS_N * 7 * 8), ROWS_N, AXIS, 7); }
+static logits_status c_argmax_f32(unsigned char *o)
+{ return logits_argmax_f32(ax32, (int64_t *)(void *)o, ROWS_N, AXIS); }
+static logits_status c_argmax_f64(unsigned char *o)
+{ return logits_argmax_f64(ax64, (int64_t *)(void *)o, ROWS_N, AXIS); }
 static logits_status c_softmax_rows_fast_f32(unsigned char *o)
 { return logits_softmax_axis_f32(ax32, F32(o), OUTER * INNER, AXIS, 1, 1.0f, LOGITS_PRECISION_FAST); }
 static logits_status c_softmax_rows_exact_f32(unsigned char *o)
@@ -368,6 +424,14 @@ static const case_t ok_cases[] = {
     {"binary_cross_entropy_f64 focal alpha pos_weight weight", c_bce_focal_f64, (1 + BCE_N) * DS, OK},
     {"binary_cross_entropy_f64 none", c_bce_none_f64, (BCE_N + BCE_N) * DS, OK},
     {"binary_cross_entropy_f32 focal from probabilities", c_bce_probs_focal_f32, (1 + BCE_N) * FS, OK},
+    {"sample_f32 penalties top-k top-p min-p", c_sample_f32, ROWS_N * (8 + 2 * FS), OK},
+    {"sample_f64 llama.cpp order top-p min-p", c_sample_f64, ROWS_N * (8 + 2 * DS), OK},
+    {"sample_from_uniform_f32 llama.cpp order", c_sample_from_uniform_f32, ROWS_N * (8 + FS), OK},
+    {"sample_from_uniform_f64 no options", c_sample_from_uniform_f64, ROWS_N * (8 + DS), OK},
+    {"top_k_f32 k=7", c_top_k_f32, ROWS_N * 7 * (FS + 8), OK},
+    {"top_k_f64 k=7", c_top_k_f64, ROWS_N * 7 * (DS + 8), OK},
+    {"argmax_f32", c_argmax_f32, ROWS_N * 8, OK},
+    {"argmax_f64", c_argmax_f64, ROWS_N * 8, OK},
 };
 #define N_OK_CASES (sizeof ok_cases / sizeof ok_cases[0])
 #define N_CASES (N_OK_CASES + N_ERROR_CASES)

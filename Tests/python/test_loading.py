@@ -51,8 +51,8 @@ def test_clear_error_when_nothing_loads(tmp_path):
 
 def test_refuses_a_library_of_another_minor_while_the_major_is_0():
     source = (BINDING / "logits" / "_library.py").read_text()
-    assert "ABI_MINOR = 3" in source
-    patched = source.replace("ABI_MINOR = 3", "ABI_MINOR = 2")
+    assert "ABI_MINOR = 4" in source
+    patched = source.replace("ABI_MINOR = 4", "ABI_MINOR = 3")
     code = ("import types, sys\n"
             "m = types.ModuleType('fake_library'); m.__file__ = %r\n"
             "try:\n    exec(compile(%r, 'fake', 'exec'), m.__dict__)\n"
@@ -61,7 +61,7 @@ def test_refuses_a_library_of_another_minor_while_the_major_is_0():
             % (str(BINDING / "logits" / "_library.py"), patched))
     r = run(code)
     assert r.returncode == 0, r.stderr + r.stdout
-    assert "needs major 0.2" in r.stdout
+    assert "needs major 0.3" in r.stdout
 
 
 def test_version_matches_header():

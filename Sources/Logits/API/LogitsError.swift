@@ -21,6 +21,8 @@ public enum LogitsError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A class label outside `[0, classes)` that is not the ignore index, at
     /// flat `position` of the label array.
     case labelOutOfRange(position: Int, label: Int64)
+    /// The scratch memory a call needs (the sampler, top-k) could not be had.
+    case outOfMemory
 
     /// The C status code (`LOGITS_ERROR_*` in `logits.h`).
     public var status: Int32 {
@@ -30,6 +32,7 @@ public enum LogitsError: Error, Equatable, Sendable, CustomStringConvertible {
         case .sizeOverflow: return 3
         case .overlap: return 4
         case .labelOutOfRange: return 5
+        case .outOfMemory: return 6
         }
     }
 
@@ -48,6 +51,7 @@ public enum LogitsError: Error, Equatable, Sendable, CustomStringConvertible {
         case .overlap: return "an output buffer partially overlaps an input buffer"
         case .labelOutOfRange(let position, let label):
             return "label out of range: label \(label) at position \(position)"
+        case .outOfMemory: return "out of memory: the call's scratch memory could not be allocated"
         }
     }
 }

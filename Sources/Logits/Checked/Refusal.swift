@@ -29,6 +29,14 @@ package struct Refusal: Sendable {
         case probability, probabilitySum
         // The precision argument (or options field).
         case precision
+        // Sampling and selection: options (with `value`), then values at
+        // `position` (the row for logitNaN / nothingToSample: `position`
+        // is the flat index of the NaN, or the row).
+        case samplerTemperature, topK, topP, minP, repetitionPenalty, additivePenalty
+        case samplerOrder, samplerStructSize, historyTwice, noVocabulary, topKCount
+        case historyID, historyCount, biasID, biasValue, uniform, logitNaN, nothingToSample
+        // Scratch memory could not be had.
+        case outOfMemory
     }
 
     @usableFromInline package var reason: Reason
@@ -75,6 +83,7 @@ package struct Refusal: Sendable {
         case .sizeOverflow: return 3
         case .overlap: return 4
         case .labelOutOfRange: return 5
+        case .outOfMemory: return 6
         default: return 2
         }
     }
@@ -98,6 +107,7 @@ extension LogitsError {
         case .sizeOverflow: self = .sizeOverflow
         case .overlap: self = .overlap
         case .labelOutOfRange: self = .labelOutOfRange(position: r.position, label: r.label)
+        case .outOfMemory: self = .outOfMemory
         default: self = .invalidArgument(r.message)
         }
     }

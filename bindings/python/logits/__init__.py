@@ -12,13 +12,14 @@ array([0.7311, 0.8808, 0.9526])
 
 from __future__ import annotations
 
-from . import _library, activations, losses, runtime
+from . import _library, activations, losses, runtime, sampling
 from ._errors import LogitsAxisError, LogitsError, LogitsTypeError
 
 # The public functions are those each module lists in its __all__.
 from .activations import *  # noqa: F403
 from .losses import *  # noqa: F403
 from .runtime import *  # noqa: F403
+from .sampling import *  # noqa: F403
 
 # The loaded C library's LOGITS_VERSION_STRING: one truth for the version
 # (include/logits.h), which `pip install .` also uses for the package metadata.
@@ -38,4 +39,5 @@ def version() -> str:
 __all__ = ["LogitsError", "LogitsTypeError", "LogitsAxisError", "version", "__version__"]
 __all__ += activations.__all__
 __all__ += losses.__all__
+__all__ += sampling.__all__
 __all__ += runtime.__all__

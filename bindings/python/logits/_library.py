@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 ABI_MAJOR = 0  # the LOGITS_VERSION_MAJOR this binding was written for
-ABI_MINOR = 3  # and, while the major is 0 (a minor version may change the ABI), the minor
+ABI_MINOR = 4  # and, while the major is 0 (a minor version may change the ABI), the minor
 
 _HERE = Path(__file__).resolve().parent
 
@@ -57,6 +57,7 @@ class Status(enum.IntEnum):
     ERROR_SIZE_OVERFLOW = 3
     ERROR_OVERLAP = 4
     ERROR_LABEL_OUT_OF_RANGE = 5
+    ERROR_OUT_OF_MEMORY = 6
 
 
 lib.logits_version.argtypes = []
@@ -97,6 +98,20 @@ class BCEOptions(ctypes.Structure):
                 ("precision", ctypes.c_int32)]
 
 
+class SamplerOptions(ctypes.Structure):
+    """logits_sampler_options (include/logits.h)."""
+    _fields_ = [("struct_size", ctypes.c_uint32), ("order", ctypes.c_int32),
+                ("temperature", ctypes.c_double), ("top_k", ctypes.c_int64),
+                ("top_p", ctypes.c_double), ("min_p", ctypes.c_double),
+                ("repetition_penalty", ctypes.c_double), ("presence_penalty", ctypes.c_double),
+                ("frequency_penalty", ctypes.c_double), ("history", ctypes.c_void_p),
+                ("history_len", ctypes.c_size_t), ("history_counts", ctypes.c_void_p),
+                ("bias_ids", ctypes.c_void_p), ("bias_values", ctypes.c_void_p),
+                ("n_bias", ctypes.c_size_t), ("seed", ctypes.c_uint64)]
+
+
+lib.logits_sampler_options_init.argtypes = [ctypes.POINTER(SamplerOptions)]
+lib.logits_sampler_options_init.restype = None
 lib.logits_ce_options_init.argtypes = [ctypes.POINTER(CEOptions)]
 lib.logits_ce_options_init.restype = None
 lib.logits_bce_options_init.argtypes = [ctypes.POINTER(BCEOptions)]

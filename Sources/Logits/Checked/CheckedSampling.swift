@@ -1,0 +1,189 @@
+// The checked entry points of sampling and selection (include/logits.h:
+// logits_sample_*, logits_sample_from_uniform_*, logits_top_k_*,
+// logits_argmax_*). Everything is checked, and the rows sampled into
+// scratch, before any output is written.
+
+/// `.overlap` when `output` shares a byte with any of six regions (no array:
+/// nothing here may allocate or hold a bounds-check trap).
+@inlinable
+func checkApart(_ output: Region, _ a: Region, _ b: Region, _ c: Region, _ d: Region, _ e: Region,
+                _ f: Region) -> Refusal? {
+    output.overlaps(a) || output.overlaps(b) || output.overlaps(c) || output.overlaps(d)
+        || output.overlaps(e) || output.overlaps(f) ? Refusal(.overlap) : nil
+}
+
+/// Samples one token per row of `x` (rows x vocab): with `uniform` (rows
+/// numbers in [0, 1)) when given, else the Philox draw of (seed, row).
+/// `logprobs` and `rawLogprobs` may be nil.
+@inlinable
+package func checkedSample<T: LogitsFloat>(
+    _ x: UnsafePointer<T>?, uniform: UnsafePointer<Double>?, useUniform: Bool,
+    _ tokens: UnsafeMutablePointer<Int64>?, _ logprobs: UnsafeMutablePointer<T>?,
+    _ rawLogprobs: UnsafeMutablePointer<T>?, rows: Int, vocab: Int, _ s: SamplerSettings
+) -> Refusal? {
+    if let e = s.checkScalars() { return e }
+    guard rows >= 0, vocab >= 0, s.historyLength >= 0, s.biasCount >= 0 else { return Refusal(.sizeOverflow) }
+    let total = rows.multipliedReportingOverflow(by: vocab)
+    let historyTotal = rows.multipliedReportingOverflow(by: s.historyLength)
+    guard !total.overflow, !historyTotal.overflow else { return Refusal(.sizeOverflow) }
+    let xr = Region(x, count: total.partialValue)
+    let ur = Region(uniform, count: useUniform ? rows : 0)
+    let hr = Region(s.history, count: s.history == nil ? 0 : historyTotal.partialValue)
+    let cr = Region(s.counts, count: s.counts == nil ? 0 : total.partialValue)
+    let ir = Region(s.biasIDs, count: s.biasCount)
+    let vr = Region(s.biasValues, count: s.biasCount)
+    let tr = Region(tokens, count: rows)
+    let lr = Region(logprobs, count: logprobs == nil ? 0 : rows)
+    let rr = Region(rawLogprobs, count: rawLogprobs == nil ? 0 : rows)
+    if let e = xr.refusal ?? ur.refusal ?? hr.refusal { return e }
+    if let e = cr.refusal ?? ir.refusal ?? vr.refusal { return e }
+    if let e = tr.refusal ?? lr.refusal ?? rr.refusal { return e }
+    if let e = checkApart(tr, xr, ur, hr, cr, ir, vr) { return e }
+    if let e = checkApart(lr, xr, ur, hr, cr, ir, vr) { return e }
+    if let e = checkApart(rr, xr, ur, hr, cr, ir, vr) { return e }
+    if let e = checkApart(tr, lr, rr, lr, rr, lr, rr) { return e }
+    if let e = checkApart(lr, rr, rr, rr, rr, rr, rr) { return e }
+    guard rows > 0, let x, let tokens else { return nil }
+    guard vocab > 0 else { return Refusal(.noVocabulary) }
+    if let e = checkSamplerValues(s, rows: rows, vocab: vocab) { return e }
+    if useUniform, let uniform {
+        var r = 0
+        while r < rows {
+            let u = uniform[r]
+            guard u >= 0, u < 1 else { return Refusal(.uniform, position: r, value: u) }
+            r &+= 1
+        }
+    }
+    guard let scratch = SamplerScratch(T.self, vocab: vocab, historyLength: s.historyLength),
+          let resultBytes = scratchAllocate(rows &* MemoryLayout<SampledToken>.stride)
+    else { return Refusal(.outOfMemory) }
+    defer { scratch.release(); scratchFree(resultBytes) }
+    let results = resultBytes.bindMemory(to: SampledToken.self, capacity: rows)
+    var r = 0
+    while r < rows {
+        let u = useUniform ? uniform.unsafelyUnwrapped[r] : samplerUniform(seed: s.seed, row: UInt64(r))
+        var out = SampledToken()
+        if let e = sampleRow(x + r &* vocab, vocab, r, u, s, scratch, wantRaw: rawLogprobs != nil, &out) {
+            return e
+        }
+        results[r] = out
+        r &+= 1
+    }
+    r = 0
+    while r < rows {
+        tokens[r] = Int64(results[r].token)
+        logprobs?[r] = T(roundingDouble: results[r].logprob)
+        rawLogprobs?[r] = T(roundingDouble: results[r].rawLogprob)
+        r &+= 1
+    }
+    return nil
+}
+
+/// The history ids, counts and bias of `s` checked against the vocabulary.
+@inlinable
+func checkSamplerValues(_ s: SamplerSettings, rows: Int, vocab: Int) -> Refusal? {
+    let v = Int64(vocab)
+    if let h = s.history {
+        let n = rows &* s.historyLength
+        var j = 0
+        while j < n {
+            let id = h[j]
+            guard id >= -1, id < v else {
+                return Refusal(.historyID, position: j, value: Double(id), limit: s.historyLength)
+            }
+            j &+= 1
+        }
+    }
+    if let c = s.counts {
+        let n = rows &* vocab
+        var j = 0
+        while j < n {
+            guard c[j] >= 0 else { return Refusal(.historyCount, position: j, value: Double(c[j]), limit: vocab) }
+            j &+= 1
+        }
+    }
+    if let ids = s.biasIDs, let values = s.biasValues {
+        var j = 0
+        while j < s.biasCount {
+            guard ids[j] >= 0, ids[j] < v else { return Refusal(.biasID, position: j, value: Double(ids[j])) }
+            guard !values[j].isNaN else { return Refusal(.biasValue, position: j, value: values[j]) }
+            j &+= 1
+        }
+    }
+    return nil
+}
+
+/// The k largest elements of each row of x (rows x cols), largest first,
+/// ties to the lower index, NaN above every number: values and indices
+/// rows x k. k may be 0 (nothing written) and at most cols.
+@inlinable
+package func checkedTopK<T: LogitsFloat>(
+    _ x: UnsafePointer<T>?, _ values: UnsafeMutablePointer<T>?, _ indices: UnsafeMutablePointer<Int64>?,
+    rows: Int, cols: Int, k: Int
+) -> Refusal? {
+    guard rows >= 0, cols >= 0, k >= 0 else { return Refusal(.sizeOverflow) }
+    let total = rows.multipliedReportingOverflow(by: cols)
+    let outTotal = rows.multipliedReportingOverflow(by: k)
+    guard !total.overflow, !outTotal.overflow else { return Refusal(.sizeOverflow) }
+    let input = Region(x, count: total.partialValue)
+    let vr = Region(values, count: outTotal.partialValue)
+    let ir = Region(indices, count: outTotal.partialValue)
+    if let e = input.refusal ?? vr.refusal ?? ir.refusal
+        ?? checkApart(vr, input, ir, ir, ir, ir, ir) ?? checkApart(ir, input, input, input, input, input, input) {
+        return e
+    }
+    guard k <= cols else { return Refusal(.topKCount, value: Double(k), limit: cols) }
+    guard outTotal.partialValue > 0, let x, let values, let indices else { return nil }
+    guard let bytes = scratchAllocate(cols &* MemoryLayout<KeyIndex>.stride) else { return Refusal(.outOfMemory) }
+    defer { scratchFree(bytes) }
+    let pairs = bytes.bindMemory(to: KeyIndex.self, capacity: cols)
+    var r = 0
+    while r < rows {
+        let row = x + r &* cols
+        let n = selectTop(row, cols, k, keepTies: false, pairs)
+        sortDescending(pairs, n)
+        var j = 0
+        while j < n {
+            values[r &* k &+ j] = row[pairs[j].index]
+            indices[r &* k &+ j] = Int64(pairs[j].index)
+            j &+= 1
+        }
+        r &+= 1
+    }
+    return nil
+}
+
+/// The index of the largest element of each row (the first on ties; the
+/// first NaN if the row has one).
+@inlinable
+package func checkedArgmax<T: LogitsFloat>(
+    _ x: UnsafePointer<T>?, _ indices: UnsafeMutablePointer<Int64>?, rows: Int, cols: Int
+) -> Refusal? {
+    guard rows >= 0, cols >= 0 else { return Refusal(.sizeOverflow) }
+    let total = rows.multipliedReportingOverflow(by: cols)
+    guard !total.overflow else { return Refusal(.sizeOverflow) }
+    let input = Region(x, count: total.partialValue)
+    let output = Region(indices, count: rows)
+    if let e = input.refusal ?? output.refusal ?? (output.overlaps(input) ? Refusal(.overlap) : nil) { return e }
+    guard rows > 0, let x, let indices else { return nil }
+    guard cols > 0 else { return Refusal(.noVocabulary) }
+    var r = 0
+    while r < rows {
+        indices[r] = Int64(rowArgmax(x + r &* cols, cols))
+        r &+= 1
+    }
+    return nil
+}
+
+/// The first index of the largest of n > 0 elements, NaN counting as largest.
+@inlinable
+func rowArgmax<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int) -> Int {
+    let m = rowMaximum(x, n)
+    var i = 0
+    if m.nan {
+        while !x[i].isNaN { i &+= 1 }
+        return i
+    }
+    while x[i] != m.max { i &+= 1 }
+    return i
+}

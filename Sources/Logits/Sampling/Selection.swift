@@ -1,0 +1,185 @@
+// Partial selection for top-k, argmax and the sampler: no sort of the whole
+// row. A scan keeps the indices of the elements at or above a threshold in a
+// buffer; when the buffer fills, a radix select on the elements' order keys
+// finds the k-th largest, which becomes the threshold, and the buffer keeps
+// only what can still be in the top k. After the first few compactions the
+// threshold is near the final one and whole blocks of the row fail it at
+// once, so the scan costs about one comparison per element.
+
+/// An index and its element's order key, the unit the selection sorts.
+@frozen @usableFromInline
+package struct KeyIndex {
+    @usableFromInline package var key: UInt64
+    @usableFromInline package var index: Int
+    @inlinable package init(key: UInt64, index: Int) {
+        self.key = key
+        self.index = index
+    }
+}
+
+/// A key whose unsigned order is the elements' order: -0 and +0 share one,
+/// every NaN has the largest (NaN ranks above +inf, as numpy's and
+/// PyTorch's sorts rank it).
+@inlinable @inline(__always)
+package func orderKey<T: LogitsFloat>(_ v: T) -> UInt64 {
+    if v.isNaN { return UInt64.max }
+    if T.self == Float.self {
+        if v == 0 { return 0x8000_0000 }
+        let b = unsafeBitCast(v, to: Float.self).bitPattern
+        return UInt64(b & 0x8000_0000 != 0 ? ~b : b | 0x8000_0000)
+    }
+    if v == 0 { return 1 << 63 }
+    let b = unsafeBitCast(v, to: Double.self).bitPattern
+    return b & (1 << 63) != 0 ? ~b : b | (1 << 63)
+}
+
+/// The key of the k-th largest (k >= 1) of the `n` keys at `p`, by most
+/// significant byte first radix selection (the keys' low 32 bits only vary
+/// for Double: Float keys start at bit 31 below the flag bit).
+@inlinable
+package func kthLargestKey(_ p: UnsafePointer<KeyIndex>, _ n: Int, _ k: Int) -> UInt64 {
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { histogram -> UInt64 in
+        guard let h = histogram.baseAddress else { return 0 }
+        var prefix: UInt64 = 0
+        var mask: UInt64 = 0
+        var remaining = k
+        var shift = 56
+        while shift >= 0 {
+            var d = 0
+            while d < 256 { h[d] = 0; d &+= 1 }
+            var i = 0
+            while i < n {
+                let key = p[i].key
+                if key & mask == prefix { h[Int(truncatingIfNeeded: (key &>> UInt64(shift)) & 255)] &+= 1 }
+                i &+= 1
+            }
+            d = 255
+            while d > 0 && h[d] < remaining { remaining &-= h[d]; d &-= 1 }
+            prefix |= UInt64(d) &<< UInt64(shift)
+            mask |= 255 &<< UInt64(shift)
+            shift &-= 8
+        }
+        return prefix
+    }
+}
+
+/// Keeps, in order, the entries whose key is above `threshold` and those
+/// equal to it: all of them (`keepTies`), else only as many as make `k` in
+/// all. Returns the new count.
+@inlinable
+package func compactAbove(_ p: UnsafeMutablePointer<KeyIndex>, _ n: Int, _ threshold: UInt64,
+                          _ k: Int, keepTies: Bool) -> Int {
+    var above = 0
+    var i = 0
+    while i < n { if p[i].key > threshold { above &+= 1 }; i &+= 1 }
+    var tiesLeft = keepTies ? n : k &- above
+    var out = 0
+    i = 0
+    while i < n {
+        let e = p[i]
+        if e.key > threshold || (e.key == threshold && tiesLeft > 0) {
+            if e.key == threshold { tiesLeft &-= 1 }
+            p[out] = e
+            out &+= 1
+        }
+        i &+= 1
+    }
+    return out
+}
+
+/// The k largest elements of x[0..<n] (1 <= k <= n) into `buffer` (room
+/// for n entries), in index order: exactly k of them, ties going to the
+/// lower index; with `keepTies`, also every element equal to the k-th
+/// largest. Returns how many. NaN ranks above every number.
+@inlinable
+package func selectTop<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int, _ k: Int, keepTies: Bool,
+                                       _ buffer: UnsafeMutablePointer<KeyIndex>) -> Int {
+    var limit = Swift.min(n, Swift.max(k &* 4, 1024))
+    var count = 0
+    var threshold: T = -.infinity
+    var thresholdKey: UInt64 = 0
+    var filtering = false
+    var i = 0
+    while i < n {
+        if filtering && i &+ 16 <= n {
+            // A block with no element at or above the threshold (nor NaN) is skipped whole.
+            var hit = false
+            var j = 0
+            while j < 16 { hit = hit || !(x[i &+ j] < threshold); j &+= 1 }
+            if !hit { i &+= 16; continue }
+        }
+        let v = x[i]
+        if !filtering || !(v < threshold) {
+            let key = orderKey(v)
+            if !filtering || key > thresholdKey || (keepTies && key == thresholdKey) {
+                buffer[count] = KeyIndex(key: key, index: i)
+                count &+= 1
+                if count == limit && count > k {
+                    thresholdKey = kthLargestKey(buffer, count, k)
+                    count = compactAbove(buffer, count, thresholdKey, k, keepTies: keepTies)
+                    threshold = valueOfKey(thresholdKey)
+                    filtering = true
+                    if count &* 2 > limit { limit = Swift.min(n, limit &* 2) }
+                }
+            }
+        }
+        i &+= 1
+    }
+    if count > k {
+        thresholdKey = kthLargestKey(buffer, count, k)
+        count = compactAbove(buffer, count, thresholdKey, k, keepTies: keepTies)
+    }
+    return count
+}
+
+/// The element whose order key is `key` (NaN for the NaN key).
+@inlinable @inline(__always)
+package func valueOfKey<T: LogitsFloat>(_ key: UInt64) -> T {
+    if key == UInt64.max { return .nan }
+    if T.self == Float.self {
+        let k = UInt32(truncatingIfNeeded: key)
+        let bits = k & 0x8000_0000 != 0 ? k & 0x7FFF_FFFF : ~k
+        return unsafeBitCast(Float(bitPattern: bits), to: T.self)
+    }
+    let bits = key & (1 << 63) != 0 ? key & ~(1 << 63) : ~key
+    return unsafeBitCast(Double(bitPattern: bits), to: T.self)
+}
+
+/// Sorts n entries by key, largest first, ties by lower index.
+@inlinable
+package func sortDescending(_ p: UnsafeMutablePointer<KeyIndex>, _ n: Int) {
+    heapSort(p, n) { a, b in a.key > b.key || (a.key == b.key && a.index < b.index) }
+}
+
+/// Sorts n entries by index, ascending.
+@inlinable
+package func sortByIndex(_ p: UnsafeMutablePointer<KeyIndex>, _ n: Int) {
+    heapSort(p, n) { a, b in a.index < b.index }
+}
+
+/// Heapsort by `before(a, b)` (a sorts before b): in place, no allocation,
+/// n log n in the worst case.
+@inlinable @inline(__always)
+func heapSort(_ p: UnsafeMutablePointer<KeyIndex>, _ n: Int, _ before: (KeyIndex, KeyIndex) -> Bool) {
+    guard n > 1 else { return }
+    // A heap whose root sorts last; it moves to the end, the heap shrinks.
+    @inline(__always) func siftDown(_ start: Int, _ end: Int) {
+        var root = start
+        while true {
+            var child = root &* 2 &+ 1
+            if child >= end { return }
+            if child &+ 1 < end && before(p[child], p[child &+ 1]) { child &+= 1 }
+            guard before(p[root], p[child]) else { return }
+            let t = p[root]; p[root] = p[child]; p[child] = t
+            root = child
+        }
+    }
+    var start = n / 2 &- 1
+    while start >= 0 { siftDown(start, n); start &-= 1 }
+    var end = n &- 1
+    while end > 0 {
+        let t = p[0]; p[0] = p[end]; p[end] = t
+        siftDown(0, end)
+        end &-= 1
+    }
+}

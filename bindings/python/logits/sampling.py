@@ -1,0 +1,227 @@
+"""Choosing tokens from logits: the sampler (penalties, logit bias,
+temperature, top-k, top-p, min-p in one call), top-k and argmax.
+
+The sampler's steps, their order and each filter's exact rule are those of
+``logits_sample_f32`` in include/logits.h (transformers' order by default,
+llama.cpp's with ``order="llama.cpp"``). A row's token depends only on the
+row, the options and the seed: the same on every machine, thread count and
+run.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import secrets
+from typing import Any, Mapping, Optional, Sequence, Tuple, Union
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from . import _arrays, _library
+from ._arrays import F64, I64
+from ._errors import LogitsAxisError, LogitsError, LogitsTypeError
+
+__all__ = ["sample", "top_k", "argmax"]
+
+_raw = _library.raw_function
+_SAMPLE = (_raw("logits_sample_f32"), _raw("logits_sample_f64"))
+_SAMPLE_U = (_raw("logits_sample_from_uniform_f32"), _raw("logits_sample_from_uniform_f64"))
+_TOP_K = (_raw("logits_top_k_f32"), _raw("logits_top_k_f64"))
+_ARGMAX = (_raw("logits_argmax_f32"), _raw("logits_argmax_f64"))
+_ORDERS = {"transformers": 0, "llama.cpp": 1}
+# C names in the library's messages -> this module's keyword names.
+_NAMES = (("bias_ids", "logit_bias (token id)"), ("bias_values", "logit_bias (value)"),
+          ("history_counts", "history counts"), ("vocabulary (the length of each row)", "vocabulary"))
+
+
+def _float_array(x: Any, what: str) -> np.ndarray:
+    a = np.asarray(x)
+    dt = _arrays.result_dtype(a)
+    if a.dtype != dt or not a.flags.c_contiguous:
+        a = np.ascontiguousarray(a, dtype=dt)
+    if a.ndim not in (1, 2):
+        raise LogitsError(f"{what}: logits must be 1-D (vocab,) or 2-D (rows, vocab); got shape {a.shape}")
+    return a
+
+
+def _history(history: Any, rows: int) -> Optional[np.ndarray]:
+    """History ids as a C-contiguous int64 (rows, length) array, ragged rows
+    padded with -1."""
+    if history is None:
+        return None
+    if isinstance(history, np.ndarray) or (len(history) > 0 and np.isscalar(history[0])):
+        h = np.asarray(history)
+        if h.dtype.kind not in "iu" and h.size:
+            raise LogitsTypeError(f"sample: history must hold integer token ids, not {h.dtype}")
+        h = np.ascontiguousarray(h, dtype=I64)
+        if h.ndim == 1:
+            h = h.reshape(1, -1) if rows == 1 else np.broadcast_to(h, (rows, h.size)).copy()
+    else:
+        lists = [np.asarray(r) for r in history]
+        if any(r.dtype.kind not in "iu" and r.size for r in lists):
+            raise LogitsTypeError("sample: history must hold integer token ids")
+        width = max((r.size for r in lists), default=0)
+        h = np.full((len(lists), width), -1, dtype=I64)
+        for i, r in enumerate(lists):
+            h[i, :r.size] = r
+    if h.ndim != 2 or h.shape[0] != rows:
+        raise LogitsError(f"sample: history has {h.shape[0] if h.ndim == 2 else h.shape} rows; "
+                          f"the logits have {rows}")
+    return h
+
+
+def sample(logits: ArrayLike, *, temperature: float = 1.0, top_k: Optional[int] = None,
+           top_p: Optional[float] = None, min_p: Optional[float] = None,
+           repetition_penalty: Optional[float] = None, presence_penalty: Optional[float] = None,
+           frequency_penalty: Optional[float] = None,
+           logit_bias: Optional[Mapping[int, float]] = None,
+           history: Union[ArrayLike, Sequence[Sequence[int]], None] = None,
+           order: str = "transformers", seed: Optional[int] = None,
+           uniform: Optional[ArrayLike] = None, return_logprobs: bool = False) -> Any:
+    """Draws one token per row of ``logits`` ((vocab,) or (rows, vocab)).
+
+    Steps (include/logits.h gives each rule exactly): penalties on the tokens
+    in ``history`` (``repetition_penalty`` divides a positive logit and
+    multiplies a negative one, once per token; ``frequency_penalty`` times
+    the count plus ``presence_penalty`` is subtracted), ``logit_bias`` added
+    (``-inf`` bans a token), then with ``order="transformers"`` (default)
+    temperature, top-k (ties at the k-th value kept), top-p (the smallest
+    most-probable set reaching ``top_p``), min-p (at least ``min_p`` times the
+    top token's probability); ``order="llama.cpp"`` applies the temperature
+    last. ``temperature=0`` is greedy (the arg max, lowest index on ties).
+
+    ``history``: token ids per row, a 2-D integer array (``-1`` pads) or a
+    list of lists; a 1-D sequence for 1-D logits. ``seed``: the same seed
+    gives the same tokens everywhere; ``None`` draws a fresh 64-bit seed.
+    ``uniform``: one number in [0, 1) per row to draw with instead of the
+    seed. Returns the token (an int64 scalar for 1-D logits, else an int64
+    array of rows); with ``return_logprobs=True`` also the chosen tokens'
+    log-probabilities under the final distribution and under the softmax
+    of the unmodified logits, in the logits' dtype.
+
+    >>> import logits, numpy as np
+    >>> x = np.log(np.array([0.1, 0.2, 0.3, 0.4]))
+    >>> int(logits.sample(x, temperature=0))          # greedy
+    3
+    >>> int(logits.sample(x, top_k=1, seed=7))
+    3
+    >>> tok, lp, raw = logits.sample(x, top_k=2, seed=1, return_logprobs=True)
+    >>> bool(np.isclose(np.exp(lp), [3 / 7, 4 / 7][int(tok) - 2]))
+    True
+    """
+    what = "sample"
+    x = _float_array(logits, what)
+    one_row = x.ndim == 1
+    rows, vocab = (1, x.shape[0]) if one_row else x.shape
+    if order not in _ORDERS:
+        raise LogitsError(f"{what}: order must be 'transformers' or 'llama.cpp', not {order!r}")
+    o = _library.SamplerOptions()
+    _library.lib.logits_sampler_options_init(ctypes.byref(o))
+    o.order = _ORDERS[order]
+    o.temperature = float(temperature)
+    if top_k is not None:
+        o.top_k = _arrays.integer(top_k, "top_k")
+    if top_p is not None:
+        o.top_p = float(top_p)
+    if min_p is not None:
+        o.min_p = float(min_p)
+    if repetition_penalty is not None:
+        o.repetition_penalty = float(repetition_penalty)
+    if presence_penalty is not None:
+        o.presence_penalty = float(presence_penalty)
+    if frequency_penalty is not None:
+        o.frequency_penalty = float(frequency_penalty)
+    o.seed = secrets.randbits(64) if seed is None else _arrays.integer(seed, "seed", 0, 2**64 - 1)
+    keep = []  # arrays the options point into, alive until the call returns
+    h = _history(history, rows)
+    if h is not None and h.size:
+        keep.append(h)
+        o.history = h.ctypes.data
+        o.history_len = h.shape[1]
+    if logit_bias:
+        ids = np.fromiter((_arrays.integer(k, "logit_bias token id") for k in logit_bias), dtype=I64)
+        vals = np.fromiter((float(v) for v in logit_bias.values()), dtype=F64)
+        keep += [ids, vals]
+        o.bias_ids, o.bias_values, o.n_bias = ids.ctypes.data, vals.ctypes.data, ids.size
+    tokens = np.empty(rows, dtype=I64)
+    lp = np.empty(rows, dtype=x.dtype) if return_logprobs else None
+    raw = np.empty(rows, dtype=x.dtype) if return_logprobs else None
+    ptr = _arrays.pointer
+    lp_p = ptr(lp) if lp is not None else ctypes.c_void_p(None)
+    raw_p = ptr(raw) if raw is not None else ctypes.c_void_p(None)
+    i = _arrays.INDEX[x.dtype]
+    if uniform is None:
+        status = _SAMPLE[i](ptr(x), ptr(tokens), lp_p, raw_p, _arrays.size(rows), _arrays.size(vocab),
+                            ctypes.byref(o))
+    else:
+        u = np.ascontiguousarray(np.asarray(uniform, dtype=F64).reshape(-1))
+        if u.size != rows:
+            raise LogitsError(f"{what}: uniform has {u.size} values; the logits have {rows} rows")
+        status = _SAMPLE_U[i](ptr(x), ptr(u), ptr(tokens), lp_p, raw_p, _arrays.size(rows),
+                              _arrays.size(vocab), ctypes.byref(o))
+    _arrays.check(status, what, _NAMES)
+    del keep
+    if one_row:
+        result: Any = tokens[0]
+        return (result, lp[0], raw[0]) if return_logprobs else result  # type: ignore[index]
+    return (tokens, lp, raw) if return_logprobs else tokens
+
+
+def _rows_last(x: Any, axis: int, what: str) -> Tuple[np.ndarray, int]:
+    a = np.asarray(x)
+    dt = _arrays.result_dtype(a)
+    if a.ndim == 0:
+        raise LogitsError(f"{what}: needs at least one dimension")
+    ax = _arrays.integer(axis, "axis")
+    if not -a.ndim <= ax < a.ndim:
+        raise LogitsAxisError(ax, a.ndim)
+    ax %= a.ndim
+    a = np.ascontiguousarray(np.moveaxis(a, ax, -1), dtype=dt)
+    return a, ax
+
+
+def top_k(x: ArrayLike, k: int, *, axis: int = -1) -> Tuple[np.ndarray, np.ndarray]:
+    """The ``k`` largest values along ``axis`` and their indices, largest
+    first, ties to the lower index, NaN above every number (torch.topk's
+    values, in a stable order). Found by partial selection, not a sort.
+    Returns ``(values, indices)`` with ``axis`` of length ``k``; indices are
+    int64. A non-last axis is moved last with one copy.
+
+    >>> import logits, numpy as np
+    >>> v, i = logits.top_k(np.array([3.0, 1.0, 3.0, 5.0]), 2)
+    >>> v.tolist(), i.tolist()
+    ([5.0, 3.0], [3, 0])
+    """
+    what = "top_k"
+    a, ax = _rows_last(x, axis, what)
+    kk = _arrays.integer(k, "k", 0)
+    cols = a.shape[-1]
+    rows = a.size // cols if cols else int(np.prod(a.shape[:-1]))
+    out_shape = a.shape[:-1] + (kk,)
+    values = np.empty(out_shape, dtype=a.dtype)
+    indices = np.empty(out_shape, dtype=I64)
+    status = _TOP_K[_arrays.INDEX[a.dtype]](
+        _arrays.pointer(a), _arrays.pointer(values), _arrays.pointer(indices), _arrays.size(rows),
+        _arrays.size(cols), _arrays.size(kk))
+    _arrays.check(status, what, (("the length of each row", "the length of the axis"),))
+    return np.moveaxis(values, -1, ax), np.moveaxis(indices, -1, ax)
+
+
+def argmax(x: ArrayLike, *, axis: int = -1) -> Any:
+    """The index of the largest value along ``axis`` (lowest index on ties,
+    the first NaN if any: numpy.argmax's rule), as int64; a 1-D input gives
+    a scalar.
+
+    >>> import logits, numpy as np
+    >>> int(logits.argmax(np.array([1.0, 7.0, 7.0])))
+    1
+    """
+    what = "argmax"
+    a, _ = _rows_last(x, axis, what)
+    cols = a.shape[-1]
+    rows = int(np.prod(a.shape[:-1]))
+    out = np.empty(a.shape[:-1], dtype=I64)
+    status = _ARGMAX[_arrays.INDEX[a.dtype]](
+        _arrays.pointer(a), _arrays.pointer(out), _arrays.size(rows), _arrays.size(cols))
+    _arrays.check(status, what, _NAMES)
+    return out[()] if out.ndim == 0 else out
