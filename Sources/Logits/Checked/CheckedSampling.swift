@@ -41,8 +41,7 @@ package func checkedSample<T: LogitsFloat>(
     if let e = checkApart(tr, xr, ur, hr, cr, ir, vr) { return e }
     if let e = checkApart(lr, xr, ur, hr, cr, ir, vr) { return e }
     if let e = checkApart(rr, xr, ur, hr, cr, ir, vr) { return e }
-    if let e = checkApart(tr, lr, rr, lr, rr, lr, rr) { return e }
-    if let e = checkApart(lr, rr, rr, rr, rr, rr, rr) { return e }
+    if tr.overlaps(lr) || tr.overlaps(rr) || lr.overlaps(rr) { return Refusal(.overlap) }
     guard rows > 0, let x, let tokens else { return nil }
     guard vocab > 0 else { return Refusal(.noVocabulary) }
     if let e = checkSamplerValues(s, rows: rows, vocab: vocab) { return e }
@@ -128,10 +127,8 @@ package func checkedTopK<T: LogitsFloat>(
     let input = Region(x, count: total.partialValue)
     let vr = Region(values, count: outTotal.partialValue)
     let ir = Region(indices, count: outTotal.partialValue)
-    if let e = input.refusal ?? vr.refusal ?? ir.refusal
-        ?? checkApart(vr, input, ir, ir, ir, ir, ir) ?? checkApart(ir, input, input, input, input, input, input) {
-        return e
-    }
+    if let e = input.refusal ?? vr.refusal ?? ir.refusal { return e }
+    if vr.overlaps(input) || ir.overlaps(input) || vr.overlaps(ir) { return Refusal(.overlap) }
     guard k <= cols else { return Refusal(.topKCount, value: Double(k), limit: cols) }
     guard outTotal.partialValue > 0, let x, let values, let indices else { return nil }
     guard let bytes = scratchAllocate(cols &* MemoryLayout<KeyIndex>.stride) else { return Refusal(.outOfMemory) }

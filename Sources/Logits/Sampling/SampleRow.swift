@@ -146,7 +146,7 @@ func applyModifiers<T: LogitsFloat>(_ w: UnsafeMutablePointer<T>, _ vocab: Int, 
             var n = 0
             var j = 0
             while j < s.historyLength { if h[j] >= 0 { ids[n] = h[j]; n &+= 1 }; j &+= 1 }
-            sortIDs(ids, n)
+            heapSort(ids, n) { $0 < $1 }
             j = 0
             while j < n {
                 var end = j &+ 1
@@ -165,31 +165,6 @@ func applyModifiers<T: LogitsFloat>(_ w: UnsafeMutablePointer<T>, _ vocab: Int, 
             w[t] = b.isInfinite ? T(roundingDouble: b) : T(roundingDouble: w[t].doubleValue + b)
             j &+= 1
         }
-    }
-}
-
-/// Sorts n ids ascending (heapsort).
-@inlinable
-func sortIDs(_ p: UnsafeMutablePointer<Int64>, _ n: Int) {
-    guard n > 1 else { return }
-    @inline(__always) func siftDown(_ start: Int, _ end: Int) {
-        var root = start
-        while true {
-            var child = root &* 2 &+ 1
-            if child >= end { return }
-            if child &+ 1 < end && p[child] < p[child &+ 1] { child &+= 1 }
-            guard p[root] < p[child] else { return }
-            let t = p[root]; p[root] = p[child]; p[child] = t
-            root = child
-        }
-    }
-    var start = n / 2 &- 1
-    while start >= 0 { siftDown(start, n); start &-= 1 }
-    var end = n &- 1
-    while end > 0 {
-        let t = p[0]; p[0] = p[end]; p[end] = t
-        siftDown(0, end)
-        end &-= 1
     }
 }
 

@@ -160,7 +160,7 @@ package func sortByIndex(_ p: UnsafeMutablePointer<KeyIndex>, _ n: Int) {
 /// Heapsort by `before(a, b)` (a sorts before b): in place, no allocation,
 /// n log n in the worst case.
 @inlinable @inline(__always)
-func heapSort(_ p: UnsafeMutablePointer<KeyIndex>, _ n: Int, _ before: (KeyIndex, KeyIndex) -> Bool) {
+func heapSort<E>(_ p: UnsafeMutablePointer<E>, _ n: Int, _ before: (E, E) -> Bool) {
     guard n > 1 else { return }
     // A heap whose root sorts last; it moves to the end, the heap shrinks.
     @inline(__always) func siftDown(_ start: Int, _ end: Int) {

@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike
 
 from . import _arrays, _library
 from ._arrays import F64, I64
-from ._errors import LogitsAxisError, LogitsError, LogitsTypeError
+from ._errors import LogitsError, LogitsTypeError
 
 __all__ = ["sample", "top_k", "argmax"]
 
@@ -35,10 +35,7 @@ _NAMES = (("bias_ids", "logit_bias (token id)"), ("bias_values", "logit_bias (va
 
 
 def _float_array(x: Any, what: str) -> np.ndarray:
-    a = np.asarray(x)
-    dt = _arrays.result_dtype(a)
-    if a.dtype != dt or not a.flags.c_contiguous:
-        a = np.ascontiguousarray(a, dtype=dt)
+    _, (a,) = _arrays.inputs(x)
     if a.ndim not in (1, 2):
         raise LogitsError(f"{what}: logits must be 1-D (vocab,) or 2-D (rows, vocab); got shape {a.shape}")
     return a
@@ -47,7 +44,7 @@ def _float_array(x: Any, what: str) -> np.ndarray:
 def _history(history: Any, rows: int) -> Optional[np.ndarray]:
     """History ids as a C-contiguous int64 (rows, length) array, ragged rows
     padded with -1."""
-    if history is None:
+    if history is None or (not isinstance(history, np.ndarray) and len(history) == 0):
         return None
     if isinstance(history, np.ndarray) or (len(history) > 0 and np.isscalar(history[0])):
         h = np.asarray(history)
@@ -168,16 +165,13 @@ def sample(logits: ArrayLike, *, temperature: float = 1.0, top_k: Optional[int] 
 
 
 def _rows_last(x: Any, axis: int, what: str) -> Tuple[np.ndarray, int]:
-    a = np.asarray(x)
-    dt = _arrays.result_dtype(a)
+    """``x`` with ``axis`` moved last, C-contiguous (one copy unless it is
+    last already), and the normalised axis."""
+    _, (a,) = _arrays.inputs(x)
     if a.ndim == 0:
         raise LogitsError(f"{what}: needs at least one dimension")
-    ax = _arrays.integer(axis, "axis")
-    if not -a.ndim <= ax < a.ndim:
-        raise LogitsAxisError(ax, a.ndim)
-    ax %= a.ndim
-    a = np.ascontiguousarray(np.moveaxis(a, ax, -1), dtype=dt)
-    return a, ax
+    ax = _arrays.layout(a.shape, axis)[0]
+    return _arrays.as_input(np.moveaxis(a, ax, -1), a.dtype), ax
 
 
 def top_k(x: ArrayLike, k: int, *, axis: int = -1) -> Tuple[np.ndarray, np.ndarray]:
