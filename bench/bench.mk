@@ -60,7 +60,7 @@ bench-native: $(BENCH_PEERS:%=$(BENCH_NATIVE)/%.so)
 bench: lib bench-peers bench-native
 	@t0=$$(date +%s); py=$(BENCH_PY); \
 	[ -x "$$py" ] || { echo "bench: no venv at $(BENCH_VENV); using $(PYTHON) (peers from pip will show as unavailable)"; py=$(PYTHON); }; \
-	$$py bench/run.py && $$py bench/report.py && \
+	$$py bench/run.py && $$py bench/sampling.py && $$py bench/report.py && \
 	echo "make bench: $$(( $$(date +%s) - t0 )) s; wrote BENCHMARKS.md, docs/benchmarks.png, $(BENCH_DIR)/results.json"
 
 # Rewrite BENCHMARKS.md and the plot from the last results.json only.

@@ -496,6 +496,7 @@ def main():
     L.append(f"This run: {res['run_seconds']} s for `bench/run.py`"
              + (f"; first installation of the peers took {fmt(float(first))} s" if first else "")
              + ". Raw results: `build/bench/results.json`. Plot: `docs/benchmarks.png`.\n")
+    L += sampling_section()
     L.append("## Machine\n")
     flags = ", ".join(f"{k}{'' if v else ' (absent)'}" for k, v in mach["flags"].items())
     L.append(f"- CPU: {mach['cpu']}, {mach['cpus']} CPUs; flags: {flags}")
@@ -511,6 +512,39 @@ def main():
     L.insert(3, "![ns per element, log scale](docs/benchmarks.png)\n" if msg is None else f"({msg})\n")
     (ROOT / "BENCHMARKS.md").write_text("\n".join(L) + "\n")
     print("bench: wrote BENCHMARKS.md" + (", docs/benchmarks.png" if msg is None else f" ({msg})"))
+
+
+def sampling_section():
+    """The sampling table (issue 16) from build/bench/sampling.json, written by
+    bench/sampling.py; nothing when it has not run."""
+    path = ROOT / "build" / "bench" / "sampling.json"
+    if not path.exists():
+        return []
+    s = json.loads(path.read_text())
+    st = s["settings"]
+    L = ["## Sampling\n",
+         f"`bench/sampling.py`: one token per row, float32, 1 thread, caches flushed, median µs per call "
+         f"(through Python for every implementation). Settings: temperature {st['temperature']}, "
+         f"top_k {st['top_k']}, top_p {st['top_p']}; \"p only\": top_p alone. JAX: {s['jax']}. "
+         "Ratios: Logits' sampler to Logits' softmax of the same logits (the issue's yardstick: "
+         "≤ 1.5× with top_k, ≤ 3× top_p alone), and each peer to Logits' sampler (target ≥ 10×).\n"]
+    names = [("logits softmax", "Logits softmax"), ("logits k50 p0.9", "**Logits** k+p"),
+             ("logits p0.9", "**Logits** p only"), ("numpy argpartition k50 p0.9", "numpy argpartition k+p"),
+             ("numpy sort k50 p0.9", "numpy sort k+p"), ("numpy sort p0.9", "numpy sort p only"),
+             ("jax k50 p0.9", "JAX k+p"), ("jax p0.9", "JAX p only")]
+    header = ["batch x vocab"] + [n for _, n in names] + ["k+p / softmax", "p only / softmax",
+                                                          "numpy / Logits k+p", "JAX / Logits k+p"]
+    rows = []
+    for c in s["cells"]:
+        us = c["us"]
+        sm, kp, p = us["logits softmax"], us["logits k50 p0.9"], us["logits p0.9"]
+        row = [f"{c['batch']}x{c['vocab']}"] + [fmt(us[k]) if k in us else "n/a" for k, _ in names]
+        row += [f"{kp / sm:.2f}×", f"{p / sm:.2f}×", f"{us['numpy argpartition k50 p0.9'] / kp:.2f}×",
+                f"{us['jax k50 p0.9'] / kp:.2f}×" if "jax k50 p0.9" in us else "n/a"]
+        rows.append(row)
+    L.append(md_table(header, rows))
+    L.append("")
+    return L
 
 
 if __name__ == "__main__":

@@ -50,48 +50,51 @@ package struct SamplerScratch {
     }
 }
 
-/// The largest element of x[0..<n] (n > 0; -inf for none larger) and
-/// whether the row holds a NaN.
-@inlinable
+/// The largest element of x[0..<n] (n > 0) and whether the row holds a NaN
+/// (`rowMax`, the kernels' own maximum).
+@inlinable @inline(__always)
 func rowMaximum<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int) -> (max: T, nan: Bool) {
-    var m: T = -.infinity
-    var nan = false
-    var i = 0
-    while i < n {
-        let v = x[i]
-        nan = nan || v != v
-        m = v > m ? v : m
-        i &+= 1
-    }
-    return (m, nan)
+    let m = rowMax(x, n)
+    return m.isNaN ? (-.infinity, true) : (T(roundingDouble: m), false)
 }
 
-/// Σ e^((w_i - shift) / t) over the row, in blocks of eight, each block's
-/// lanes added in a fixed order (`blockSum`), the blocks in row order.
+/// Σ e^((w_i - shift) * invT) over the row, in blocks of eight, each block's
+/// lanes added in a fixed order (`blockSum`), the blocks in row order (the
+/// sampler's own: plainExp, the same bits on every CPU).
 /// `shift` is finite.
 @inlinable
-func rowExpSum<T: LogitsFloat>(_ w: UnsafePointer<T>, _ n: Int, _ shift: Double, _ t: Double) -> Double {
+func plainRowExpSum<T: LogitsFloat>(_ w: UnsafePointer<T>, _ n: Int, _ shift: Double, _ invT: Double) -> Double {
     var s = 0.0
     var i = 0
     while i < n {
-        s += blockSum(blockWeights(w, i, n, shift, t))
+        s += blockSum(blockWeights(w, i, n, shift, invT))
         i &+= 8
     }
     return s
 }
 
-/// e^((w_j - shift) / t) for the (up to) eight elements from i, 0 past n.
+/// e^((w_j - shift) * invT) for the (up to) eight elements from i, 0 past n.
 @inlinable @inline(__always)
 func blockWeights<T: LogitsFloat>(_ w: UnsafePointer<T>, _ i: Int, _ n: Int, _ shift: Double,
-                                  _ t: Double) -> SIMD8<Double> {
+                                  _ invT: Double) -> SIMD8<Double> {
     let v = n &- i >= 8 ? load8(w + i) : loadPartial(w + i, n &- i, pad: -.infinity)
-    return plainExp8((v - shift) / t)
+    return plainExp8((v - shift) * invT)
 }
 
 /// The lanes' sum in one fixed order.
 @inlinable @inline(__always)
 func blockSum(_ e: SIMD8<Double>) -> Double {
     ((e[0] + e[1]) + (e[2] + e[3])) + ((e[4] + e[5]) + (e[6] + e[7]))
+}
+
+/// 1 / t for a temperature t > 0, finite (the largest Double when t is so
+/// small that 1 / t overflows: z = 0 then still gives weight 1). The
+/// sampler multiplies by it: a division per element made the exp passes
+/// division-bound.
+@inlinable @inline(__always)
+func reciprocal(_ t: Double) -> Double {
+    let v = 1 / t
+    return v.isInfinite ? .greatestFiniteMagnitude : v
 }
 
 /// The working logits' view: z of an element (see the file's notes).
@@ -114,10 +117,10 @@ struct ShiftedRow<T: LogitsFloat> {
         return v.doubleValue - shift
     }
 
-    /// Σ e^(z / t) over n elements.
+    /// Σ e^(z * invT) over n elements.
     @inlinable
     func expSum(_ n: Int, _ t: Double) -> Double {
-        if !infinite { return rowExpSum(w, n, shift, t) }
+        if !infinite { return plainRowExpSum(w, n, shift, t) }
         var c = 0.0
         var i = 0
         while i < n { if w[i] == .infinity { c += 1 }; i &+= 1 }
@@ -249,47 +252,67 @@ func drawFiltered<T: LogitsFloat>(_ r: ShiftedRow<T>, _ vocab: Int, _ u: Double,
                                   _ pairs: UnsafeMutablePointer<KeyIndex>, _ out: inout SampledToken) {
     let t = s.temperature
     let tf = s.llamaOrder ? 1 : t
+    let invT = reciprocal(t)
+    let invTf = reciprocal(tf)
     let topK = s.topK > 0 && s.topK < vocab
     let topP = s.topP < 1
     let minP = s.minP > 0
     guard topK || topP || minP else {
-        drawWhole(r, vocab, u, t, &out)
+        drawWhole(r, vocab, u, invT, &out)
         return
     }
     var n: Int
     var totalF = 0.0  // Σ e^f over what top-p renormalises (0: not yet computed)
+    var sure = 0
+    var sureMass = 0.0
     if topK {
         n = selectTop(r.w, vocab, s.topK, keepTies: true, pairs)
     } else {
         // Candidates: every z >= cut holds every survivor. min-p bounds them
         // (f >= log min_p, with room for rounding); top-p alone lowers the
         // cut until the candidates hold the mass it keeps.
-        var cut = minP ? tf * (libmLog(s.minP) - 1e-6) : -20 * tf
+        // The candidates above the last cut that fell short are all kept
+        // (`sure` of them, first, with mass `sureMass`): only the band below
+        // it is sorted.
+        var cut = minP ? tf * (libmLog(s.minP) - 1e-6) : -2 * tf
+        var shortCut = 0.0
         while true {
             n = collectAbove(r, vocab, cut, pairs)
             if !topP || minP || cut == -.infinity { break }
-            if totalF == 0 { totalF = r.expSum(vocab, tf) }
+            if totalF == 0 { totalF = r.expSum(vocab, invTf) }
             var mass = 0.0
             var j = 0
-            while j < n { mass += plainExp(r.z(pairs[j].index) / tf); j &+= 1 }
+            while j < n { mass += plainExp(r.z(pairs[j].index) * invTf); j &+= 1 }
             if mass >= s.topP * totalF { break }
-            cut = cut < -2000 * tf ? -.infinity : cut * 4
+            shortCut = cut
+            sureMass = mass
+            cut = cut < -2000 * tf ? -.infinity : cut * 1.5
         }
-        if topP && totalF == 0 { totalF = r.expSum(vocab, tf) }
+        if topP && totalF == 0 { totalF = r.expSum(vocab, invTf) }
+        if shortCut < 0 {
+            var j = 0
+            while j < n {
+                if r.z(pairs[j].index) >= shortCut {
+                    let e = pairs[j]; pairs[j] = pairs[sure]; pairs[sure] = e
+                    sure &+= 1
+                }
+                j &+= 1
+            }
+        }
     }
     var byKey = false
     if topP {
         if topK {
             var j = 0
-            while j < n { totalF += plainExp(r.z(pairs[j].index) / tf); j &+= 1 }
+            while j < n { totalF += plainExp(r.z(pairs[j].index) * invTf); j &+= 1 }
         }
-        sortDescending(pairs, n)
+        sortDescending(pairs + sure, n &- sure)
         byKey = true
         let target = s.topP * totalF
-        var cum = 0.0
-        var j = 0
+        var cum = sureMass
+        var j = sure
         while j < n {
-            cum += plainExp(r.z(pairs[j].index) / tf)
+            cum += plainExp(r.z(pairs[j].index) * invTf)
             j &+= 1
             if cum >= target { break }
         }
@@ -299,7 +322,7 @@ func drawFiltered<T: LogitsFloat>(_ r: ShiftedRow<T>, _ vocab: Int, _ u: Double,
         var kept = 0
         var j = 0
         while j < n {
-            if plainExp(r.z(pairs[j].index) / tf) >= s.minP { pairs[kept] = pairs[j]; kept &+= 1 }
+            if plainExp(r.z(pairs[j].index) * invTf) >= s.minP { pairs[kept] = pairs[j]; kept &+= 1 }
             j &+= 1
         }
         n = kept
@@ -308,14 +331,14 @@ func drawFiltered<T: LogitsFloat>(_ r: ShiftedRow<T>, _ vocab: Int, _ u: Double,
     // The draw, in index order.
     var q = 0.0
     var j = 0
-    while j < n { q += plainExp(r.z(pairs[j].index) / t); j &+= 1 }
+    while j < n { q += plainExp(r.z(pairs[j].index) * invT); j &+= 1 }
     let target = u * q
     var cum = 0.0
     var chosen = -1
     var lastPositive = pairs[0].index
     j = 0
     while j < n {
-        let e = plainExp(r.z(pairs[j].index) / t)
+        let e = plainExp(r.z(pairs[j].index) * invT)
         if e > 0 {
             lastPositive = pairs[j].index
             cum += e
@@ -324,14 +347,14 @@ func drawFiltered<T: LogitsFloat>(_ r: ShiftedRow<T>, _ vocab: Int, _ u: Double,
         j &+= 1
     }
     out.token = chosen >= 0 ? chosen : lastPositive
-    out.logprob = r.z(out.token) / t - libmLog(q)
+    out.logprob = r.z(out.token) * invT - libmLog(q)
 }
 
 /// The draw over the whole row (no filter).
 @inlinable
-func drawWhole<T: LogitsFloat>(_ r: ShiftedRow<T>, _ vocab: Int, _ u: Double, _ t: Double,
+func drawWhole<T: LogitsFloat>(_ r: ShiftedRow<T>, _ vocab: Int, _ u: Double, _ invT: Double,
                                _ out: inout SampledToken) {
-    let q = r.expSum(vocab, t)
+    let q = r.expSum(vocab, invT)
     let target = u * q
     var chosen = -1
     if r.infinite {
@@ -346,14 +369,14 @@ func drawWhole<T: LogitsFloat>(_ r: ShiftedRow<T>, _ vocab: Int, _ u: Double, _ 
             i &+= 1
         }
     } else {
-        // Blocks of eight, added as rowExpSum adds them; the block where the
+        // Blocks of eight, added as plainRowExpSum adds them; the block where the
         // sum passes u q is walked lane by lane. If rounding lets no lane
         // pass, the last element with a positive weight is the draw.
         var cum = 0.0
         var lastBlock = 0
         var i = 0
         while i < vocab {
-            let e = blockWeights(r.w, i, vocab, r.shift, t)
+            let e = blockWeights(r.w, i, vocab, r.shift, invT)
             let b = blockSum(e)
             if b > 0 {
                 lastBlock = i
@@ -366,12 +389,12 @@ func drawWhole<T: LogitsFloat>(_ r: ShiftedRow<T>, _ vocab: Int, _ u: Double, _ 
             i &+= 8
         }
         if chosen < 0 {
-            let e = blockWeights(r.w, lastBlock, vocab, r.shift, t)
+            let e = blockWeights(r.w, lastBlock, vocab, r.shift, invT)
             chosen = lastBlock &+ lastPositiveLane(e)
         }
     }
     out.token = chosen
-    out.logprob = r.z(chosen) / t - libmLog(q)
+    out.logprob = r.z(chosen) * invT - libmLog(q)
 }
 
 /// The first lane at which cum + e[0] + ... + e[lane] > target (8: none).

@@ -99,14 +99,14 @@ package func selectTop<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int, _ k: Int
     var threshold: T = -.infinity
     var thresholdKey: UInt64 = 0
     var filtering = false
+    // Whole blocks below the threshold are skipped, unless a NaN (which
+    // ranks above every number, and which the block test ignores) is in the row.
+    let skipping = n >= 1024 && !rowMax(x, n).isNaN
     var i = 0
     while i < n {
-        if filtering && i &+ 16 <= n {
+        if filtering && skipping && i &+ 16 <= n {
             // A block with no element at or above the threshold (nor NaN) is skipped whole.
-            var hit = false
-            var j = 0
-            while j < 16 { hit = hit || !(x[i &+ j] < threshold); j &+= 1 }
-            if !hit { i &+= 16; continue }
+            if blockBelow(x + i, threshold) { i &+= 16; continue }
         }
         let v = x[i]
         if !filtering || !(v < threshold) {
@@ -130,6 +130,27 @@ package func selectTop<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int, _ k: Int
         count = compactAbove(buffer, count, thresholdKey, k, keepTies: keepTies)
     }
     return count
+}
+
+/// Whether all sixteen elements at p are below t, NaN lanes ignored (the
+/// caller skips no block of a row with a NaN). A tree of lane maxima, no
+/// mask reduction (whose SSE2 code goes through memory lane by lane).
+@inlinable @inline(__always)
+func blockBelow<T: LogitsFloat>(_ p: UnsafePointer<T>, _ t: T) -> Bool {
+    let raw = UnsafeRawPointer(p)
+    if T.self == Float.self {
+        let v = raw.loadUnaligned(as: SIMD16<Float>.self)
+        let m8 = v.lowHalf.replacing(with: v.highHalf, where: v.highHalf .> v.lowHalf)
+        let m4 = m8.lowHalf.replacing(with: m8.highHalf, where: m8.highHalf .> m8.lowHalf)
+        let m2 = m4.lowHalf.replacing(with: m4.highHalf, where: m4.highHalf .> m4.lowHalf)
+        return Swift.max(m2.x, m2.y) < unsafeBitCast(t, to: Float.self)
+    }
+    let a = raw.loadUnaligned(as: SIMD8<Double>.self)
+    let b = raw.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
+    let v = a.replacing(with: b, where: b .> a)
+    let m4 = v.lowHalf.replacing(with: v.highHalf, where: v.highHalf .> v.lowHalf)
+    let m2 = m4.lowHalf.replacing(with: m4.highHalf, where: m4.highHalf .> m4.lowHalf)
+    return Swift.max(m2.x, m2.y) < unsafeBitCast(t, to: Double.self)
 }
 
 /// The element whose order key is `key` (NaN for the NaN key).
