@@ -706,8 +706,8 @@ void logits_sampler_options_init(logits_sampler_options *options);
  * logits_last_error_message() names the row or position.
  * LOGITS_ERROR_OUT_OF_MEMORY if the scratch (about 24 bytes per vocab entry)
  * cannot be allocated. rows = 0 is a no-op. options NULL means the defaults.
- * Accuracy: the distribution is computed in double (exp to < 1 ulp); the
- * log-probabilities, rounded once to T, match a float64 sorting reference of
+ * Accuracy: the distribution is computed in double (its exp within 3e-13
+ * relative); the log-probabilities, rounded once to T, match a float64 sorting reference of
  * the frameworks' formulas to 1e-6 relative in probability (float32 outputs
  * 2e-6), and each drawn token is that reference's inverse-CDF token for its
  * uniform (Tests/python/test_sampling.py, Tests/c/test_sampling.c). The

@@ -180,15 +180,23 @@ func collectAbove<T: LogitsFloat>(_ r: ShiftedRow<T>, _ n: Int, _ cut: Double,
     var i = 0
     if !r.infinite && cut > -.infinity {
         // Compare in T: w >= M + cut, checked exactly in Double for the few near it.
+        // Blocks of sixteen wholly below it are skipped (`blockBelow`).
         let bound = T(roundingDouble: r.shift + cut)
         let below = bound.nextDown
         while i < n {
-            let v = r.w[i]
-            if v >= below && v.doubleValue - r.shift >= cut {
-                pairs[count] = KeyIndex(key: orderKey(v), index: i)
-                count &+= 1
+            let end = Swift.min(i &+ 16, n)
+            if end &- i == 16 && blockBelow(r.w + i, below) {
+                i = end
+                continue
             }
-            i &+= 1
+            while i < end {
+                let v = r.w[i]
+                if v >= below && v.doubleValue - r.shift >= cut {
+                    pairs[count] = KeyIndex(key: orderKey(v), index: i)
+                    count &+= 1
+                }
+                i &+= 1
+            }
         }
         return count
     }
@@ -286,7 +294,7 @@ func drawFiltered<T: LogitsFloat>(_ r: ShiftedRow<T>, _ vocab: Int, _ u: Double,
             if mass >= s.topP * totalF { break }
             shortCut = cut
             sureMass = mass
-            cut = cut < -2000 * tf ? -.infinity : cut * 1.5
+            cut = cut < -2000 * tf ? -.infinity : cut * 1.25
         }
         if topP && totalF == 0 { totalF = r.expSum(vocab, invTf) }
         if shortCut < 0 {

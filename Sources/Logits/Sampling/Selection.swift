@@ -94,36 +94,39 @@ package func compactAbove(_ p: UnsafeMutablePointer<KeyIndex>, _ n: Int, _ thres
 @inlinable
 package func selectTop<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int, _ k: Int, keepTies: Bool,
                                        _ buffer: UnsafeMutablePointer<KeyIndex>) -> Int {
-    var limit = Swift.min(n, Swift.max(k &* 4, 1024))
+    var limit = Swift.min(n, Swift.max(k &* 2, 256))
     var count = 0
     var threshold: T = -.infinity
     var thresholdKey: UInt64 = 0
     var filtering = false
-    // Whole blocks below the threshold are skipped, unless a NaN (which
-    // ranks above every number, and which the block test ignores) is in the row.
-    let skipping = n >= 1024 && !rowMax(x, n).isNaN
     var i = 0
     while i < n {
-        if filtering && skipping && i &+ 16 <= n {
-            // A block with no element at or above the threshold (nor NaN) is skipped whole.
-            if blockBelow(x + i, threshold) { i &+= 16; continue }
+        // A block of sixteen wholly below the threshold (never +inf: the
+        // block test needs t < +inf) is skipped; any other is looked at
+        // element by element.
+        let end = Swift.min(i &+ 16, n)
+        if filtering && threshold < .infinity && end &- i == 16 && blockBelow(x + i, threshold) {
+            i = end
+            continue
         }
-        let v = x[i]
-        if !filtering || !(v < threshold) {
-            let key = orderKey(v)
-            if !filtering || key > thresholdKey || (keepTies && key == thresholdKey) {
-                buffer[count] = KeyIndex(key: key, index: i)
-                count &+= 1
-                if count == limit && count > k {
-                    thresholdKey = kthLargestKey(buffer, count, k)
-                    count = compactAbove(buffer, count, thresholdKey, k, keepTies: keepTies)
-                    threshold = valueOfKey(thresholdKey)
-                    filtering = true
-                    if count &* 2 > limit { limit = Swift.min(n, limit &* 2) }
+        while i < end {
+            let v = x[i]
+            if !filtering || !(v < threshold) {
+                let key = orderKey(v)
+                if !filtering || key > thresholdKey || (keepTies && key == thresholdKey) {
+                    buffer[count] = KeyIndex(key: key, index: i)
+                    count &+= 1
+                    if count == limit && count > k {
+                        thresholdKey = kthLargestKey(buffer, count, k)
+                        count = compactAbove(buffer, count, thresholdKey, k, keepTies: keepTies)
+                        threshold = valueOfKey(thresholdKey)
+                        filtering = true
+                        if count &* 2 > limit { limit = Swift.min(n, limit &* 2) }
+                    }
                 }
             }
+            i &+= 1
         }
-        i &+= 1
     }
     if count > k {
         thresholdKey = kthLargestKey(buffer, count, k)
@@ -132,25 +135,35 @@ package func selectTop<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int, _ k: Int
     return count
 }
 
-/// Whether all sixteen elements at p are below t, NaN lanes ignored (the
-/// caller skips no block of a row with a NaN). A tree of lane maxima, no
-/// mask reduction (whose SSE2 code goes through memory lane by lane).
+/// Whether all sixteen elements at p are below t (false when one is NaN).
+/// Mask-free, so every CPU level vectorises it whole: v - t is negative
+/// exactly when v < t (t < +inf), the sign bits are AND-ed across lanes,
+/// and a NaN lane makes the lanes' sum NaN (so does inf + -inf: the block
+/// is then merely looked at element by element).
 @inlinable @inline(__always)
 func blockBelow<T: LogitsFloat>(_ p: UnsafePointer<T>, _ t: T) -> Bool {
     let raw = UnsafeRawPointer(p)
     if T.self == Float.self {
         let v = raw.loadUnaligned(as: SIMD16<Float>.self)
-        let m8 = v.lowHalf.replacing(with: v.highHalf, where: v.highHalf .> v.lowHalf)
-        let m4 = m8.lowHalf.replacing(with: m8.highHalf, where: m8.highHalf .> m8.lowHalf)
-        let m2 = m4.lowHalf.replacing(with: m4.highHalf, where: m4.highHalf .> m4.lowHalf)
-        return Swift.max(m2.x, m2.y) < unsafeBitCast(t, to: Float.self)
+        let s8 = v.lowHalf + v.highHalf
+        let s4 = s8.lowHalf + s8.highHalf
+        let s2 = s4.lowHalf + s4.highHalf
+        let b = unsafeBitCast(v - unsafeBitCast(t, to: Float.self), to: SIMD16<UInt32>.self)
+        let b8 = b.lowHalf & b.highHalf
+        let b4 = b8.lowHalf & b8.highHalf
+        let b2 = b4.lowHalf & b4.highHalf
+        return (b2.x & b2.y) >> 31 == 1 && !(s2.x + s2.y).isNaN
     }
     let a = raw.loadUnaligned(as: SIMD8<Double>.self)
-    let b = raw.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
-    let v = a.replacing(with: b, where: b .> a)
-    let m4 = v.lowHalf.replacing(with: v.highHalf, where: v.highHalf .> v.lowHalf)
-    let m2 = m4.lowHalf.replacing(with: m4.highHalf, where: m4.highHalf .> m4.lowHalf)
-    return Swift.max(m2.x, m2.y) < unsafeBitCast(t, to: Double.self)
+    let c = raw.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
+    let d = unsafeBitCast(t, to: Double.self)
+    let s8 = a + c
+    let s4 = s8.lowHalf + s8.highHalf
+    let s2 = s4.lowHalf + s4.highHalf
+    let b = unsafeBitCast(a - d, to: SIMD8<UInt64>.self) & unsafeBitCast(c - d, to: SIMD8<UInt64>.self)
+    let b4 = b.lowHalf & b.highHalf
+    let b2 = b4.lowHalf & b4.highHalf
+    return (b2.x & b2.y) >> 63 == 1 && !(s2.x + s2.y).isNaN
 }
 
 /// The element whose order key is `key` (NaN for the NaN key).
