@@ -77,9 +77,15 @@ $(LIB_SO): $(SWIFT_OUT)
 build/demo: bindings/c/demo.c include/logits.h $(LIB_SO)
 	$(CC) $(CWARN) -O2 -o $@ $< $(CLINK)
 
-demo: build/demo $(DEPS)
+build/sample: bindings/c/sample.c include/logits.h $(LIB_SO)
+	$(CC) $(CWARN) -O2 -o $@ $< $(CLINK)
+
+demo: build/demo build/sample $(DEPS)
 	@echo "== C example (bindings/c/demo.c) =="
 	@./build/demo
+	@echo
+	@echo "== C sampling example (bindings/c/sample.c) =="
+	@./build/sample
 	@echo
 	@echo "== Python example (bindings/python/examples/demo.py) =="
 	@PYTHONPATH=bindings/python $(PYTHON) bindings/python/examples/demo.py
@@ -98,8 +104,10 @@ C_TESTS := $(patsubst Tests/c/%.c,build/%,$(wildcard Tests/c/test_*.c))
 build/test_%: Tests/c/test_%.c Tests/c/harness.h Tests/c/operation_list.h include/logits.h abi/operations.h $(LIB_SO)
 	$(CC) $(CWARN) -O1 -o $@ $< $(CLINK)
 
-test-c: $(C_TESTS)
+test-c: $(C_TESTS) build/demo build/sample
 	@echo "== C tests =="
+	@# The examples build with -Werror and run.
+	./build/demo > /dev/null && ./build/sample > /dev/null
 	$(CXX) -std=c++11 -Wall -Wextra -Werror -pedantic -Iinclude -fsyntax-only Tests/c/header_cxx.cpp
 	@# Every program in both float32 precisions (the plain names and
 	@# LOGITS_PRECISION_DEFAULT follow LOGITS_PRECISION).

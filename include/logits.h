@@ -711,7 +711,9 @@ void logits_sampler_options_init(logits_sampler_options *options);
  * the frameworks' formulas to 1e-6 relative in probability (float32 outputs
  * 2e-6), and each drawn token is that reference's inverse-CDF token for its
  * uniform (Tests/python/test_sampling.py, Tests/c/test_sampling.c). The
- * precision setting does not apply. Thread-safe; one thread per call. */
+ * precision setting does not apply. Thread-safe; a large call spreads its
+ * rows over the library's threads (logits_set_num_threads), with the same
+ * tokens for any thread count. */
 logits_status logits_sample_f32(const float *logits, int64_t *tokens, float *logprobs,
                                 float *raw_logprobs, size_t rows, size_t vocab,
                                 const logits_sampler_options *options);

@@ -53,22 +53,15 @@ package func checkedSample<T: LogitsFloat>(
             r &+= 1
         }
     }
-    guard let scratch = SamplerScratch(T.self, vocab: vocab, historyLength: s.historyLength),
-          let resultBytes = scratchAllocate(rows &* MemoryLayout<SampledToken>.stride)
-    else { return Refusal(.outOfMemory) }
-    defer { scratch.release(); scratchFree(resultBytes) }
-    let results = resultBytes.bindMemory(to: SampledToken.self, capacity: rows)
-    var r = 0
-    while r < rows {
-        let u = useUniform ? uniform.unsafelyUnwrapped[r] : samplerUniform(seed: s.seed, row: UInt64(r))
-        var out = SampledToken()
-        if let e = sampleRow(x + r &* vocab, vocab, r, u, s, scratch, wantRaw: rawLogprobs != nil, &out) {
-            return e
-        }
-        results[r] = out
-        r &+= 1
+    guard let resultBytes = scratchAllocate(rows &* MemoryLayout<SampledToken>.stride) else {
+        return Refusal(.outOfMemory)
     }
-    r = 0
+    defer { scratchFree(resultBytes) }
+    let results = resultBytes.bindMemory(to: SampledToken.self, capacity: rows)
+    if let e = parallelSample(x, rows, vocab, s, useUniform ? uniform : nil, rawLogprobs != nil, results) {
+        return e
+    }
+    var r = 0
     while r < rows {
         tokens[r] = Int64(results[r].token)
         logprobs?[r] = T(roundingDouble: results[r].logprob)
