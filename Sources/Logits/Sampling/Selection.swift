@@ -19,10 +19,10 @@ package struct KeyIndex {
 
 /// A key whose unsigned order is the elements' order: -0 and +0 share one,
 /// every NaN has the largest (NaN ranks above +inf, as numpy's and
-/// PyTorch's sorts rank it).
+/// PyTorch's sorts rank it). Float keys fit in 32 bits.
 @inlinable @inline(__always)
 package func orderKey<T: LogitsFloat>(_ v: T) -> UInt64 {
-    if v.isNaN { return UInt64.max }
+    if v.isNaN { return T.self == Float.self ? 0xFFFF_FFFF : UInt64.max }
     if T.self == Float.self {
         if v == 0 { return 0x8000_0000 }
         let b = unsafeBitCast(v, to: Float.self).bitPattern
@@ -34,16 +34,16 @@ package func orderKey<T: LogitsFloat>(_ v: T) -> UInt64 {
 }
 
 /// The key of the k-th largest (k >= 1) of the `n` keys at `p`, by most
-/// significant byte first radix selection (the keys' low 32 bits only vary
-/// for Double: Float keys start at bit 31 below the flag bit).
+/// significant byte first radix selection over the keys' `bytes` low bytes
+/// (4 for Float keys, 8 for Double).
 @inlinable
-package func kthLargestKey(_ p: UnsafePointer<KeyIndex>, _ n: Int, _ k: Int) -> UInt64 {
+package func kthLargestKey(_ p: UnsafePointer<KeyIndex>, _ n: Int, _ k: Int, bytes: Int) -> UInt64 {
     withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { histogram -> UInt64 in
         guard let h = histogram.baseAddress else { return 0 }
         var prefix: UInt64 = 0
         var mask: UInt64 = 0
         var remaining = k
-        var shift = 56
+        var shift = bytes &* 8 &- 8
         while shift >= 0 {
             var d = 0
             while d < 256 { h[d] = 0; d &+= 1 }
@@ -117,7 +117,7 @@ package func selectTop<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int, _ k: Int
                     buffer[count] = KeyIndex(key: key, index: i)
                     count &+= 1
                     if count == limit && count > k {
-                        thresholdKey = kthLargestKey(buffer, count, k)
+                        thresholdKey = kthLargestKey(buffer, count, k, bytes: MemoryLayout<T>.size)
                         count = compactAbove(buffer, count, thresholdKey, k, keepTies: keepTies)
                         threshold = valueOfKey(thresholdKey)
                         filtering = true
@@ -129,7 +129,7 @@ package func selectTop<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int, _ k: Int
         }
     }
     if count > k {
-        thresholdKey = kthLargestKey(buffer, count, k)
+        thresholdKey = kthLargestKey(buffer, count, k, bytes: MemoryLayout<T>.size)
         count = compactAbove(buffer, count, thresholdKey, k, keepTies: keepTies)
     }
     return count
@@ -169,7 +169,7 @@ func blockBelow<T: LogitsFloat>(_ p: UnsafePointer<T>, _ t: T) -> Bool {
 /// The element whose order key is `key` (NaN for the NaN key).
 @inlinable @inline(__always)
 package func valueOfKey<T: LogitsFloat>(_ key: UInt64) -> T {
-    if key == UInt64.max { return .nan }
+    if key == (T.self == Float.self ? 0xFFFF_FFFF : UInt64.max) { return .nan }
     if T.self == Float.self {
         let k = UInt32(truncatingIfNeeded: key)
         let bits = k & 0x8000_0000 != 0 ? k & 0x7FFF_FFFF : ~k
