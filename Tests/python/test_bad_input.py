@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import math
+
 import numpy as np
 import pytest
 
@@ -124,14 +126,23 @@ def test_bad_axis(name, axis):
     assert_canary(out)
 
 
+# x = 1.5 alone (the backward ones with y = dy = 1.5, by their formulas).
+ZERO_DIM = {"softmax": 1.0, "log_softmax": 0.0, "logsumexp": 1.5,
+            "softmax_backward": 1.5 * (1.5 - 1.5 * 1.5),
+            "log_softmax_backward": 1.5 - math.exp(1.5) * 1.5}
+
+
 @pytest.mark.parametrize("name", WITH_AXIS)
 def test_zero_dim_input_to_axis_function(name):
+    # One element, as SciPy and PyTorch take it: axis -1, 0, None or ().
+    for x in (np.array(1.5), np.float32(1.5), 1.5):
+        for axis in (-1, 0, None, ()):
+            got = invoke(name, x, axis=axis)
+            assert np.ndim(got) == 0 and float(got) == pytest.approx(ZERO_DIM[name], rel=1e-6), (x, axis, got)
     with pytest.raises(AxisError):
-        invoke(name, np.array(1.5))
+        invoke(name, np.array(1.5), axis=1)
     with pytest.raises(AxisError):
-        invoke(name, np.float32(1.5))
-    with pytest.raises(AxisError):
-        invoke(name, 2.0)
+        invoke(name, 2.0, axis=-2)
 
 
 # --------------------------------------------------------------------------
@@ -348,7 +359,7 @@ bad_calls = [
     lambda: logits.softmax(np.ones((3, 4)), temperature=0.0),
     lambda: logits.softmax(np.ones((3, 4)), temperature=float("nan")),
     lambda: logits.log_softmax(np.ones((3, 4)), axis=5),
-    lambda: logits.logsumexp(np.array(1.0)),
+    lambda: logits.logsumexp(np.array(1.0), axis=1),
     lambda: logits.logsumexp(np.ones((3, 4)), out=np.empty(4)),
     lambda: logits.softmax(np.ones((3, 4)), out=np.empty((3, 4), np.float32)),
     lambda: logits.softmax(np.ones((3, 4)), out=np.empty((3, 8))[:, ::2]),
@@ -404,7 +415,7 @@ def test_messages_come_from_the_library():
     with pytest.raises(logits.LogitsError, match="pass it as ignore_index"):
         logits.cross_entropy(x, np.array([3, -100]))
     with pytest.raises(logits.LogitsError, match=r"weight at \(1, 0\) is -1"):
-        logits.binary_cross_entropy(np.zeros((2, 2)), np.zeros((2, 2)),
+        logits.binary_cross_entropy_with_logits(np.zeros((2, 2)), np.zeros((2, 2)),
                                     weight=np.array([[1.0, 1], [-1, 1]]))
     logits.softmax(np.ones(3))
     assert _library.last_error_message() == ""

@@ -670,13 +670,13 @@ def test_bce_docstring_numbers():
     def sp(v):  # softplus
         return math.log1p(math.exp(v))
     exp = (sp(-1.5) + sp(-0.3) + sp(0.2) + sp(-2.0)) / 4
-    assert abs(float(logits.binary_cross_entropy(x, y)) - exp) < 1e-15
+    assert abs(float(logits.binary_cross_entropy_with_logits(x, y)) - exp) < 1e-15
     # torchvision sigmoid_focal_loss, alpha=0.25, gamma=2, mean
     p = 1 / (1 + np.exp(-x))
     ce = y * -np.log(p) + (1 - y) * -np.log(1 - p)
     pt = p * y + (1 - p) * (1 - y)
     fl = (0.25 * y + 0.75 * (1 - y)) * ce * (1 - pt) ** 2
-    got = logits.binary_cross_entropy(x, y, gamma=2.0, alpha=0.25)
+    got = logits.binary_cross_entropy_with_logits(x, y, gamma=2.0, alpha=0.25)
     assert abs(float(got) - fl.mean()) < 1e-14
 
 
@@ -688,19 +688,19 @@ def test_bce_pos_weight_and_weight(dtype):
     pw = np.array([0.5, 2.0, 3.0], dtype=dtype)
     w = rng.uniform(0, 2, (5, 3)).astype(dtype)
     for red in ["none", "mean", "sum"]:
-        loss, g = logits.binary_cross_entropy(x, y, pos_weight=pw, weight=w, reduction=red,
+        loss, g = logits.binary_cross_entropy_with_logits(x, y, pos_weight=pw, weight=w, reduction=red,
                                               return_grad=True)
         el, eg = ref_bce(x.astype(F64), y.astype(F64), pos_weight=pw.astype(F64),
                          weight=w.astype(F64), reduction=red, grad=True)
         assert_close(loss, el, dtype)
         assert_close(g, eg, dtype, atol=1e-12 if dtype == F32 else 1e-300)
     # pytorch: weights do not change the mean divisor
-    m = logits.binary_cross_entropy(x, y, pos_weight=pw, weight=w)
-    s = logits.binary_cross_entropy(x, y, pos_weight=pw, weight=w, reduction="sum")
+    m = logits.binary_cross_entropy_with_logits(x, y, pos_weight=pw, weight=w)
+    s = logits.binary_cross_entropy_with_logits(x, y, pos_weight=pw, weight=w, reduction="sum")
     assert_close(m, s / 15, dtype)
     # weight broadcast over rows
     wrow = np.array([1.0, 0.0, 2.0], dtype=dtype)
-    lb = logits.binary_cross_entropy(x, y, weight=wrow, reduction="none")
+    lb = logits.binary_cross_entropy_with_logits(x, y, weight=wrow, reduction="none")
     assert_close(lb, ref_bce(x.astype(F64), y.astype(F64), weight=wrow.astype(F64),
                              reduction="none"), dtype)
 
@@ -810,7 +810,7 @@ def test_bce_extreme_logits(dtype, gamma, alpha, smoothing):
     x = np.array([big, big, big], dtype=dtype)
     y = np.array([[1.0] * 7, [0.0] * 7, [0.3] * 7], dtype=dtype)
     pw = np.linspace(0.5, 2.0, 7).astype(dtype)
-    loss, g = logits.binary_cross_entropy(x, y, pos_weight=pw, gamma=gamma, alpha=alpha,
+    loss, g = logits.binary_cross_entropy_with_logits(x, y, pos_weight=pw, gamma=gamma, alpha=alpha,
                                           label_smoothing=smoothing, reduction="none",
                                           return_grad=True)
     assert np.all(np.isfinite(loss)), loss
@@ -821,7 +821,7 @@ def test_bce_extreme_logits(dtype, gamma, alpha, smoothing):
     assert_close(loss, el, dtype, atol=tiny, what="loss")
     assert_close(g, eg, dtype, atol=tiny, what="grad")
     for red in ["mean", "sum"]:
-        v = logits.binary_cross_entropy(x, y, pos_weight=pw, gamma=gamma, alpha=alpha,
+        v = logits.binary_cross_entropy_with_logits(x, y, pos_weight=pw, gamma=gamma, alpha=alpha,
                                         label_smoothing=smoothing, reduction=red)
         assert np.isfinite(v)
         assert_close(v, ref_bce(x.astype(F64), y.astype(F64), pos_weight=pw.astype(F64),
@@ -832,10 +832,10 @@ def test_bce_extreme_logits(dtype, gamma, alpha, smoothing):
 def test_bce_extreme_logit_values_by_hand():
     x = np.array([[100.0, -100.0, 1e4, -1e4]])
     y = np.array([[1.0, 0.0, 0.0, 1.0]])
-    loss = logits.binary_cross_entropy(x, y, reduction="none")
+    loss = logits.binary_cross_entropy_with_logits(x, y, reduction="none")
     # softplus(-100) = log1p(exp(-100)) ~ 3.72e-44, exactly representable in float64
     assert_close(loss, [[math.log1p(math.exp(-100)), math.log1p(math.exp(-100)), 1e4, 1e4]])
-    fl = logits.binary_cross_entropy(x, y, gamma=2.0, reduction="none")
+    fl = logits.binary_cross_entropy_with_logits(x, y, gamma=2.0, reduction="none")
     s = math.exp(-100) / (1 + math.exp(-100))
     assert_close(fl, [[s * s * math.log1p(math.exp(-100))] * 2 + [1e4, 1e4]])
 
@@ -844,10 +844,10 @@ def test_bce_extreme_logit_values_by_hand():
 def test_bce_nan_element(dtype):
     x = np.array([[1.0, np.nan], [0.5, -2.0]], dtype=dtype)
     y = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=dtype)
-    loss, g = logits.binary_cross_entropy(x, y, reduction="none", return_grad=True)
+    loss, g = logits.binary_cross_entropy_with_logits(x, y, reduction="none", return_grad=True)
     assert np.isnan(loss[0, 1]) and np.isnan(g[0, 1])
     assert np.isfinite(loss[0, 0]) and np.all(np.isfinite(loss[1]))
-    assert np.isnan(logits.binary_cross_entropy(x, y))
+    assert np.isnan(logits.binary_cross_entropy_with_logits(x, y))
 
 
 def test_bce_probabilities_clip():
@@ -1005,6 +1005,7 @@ def test_bce_bad_input(kw, exc, match):
     kw = dict(kw)
     kw.setdefault("input", BCE_X)
     kw.setdefault("target", BCE_Y)
+    kw.setdefault("from_logits", True)
     x = kw["input"]
     out = np.full(np.shape(x), CANARY)
     with pytest.raises(exc) as ei:
@@ -1019,5 +1020,5 @@ def test_errors_are_logits_errors_with_status():
         logits.cross_entropy(_ce_x(), np.array([0, 1]), label_smoothing=2.0)
     assert ei.value.status == 2
     with pytest.raises(logits.LogitsError) as ei:
-        logits.binary_cross_entropy(BCE_X, BCE_Y, gamma=-2.0)
+        logits.binary_cross_entropy_with_logits(BCE_X, BCE_Y, gamma=-2.0)
     assert ei.value.status == 2

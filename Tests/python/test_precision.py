@@ -86,8 +86,8 @@ def test_losses_take_the_choice():
     assert not np.array_equal(gf, ge) and np.allclose(gf, ge, rtol=1e-5, atol=1e-12)
     t = (np.random.default_rng(2).random(x.shape) > 0.5).astype(np.float32)
     for p in ("fast", "exact"):
-        assert abs(float(logits.binary_cross_entropy(x, t, precision=p))
-                   - float(logits.binary_cross_entropy(x, t))) <= 1e-6
+        assert abs(float(logits.binary_cross_entropy_with_logits(x, t, precision=p))
+                   - float(logits.binary_cross_entropy_with_logits(x, t))) <= 1e-6
 
 
 def test_two_threads_with_different_choices_each_get_their_own():

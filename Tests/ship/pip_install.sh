@@ -6,7 +6,8 @@ set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 PYTHON=${PYTHON:-python3}
 venv="$root/build/ship/${LOGITS_VENV_NAME:-venv}"
-# What to install: the repository (default) or a file such as an sdist.
+# What to install: the repository (default) or a file such as an sdist or a
+# wheel.
 source="${LOGITS_INSTALL_FROM:-$root}"
 cd "$root"
 "$PYTHON" -c "import venv, ensurepip" 2>/dev/null || {
@@ -39,9 +40,11 @@ package = Path(logits.__file__).resolve().parent
 check(f"imported from the venv ({package})", venv in package.parents)
 check(f"loaded the bundled library ({_library.lib._name})",
       Path(_library.lib._name).resolve().parent == package)
+# The distribution is logits-native (PyPI's `logits` is another project's),
+# the import package logits.
 check(f"__version__ {logits.__version__} == header {header_version} == metadata "
-      f"{importlib.metadata.version('logits')}",
-      logits.__version__ == header_version == importlib.metadata.version("logits") == logits.version())
+      f"{importlib.metadata.version('logits-native')}",
+      logits.__version__ == header_version == importlib.metadata.version("logits-native") == logits.version())
 check("py.typed is installed", (package / "py.typed").is_file())
 x = np.array([[1.0, 2.0, 3.0], [1000.0, 0.0, -1000.0]])
 ref = np.exp(x - x.max(axis=1, keepdims=True))

@@ -65,11 +65,37 @@ def as_input(x: Any, dtype: np.dtype[Any]) -> np.ndarray:
     return np.require(x, dtype=dtype, requirements=("C", "A"))
 
 
-def _unmasked(x: Any) -> np.ndarray:
+def from_dlpack(x: Any, name: str = "input") -> np.ndarray:
+    """A numpy view of an object that implements ``__dlpack__`` (a PyTorch or
+    JAX CPU array, a CuPy array, ...): no copy (numpy.from_dlpack). Memory on
+    another device, or a dtype numpy has no type for, is refused.
+
+    >>> class Exporter:  # only the two DLPack methods
+    ...     def __init__(self, a): self.a = a
+    ...     def __dlpack__(self, **kw): return self.a.__dlpack__(**kw)
+    ...     def __dlpack_device__(self): return self.a.__dlpack_device__()
+    >>> a = np.arange(3.0)
+    >>> np.shares_memory(from_dlpack(Exporter(a)), a)
+    True
+    """
+    try:
+        return np.from_dlpack(x)
+    except (BufferError, RuntimeError, TypeError, ValueError) as e:
+        raise LogitsTypeError(
+            f"{name}: {type(x).__name__} could not be read through DLPack ({e}); Logits takes "
+            "arrays in CPU memory of a real dtype: move it to the CPU first, e.g. "
+            "tensor.cpu() or jax.device_get(a)") from None
+
+
+def _unmasked(x: Any, name: str = "input") -> np.ndarray:
+    """``x`` as a numpy array: itself, a DLPack view, or numpy's conversion."""
     if isinstance(x, np.ma.MaskedArray):
         raise LogitsTypeError(
             "masked arrays are not supported: their mask would be silently ignored. "
-            "Mask logits with -inf instead (softmax gives them probability 0): x.filled(-np.inf)")
+            "Pass the mask as where=~x.mask, or mask logits with -inf (softmax gives them "
+            "probability 0): x.filled(-np.inf)")
+    if not isinstance(x, np.ndarray) and hasattr(type(x), "__dlpack__"):
+        return from_dlpack(x, name)
     return np.asarray(x)
 
 
@@ -122,8 +148,14 @@ def output(out: Any, shape: tuple[int, ...], dtype: np.dtype[Any], name: str = "
     (``name``: the argument's name in messages)."""
     if out is None:
         return np.empty(shape, dtype=dtype)
+    if not isinstance(out, np.ndarray) and hasattr(type(out), "__dlpack__"):
+        out = from_dlpack(out, name)
+        if not out.flags.writeable:
+            raise LogitsError(f"{name} is read-only as its exporter shares it through DLPack "
+                              "(not writable): pass a writable array")
     if not isinstance(out, np.ndarray):
-        raise LogitsTypeError(f"{name} must be a numpy.ndarray, got {type(out).__name__}")
+        raise LogitsTypeError(f"{name} must be a numpy.ndarray or a writable DLPack array, "
+                              f"got {type(out).__name__}")
     if out.dtype != dtype:
         raise LogitsTypeError(f"{name} has dtype {out.dtype}, but the result has dtype {dtype}")
     if out.shape != tuple(shape):
@@ -135,6 +167,19 @@ def output(out: Any, shape: tuple[int, ...], dtype: np.dtype[Any], name: str = "
     if not out.flags.writeable:
         raise LogitsError(f"{name} is read-only (not writable)")
     return out
+
+
+def no_partial_overlap(out: np.ndarray, a: np.ndarray, name: str = "out") -> None:
+    """Raises the library's overlap error before Python writes into ``out``
+    (``where=`` masks are written there first): ``out`` may be ``a`` itself
+    or apart from it, nothing in between."""
+    if out is a or not np.may_share_memory(out, a):
+        return
+    if (out.shape == a.shape and out.strides == a.strides
+            and out.__array_interface__["data"][0] == a.__array_interface__["data"][0]):
+        return
+    raise LogitsError(f"{name} partially overlaps the input (out must be the input itself "
+                      "or not share memory with it)", status=_library.Status.ERROR_OVERLAP)
 
 
 # precision= as the C library's logits_precision (include/logits.h).

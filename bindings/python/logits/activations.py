@@ -23,17 +23,21 @@ Every function here follows the same rules:
 from __future__ import annotations
 
 from ctypes import c_size_t
-from typing import Any, Optional, Tuple
+from typing import Any, Literal, Optional, Tuple, Union, overload
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import _arrays, _library
+from . import _arrays, _axes, _library, _weighted
 from ._arrays import F32, F64, LAST, ONE, ndarray
 from ._errors import LogitsError
 
 # A C function per element type (float32, float64), as the binding calls them.
 Fns = Tuple[Any, Any]
+# axis=: one axis, several (a tuple), or None (every axis).
+Axes = Union[int, Tuple[int, ...], None]
+# A reduction's result: an array, or a numpy scalar when no axis is left.
+Reduced = Union[np.ndarray, np.floating[Any]]
 
 __all__ = [
     "softmax", "log_softmax", "logsumexp",
@@ -63,20 +67,32 @@ _fast_out = _arrays.fast_out
 
 
 def _along_axis(fns: Fns, name: str, x: Any, axis: Any, temperature: Any, out: Any,
-                precision: Any, reduce: bool = False, keepdims: bool = False) -> np.ndarray:
+                precision: Any, reduce: bool = False, keepdims: bool = False,
+                where: Any = None) -> np.ndarray:
+    """The general path: any axis or axes (int, tuple, None), temperature,
+    ``where=`` mask and ``out=``."""
     p = _arrays.precision(precision)
     dt, (a,) = _arrays.inputs(x)
-    ax, outer, length, inner = _arrays.layout(a.shape, axis)
+    plan = _axes.plan(a.shape, axis)
     t = _arrays.temperature(temperature, dt)
-    if reduce:
-        shape = a.shape[:ax] + ((1,) if keepdims else ()) + a.shape[ax + 1:]
-    else:
-        shape = a.shape
+    shape = plan.reduced_shape(keepdims) if reduce else a.shape
+    m = None if where is None else _axes.mask(where, a.shape)
     result = _arrays.output(out, shape, dt)
+    src = a
+    if m is not None:
+        _arrays.no_partial_overlap(result, a)
+        # softmax and log_softmax: the result holds the masked input and is
+        # computed in place (no copy of the logits); a reduction needs one.
+        in_place = not reduce and plan.perm is None
+        src = _axes.fill_masked(result if in_place else np.empty(a.shape, dt), a, m)
+    src = plan.moved(src)
+    dest = result if reduce or plan.perm is None else np.empty(src.shape, dt)
     fn = fns[_arrays.INDEX[dt]]
     ptr = _arrays.pointer
-    _arrays.check(fn(ptr(a), ptr(result), _size(outer), _size(length), _size(inner), t, p),
-                  name)
+    _arrays.check(fn(ptr(src), ptr(dest), _size(plan.outer), _size(plan.length), _size(plan.inner),
+                     t, p), name)
+    if dest is not result:
+        np.copyto(result, _axes.restored(dest, plan))
     return result
 
 
@@ -125,8 +141,9 @@ _LOG_SOFTMAX_AXIS = (_raw("logits_log_softmax_axis_f32"), _raw("logits_log_softm
 _LOGSUMEXP_AXIS = (_raw("logits_logsumexp_axis_f32"), _raw("logits_logsumexp_axis_f64"))
 
 
-def softmax(x: ArrayLike, axis: int = LAST, *, temperature: float = ONE,
-            out: Optional[np.ndarray] = None, precision: Optional[str] = None) -> np.ndarray:
+def softmax(x: ArrayLike, axis: Axes = LAST, *, where: Optional[ArrayLike] = None,
+            temperature: float = ONE, out: Optional[np.ndarray] = None,
+            precision: Optional[str] = None) -> np.ndarray:
     """Softmax along ``axis``: ``exp(x/T - max) / sum(exp(x/T - max))``.
 
     Each slice along ``axis`` becomes a probability distribution (entries in
@@ -134,14 +151,26 @@ def softmax(x: ArrayLike, axis: int = LAST, *, temperature: float = ONE,
     all ``-inf`` (fully masked) gives zeros, ``+inf`` entries share the mass
     equally, and a NaN makes its own slice NaN. ``out`` may be ``x``.
 
+    ``axis`` is an int (default -1, the last axis, as JAX, Keras and
+    PyTorch), a tuple of ints (the slice spans those axes) or None (the
+    whole array is one distribution, SciPy's default). ``where`` (booleans
+    broadcast to ``x``'s shape, JAX's meaning): entries where it is False
+    take no part and get probability 0; no copy of ``x`` is made (the
+    result holds the masked logits while it is computed).
+
     >>> import logits, numpy as np
     >>> logits.softmax(np.array([1.0, 2.0, 3.0])).round(4)
     array([0.09  , 0.2447, 0.6652])
     >>> logits.softmax(np.array([1.0, 2.0, 3.0]), temperature=10.0).round(4)
     array([0.3006, 0.3322, 0.3672])
+    >>> logits.softmax(np.array([1.0, 2.0, 3.0]), where=np.array([True, False, True])).round(4)
+    array([0.1192, 0.    , 0.8808])
+    >>> float(logits.softmax(np.ones((2, 2)), axis=None).sum())  # SciPy's axis=None
+    1.0
     """
     # The fast path of _fast_along_last_axis, inlined (one call less, ~5%).
-    if _FAST and type(x) is ndarray and axis is LAST and temperature is ONE and precision is None:
+    if (_FAST and type(x) is ndarray and axis is LAST and temperature is ONE and precision is None
+            and where is None):
         dt = x.dtype
         fn = _SOFTMAX[0] if dt is F32 else _SOFTMAX[1] if dt is F64 else None
         shape = x.shape
@@ -154,23 +183,26 @@ def softmax(x: ArrayLike, axis: int = LAST, *, temperature: float = ONE,
                           _SIZE[rows] if rows < _NSIZE else c_size_t(rows),
                           _SIZE[n] if n < _NSIZE else c_size_t(n)):
                     return result
-    return _along_axis(_SOFTMAX_AXIS, "softmax", x, axis, temperature, out, precision)
+    return _along_axis(_SOFTMAX_AXIS, "softmax", x, axis, temperature, out, precision, where=where)
 
 
-def log_softmax(x: ArrayLike, axis: int = LAST, *, temperature: float = ONE,
-                out: Optional[np.ndarray] = None, precision: Optional[str] = None) -> np.ndarray:
+def log_softmax(x: ArrayLike, axis: Axes = LAST, *, where: Optional[ArrayLike] = None,
+                temperature: float = ONE, out: Optional[np.ndarray] = None,
+                precision: Optional[str] = None) -> np.ndarray:
     """Log-softmax along ``axis``: ``x/T - logsumexp(x/T)``, computed directly.
 
     Finite inputs always give finite outputs (``log(softmax(x))`` would give
     ``-inf`` once softmax underflows). A fully masked slice gives ``-inf``.
-    ``out`` may be ``x``.
+    ``out`` may be ``x``. ``axis`` (int, tuple or None) and ``where`` as for
+    ``softmax``: masked entries give ``-inf``.
 
     >>> import logits, numpy as np
     >>> logits.log_softmax(np.array([0.0, 1000.0]))
     array([-1000.,     0.])
     """
     # The fast path of _fast_along_last_axis, inlined (one call less, ~5%).
-    if _FAST and type(x) is ndarray and axis is LAST and temperature is ONE and precision is None:
+    if (_FAST and type(x) is ndarray and axis is LAST and temperature is ONE and precision is None
+            and where is None):
         dt = x.dtype
         fn = _LOG_SOFTMAX[0] if dt is F32 else _LOG_SOFTMAX[1] if dt is F64 else None
         shape = x.shape
@@ -183,29 +215,70 @@ def log_softmax(x: ArrayLike, axis: int = LAST, *, temperature: float = ONE,
                           _SIZE[rows] if rows < _NSIZE else c_size_t(rows),
                           _SIZE[n] if n < _NSIZE else c_size_t(n)):
                     return result
-    return _along_axis(_LOG_SOFTMAX_AXIS, "log_softmax", x, axis, temperature, out, precision)
+    return _along_axis(_LOG_SOFTMAX_AXIS, "log_softmax", x, axis, temperature, out, precision,
+                       where=where)
 
 
-def logsumexp(x: ArrayLike, axis: int = LAST, *, keepdims: bool = False,
-              temperature: float = ONE, out: Optional[np.ndarray] = None,
-              precision: Optional[str] = None) -> np.ndarray:
-    """``log(sum(exp(x/T)))`` along ``axis``, without overflow.
+@overload
+def logsumexp(x: ArrayLike, axis: Axes = ..., b: Optional[ArrayLike] = ..., keepdims: bool = ...,
+              return_sign: Literal[False] = ..., *, where: Optional[ArrayLike] = ...,
+              temperature: float = ..., out: Optional[np.ndarray] = ...,
+              precision: Optional[str] = ...) -> Reduced: ...
+@overload
+def logsumexp(x: ArrayLike, axis: Axes = ..., b: Optional[ArrayLike] = ..., keepdims: bool = ...,
+              *, return_sign: Literal[True], where: Optional[ArrayLike] = ...,
+              temperature: float = ..., out: Optional[np.ndarray] = ...,
+              precision: Optional[str] = ...) -> Tuple[Reduced, Reduced]: ...
+@overload
+def logsumexp(x: ArrayLike, axis: Axes, b: Optional[ArrayLike], keepdims: bool,
+              return_sign: Literal[True], *, where: Optional[ArrayLike] = ...,
+              temperature: float = ..., out: Optional[np.ndarray] = ...,
+              precision: Optional[str] = ...) -> Tuple[Reduced, Reduced]: ...
+def logsumexp(x: ArrayLike, axis: Axes = LAST, b: Optional[ArrayLike] = None,
+              keepdims: bool = False, return_sign: bool = False, *,
+              where: Optional[ArrayLike] = None, temperature: float = ONE,
+              out: Optional[np.ndarray] = None,
+              precision: Optional[str] = None) -> Union[Reduced, Tuple[Reduced, Reduced]]:
+    """``log(sum(b * exp(x/T)))`` along ``axis``, without overflow.
 
-    The result drops ``axis`` (or keeps it with size 1 when ``keepdims``). An
-    empty axis gives ``-inf`` (the log of an empty sum), as does a fully
-    masked slice. ``out`` must not share memory with ``x``.
+    SciPy's ``scipy.special.logsumexp(a, axis, b, keepdims, return_sign)``
+    with one difference: the default axis is -1 (the last), as JAX, Keras
+    and PyTorch; pass ``axis=None`` for SciPy's whole-array sum. ``axis`` may
+    be an int, a tuple of ints or None. The result drops the reduced axes (or
+    keeps them with size 1 when ``keepdims``); a result without axes is a
+    numpy scalar, as SciPy's, unless ``out`` is given. An empty axis gives
+    ``-inf`` (the log of an empty sum), as does a fully masked slice.
+
+    ``b`` (broadcast against ``x``): weights, as SciPy. An entry with ``b ==
+    0`` takes no part (even when ``x`` is inf or NaN there); negative weights
+    may make the sum negative: then the result is NaN, or with
+    ``return_sign=True`` the pair ``(log|sum|, sign)`` with sign +1, -1, or 0
+    for a sum of 0 (result ``-inf``). ``where`` (booleans, JAX's meaning):
+    entries where it is False take no part. ``out`` must not share memory
+    with ``x``.
 
     >>> import logits, numpy as np
     >>> logits.logsumexp(np.array([[1000.0, 1000.0], [0.0, -np.inf]]))
     array([1000.69314718,    0.        ])
+    >>> logits.logsumexp(np.array([1.0, 2.0]), b=np.array([1.0, -1.0]), return_sign=True)
+    (np.float64(1.5413248546129181), np.float64(-1.0))
     """
+    if b is not None or return_sign:
+        return _weighted.logsumexp(_logsumexp_core, x, axis, b, keepdims, return_sign, where,
+                                   temperature, out, precision)
     if (_FAST and type(x) is ndarray and axis is LAST and temperature is ONE
-            and keepdims is False and precision is None):
+            and keepdims is False and precision is None and where is None):
         result = _fast_along_last_axis(_LOGSUMEXP, x, out, True)
         if result is not None:
-            return result
+            return result[()] if out is None and not result.ndim else result
+    result = _logsumexp_core(x, axis, keepdims, where, temperature, out, precision)
+    return result[()] if out is None and not result.ndim else result
+
+
+def _logsumexp_core(x: Any, axis: Any, keepdims: bool, where: Any, temperature: Any, out: Any,
+                    precision: Any) -> np.ndarray:
     return _along_axis(_LOGSUMEXP_AXIS, "logsumexp", x, axis, temperature, out, precision,
-                       reduce=True, keepdims=keepdims)
+                       reduce=True, keepdims=keepdims, where=where)
 
 
 def _elementwise(fns: Fns, name: str, x: Any, out: Any, precision: Any) -> np.ndarray:
@@ -311,13 +384,17 @@ def _backward_along_axis(fns: Fns, name: str, y: Any, dy: Any, axis: Any, temper
                          out: Any, precision: Any) -> np.ndarray:
     p = _arrays.precision(precision)
     dt, a, b = _two_inputs(y, dy)
-    _, outer, length, inner = _arrays.layout(a.shape, axis)
+    plan = _axes.plan(a.shape, axis)
     t = _arrays.temperature(temperature, dt)
     result = _arrays.output(out, a.shape, dt)
+    a, b = plan.moved(a), plan.moved(b)
+    dest = result if plan.perm is None else np.empty(a.shape, dt)
     fn = fns[_arrays.INDEX[dt]]
     ptr = _arrays.pointer
-    _arrays.check(fn(ptr(a), ptr(b), ptr(result),
-                     _size(outer), _size(length), _size(inner), t, p), f"{name}_backward")
+    _arrays.check(fn(ptr(a), ptr(b), ptr(dest), _size(plan.outer),
+                     _size(plan.length), _size(plan.inner), t, p), f"{name}_backward")
+    if dest is not result:
+        np.copyto(result, _axes.restored(dest, plan))
     return result
 
 
@@ -371,13 +448,14 @@ _LOG_SIGMOID_BACKWARD_EX = (_raw("logits_log_sigmoid_backward_ex_f32"),
 _SOFTPLUS_BACKWARD_EX = (_raw("logits_softplus_backward_ex_f32"), _raw("logits_softplus_backward_ex_f64"))
 
 
-def softmax_backward(y: ArrayLike, dy: ArrayLike, axis: int = LAST, *,
+def softmax_backward(y: ArrayLike, dy: ArrayLike, axis: Axes = LAST, *,
                      temperature: float = ONE,
                      out: Optional[np.ndarray] = None, precision: Optional[str] = None) -> np.ndarray:
     """Gradient of softmax: ``dx = y * (dy - sum(y * dy, axis)) / T``.
 
     ``y`` is the forward output ``softmax(x, axis, temperature=T)``, ``dy`` the
     upstream gradient of the same shape. ``out`` may be ``y`` or ``dy``.
+    ``axis`` (int, tuple or None) as for ``softmax``.
 
     >>> import logits, numpy as np
     >>> y = logits.softmax(np.array([1.0, 2.0, 3.0]))
@@ -393,7 +471,7 @@ def softmax_backward(y: ArrayLike, dy: ArrayLike, axis: int = LAST, *,
                                 temperature, out, precision)
 
 
-def log_softmax_backward(y: ArrayLike, dy: ArrayLike, axis: int = LAST, *,
+def log_softmax_backward(y: ArrayLike, dy: ArrayLike, axis: Axes = LAST, *,
                          temperature: float = ONE,
                          out: Optional[np.ndarray] = None, precision: Optional[str] = None) -> np.ndarray:
     """Gradient of log-softmax: ``dx = (dy - exp(y) * sum(dy, axis)) / T``.

@@ -20,11 +20,11 @@ from typing import Any, Literal, Optional, Tuple, Union, overload
 import numpy as np
 from numpy.typing import ArrayLike
 
-from . import _arrays, _library
+from . import _arrays, _axes, _library
 from ._arrays import EPS, F32, F64, I64, LAST, MEAN, ONE, ZERO, ndarray
 from ._errors import LogitsError, LogitsTypeError
 
-__all__ = ["cross_entropy", "binary_cross_entropy"]
+__all__ = ["cross_entropy", "binary_cross_entropy", "binary_cross_entropy_with_logits"]
 
 _REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
 
@@ -32,6 +32,8 @@ _REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
 LossResult = Union[np.ndarray, np.floating]
 # What a loss function returns: the loss, or (loss, gradient).
 LossOrPair = Union[LossResult, Tuple[LossResult, np.ndarray]]
+# axis=: the class axis, or several (a tuple: optax flattens them into one).
+Axes = Union[int, Tuple[int, ...]]
 
 
 def _reduction(reduction: str) -> int:
@@ -185,31 +187,36 @@ def _fast_binary_cross_entropy(x: np.ndarray, y: np.ndarray, reduction: Any, ret
 # The return type follows return_grad and grad_out (for type checkers): the
 # loss alone, or (loss, gradient).
 @overload
-def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = ...,
+def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: Axes = ...,
+                  where: Optional[ArrayLike] = ...,
                   from_logits: bool = ..., reduction: str = ..., label_smoothing: float = ...,
                   weight: Optional[ArrayLike] = ..., ignore_index: Optional[int] = ...,
                   temperature: float = ..., eps: float = ..., precision: Optional[str] = ...,
                   return_grad: Literal[False] = ..., grad_out: None = ...) -> LossResult: ...
 @overload
-def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = ...,
+def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: Axes = ...,
+                  where: Optional[ArrayLike] = ...,
                   from_logits: bool = ..., reduction: str = ..., label_smoothing: float = ...,
                   weight: Optional[ArrayLike] = ..., ignore_index: Optional[int] = ...,
                   temperature: float = ..., eps: float = ..., precision: Optional[str] = ...,
                   return_grad: Literal[True], grad_out: Optional[np.ndarray] = ...
                   ) -> Tuple[LossResult, np.ndarray]: ...
 @overload
-def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = ...,
+def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: Axes = ...,
+                  where: Optional[ArrayLike] = ...,
                   from_logits: bool = ..., reduction: str = ..., label_smoothing: float = ...,
                   weight: Optional[ArrayLike] = ..., ignore_index: Optional[int] = ...,
                   temperature: float = ..., eps: float = ..., precision: Optional[str] = ...,
                   return_grad: bool = ..., grad_out: np.ndarray) -> Tuple[LossResult, np.ndarray]: ...
 @overload
-def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = ...,
+def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: Axes = ...,
+                  where: Optional[ArrayLike] = ...,
                   from_logits: bool = ..., reduction: str = ..., label_smoothing: float = ...,
                   weight: Optional[ArrayLike] = ..., ignore_index: Optional[int] = ...,
                   temperature: float = ..., eps: float = ..., precision: Optional[str] = ...,
                   return_grad: bool = ..., grad_out: Optional[np.ndarray] = ...) -> LossOrPair: ...
-def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
+def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: Axes = LAST,
+                  where: Optional[ArrayLike] = None,
                   from_logits: bool = True, reduction: str = MEAN,
                   label_smoothing: float = ZERO, weight: Optional[ArrayLike] = None,
                   ignore_index: Optional[int] = None, temperature: float = ONE,
@@ -230,6 +237,17 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
     labels (PyTorch) or by the number of samples (soft targets); if every
     sample is ignored the loss and gradient are 0. ``"none"`` returns one loss
     per sample, ``"sum"`` their sum.
+
+    ``axis`` may be a tuple of class axes (optax): they are flattened into
+    one class axis in C order, ascending axes, and an integer label indexes
+    that flattened axis. ``where`` (booleans broadcast to the input's shape,
+    JAX's and optax's meaning): classes where it is False take no part, as a
+    ``-inf`` logit: probability 0, excluded from the normaliser, zero
+    gradient, and their soft-target mass dropped; a label on a masked class
+    has probability 0 and loss ``inf`` (optax would take the raw logit
+    there). A sample with every class masked is a masked row. With a
+    gradient, the gradient's array holds the masked logits (no copy);
+    without one, ``where`` costs one temporary of the input's size.
 
     With ``return_grad=True`` returns ``(loss, grad)``, grad = d loss / d input.
     ``precision`` (None, ``"fast"``, ``"exact"``) as for ``softmax``.
@@ -252,15 +270,18 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
     """
     if (_FAST and type(input) is ndarray and type(target) is ndarray and axis is LAST
             and from_logits is True and label_smoothing is ZERO and weight is None
-            and ignore_index is None and temperature is ONE and eps is EPS and precision is None):
+            and ignore_index is None and temperature is ONE and eps is EPS and precision is None
+            and where is None):
         result = _fast_cross_entropy(input, target, reduction, return_grad, grad_out)
         if result is not None:
             return result
     dt, (x,) = _arrays.inputs(input)
-    ax, outer, classes, inner = _arrays.layout(x.shape, axis)
+    plan = _axes.plan(x.shape, axis)
+    classes = plan.length
     red = _reduction(reduction)
-    t = _arrays._unmasked(target)
-    sample_shape = x.shape[:ax] + x.shape[ax + 1:]
+    t = _arrays._unmasked(target, "target")
+    sample_shape = plan.reduced_shape(False)
+    without = (f"axis {plan.axes[0]}" if len(plan.axes) == 1 else f"axes {plan.axes}")
     opts = _library.CEOptions()
     _library.lib.logits_ce_options_init(ctypes.byref(opts))
     opts.reduction = red
@@ -269,13 +290,14 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
     opts.temperature = float(temperature)
     opts.eps = float(eps)
     opts.precision = _arrays.precision(precision).value
+    m = None if where is None else _axes.mask(where, x.shape)
     if t.dtype.kind in "iu":
         if t.shape != sample_shape:
             raise LogitsError(f"labels have shape {t.shape}, expected {sample_shape} "
-                              f"(the input's shape without axis {ax})")
+                              f"(the input's shape without {without})")
         if t.dtype == np.uint64 and t.size and t.max() > np.iinfo(np.int64).max:
-            where = _first_bad(t > np.iinfo(np.int64).max)
-            raise LogitsError(f"label {t[where]} at position {where} is out of range "
+            bad = _first_bad(t > np.iinfo(np.int64).max)
+            raise LogitsError(f"label {t[bad]} at position {bad} is out of range "
                               f"[0, {classes})", status=_library.Status.ERROR_LABEL_OUT_OF_RANGE)
         labels = _arrays.as_input(t, np.dtype(np.int64))
         if ignore_index is not None:
@@ -289,7 +311,10 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
             hint = ("; class labels need an integer dtype: target.astype(np.int64)"
                     if t.shape == sample_shape else "")
             raise LogitsError(f"soft targets have shape {t.shape}, expected {x.shape}{hint}")
-        kind, targets = "soft", _arrays.as_input(t, dt)
+        targets = _arrays.as_input(t, dt)
+        if m is not None:  # masked classes carry no target mass (optax)
+            targets = np.where(m, targets, np.zeros((), dt))
+        kind, targets = "soft", plan.moved(targets)
     else:
         raise LogitsTypeError(f"target has unsupported dtype {t.dtype}: integer labels "
                               "or float soft targets")
@@ -298,41 +323,53 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: int = LAST,
         raise LogitsError(f"weight has shape {w.shape}, expected ({classes},)")
     loss = np.empty(sample_shape if red == 0 else (), dtype=dt)
     grad = _grad_array(x, grad_out, return_grad)
+    src = x
+    if m is not None:
+        if grad is not None:
+            _arrays.no_partial_overlap(grad, x, "grad_out")
+        # The gradient's array holds the masked logits (the library writes
+        # the gradient over them); without a gradient they need a copy.
+        in_place = grad is not None and plan.perm is None
+        src = _axes.fill_masked(grad if in_place and grad is not None else np.empty(x.shape, dt), x, m)
+    src = plan.moved(src)
+    dest = grad if grad is None or plan.perm is None else np.empty(src.shape, dt)
     fn = (_CE_LABELS if kind == "labels" else _CE_SOFT)[_arrays.INDEX[dt]]
     ptr, size = _arrays.pointer, _arrays.size
-    status = fn(ptr(x), ptr(targets), None if w is None else ptr(w), ptr(loss),
-                None if grad is None else ptr(grad),
-                size(outer), size(classes), size(inner), ctypes.byref(opts))
+    status = fn(ptr(src), ptr(targets), None if w is None else ptr(w), ptr(loss),
+                None if dest is None else ptr(dest),
+                size(plan.outer), size(classes), size(plan.inner), ctypes.byref(opts))
     _arrays.check(status, "cross_entropy", (("class_weight", "weight"),))
+    if grad is not None and dest is not None and dest is not grad:
+        np.copyto(grad, _axes.restored(dest, plan))
     return _result(loss, grad, return_grad)
 
 
 @overload
-def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bool = ...,
+def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bool,
                          pos_weight: Optional[ArrayLike] = ..., weight: Optional[ArrayLike] = ...,
                          label_smoothing: float = ..., gamma: float = ..., alpha: Optional[float] = ...,
                          reduction: str = ..., eps: float = ..., precision: Optional[str] = ...,
                          return_grad: Literal[False] = ..., grad_out: None = ...) -> LossResult: ...
 @overload
-def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bool = ...,
+def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bool,
                          pos_weight: Optional[ArrayLike] = ..., weight: Optional[ArrayLike] = ...,
                          label_smoothing: float = ..., gamma: float = ..., alpha: Optional[float] = ...,
                          reduction: str = ..., eps: float = ..., precision: Optional[str] = ...,
                          return_grad: Literal[True], grad_out: Optional[np.ndarray] = ...
                          ) -> Tuple[LossResult, np.ndarray]: ...
 @overload
-def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bool = ...,
+def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bool,
                          pos_weight: Optional[ArrayLike] = ..., weight: Optional[ArrayLike] = ...,
                          label_smoothing: float = ..., gamma: float = ..., alpha: Optional[float] = ...,
                          reduction: str = ..., eps: float = ..., precision: Optional[str] = ...,
                          return_grad: bool = ..., grad_out: np.ndarray) -> Tuple[LossResult, np.ndarray]: ...
 @overload
-def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bool = ...,
+def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bool,
                          pos_weight: Optional[ArrayLike] = ..., weight: Optional[ArrayLike] = ...,
                          label_smoothing: float = ..., gamma: float = ..., alpha: Optional[float] = ...,
                          reduction: str = ..., eps: float = ..., precision: Optional[str] = ...,
                          return_grad: bool = ..., grad_out: Optional[np.ndarray] = ...) -> LossOrPair: ...
-def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bool = True,
+def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: Optional[bool] = None,
                          pos_weight: Optional[ArrayLike] = None,
                          weight: Optional[ArrayLike] = None, label_smoothing: float = ZERO,
                          gamma: float = ZERO, alpha: Optional[float] = None,
@@ -340,6 +377,12 @@ def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bo
                          return_grad: bool = False, grad_out: Optional[np.ndarray] = None,
                          precision: Optional[str] = None) -> LossOrPair:
     """Binary cross-entropy per element, for independent (multi-label) targets.
+
+    ``from_logits`` is required: ``True`` when ``input`` holds logits
+    (PyTorch's ``binary_cross_entropy_with_logits``, also available here
+    under that name), ``False`` when it holds probabilities (PyTorch's
+    ``binary_cross_entropy``, Keras' default). The frameworks disagree on the
+    default, so a call without it is refused instead of guessing.
 
     ``target`` has the input's shape, values in [0, 1] (soft targets allowed).
     From logits it is PyTorch's BCEWithLogitsLoss,
@@ -356,11 +399,19 @@ def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bo
     >>> import logits, numpy as np
     >>> x = np.array([[1.5, -0.3], [0.2, 2.0]])
     >>> y = np.array([[1.0, 0.0], [0.0, 1.0]])
-    >>> round(float(logits.binary_cross_entropy(x, y)), 6)
+    >>> round(float(logits.binary_cross_entropy(x, y, from_logits=True)), 6)
     0.420209
-    >>> round(float(logits.binary_cross_entropy(x, y, gamma=2.0, alpha=0.25)), 6)
+    >>> round(float(logits.binary_cross_entropy(x, y, from_logits=True, gamma=2.0, alpha=0.25)), 6)
     0.064598
+    >>> p = np.array([[0.8, 0.4], [0.5, 0.9]])  # probabilities, as PyTorch's binary_cross_entropy
+    >>> round(float(logits.binary_cross_entropy(p, y, from_logits=False)), 6)
+    0.383119
     """
+    if from_logits is None:
+        raise LogitsTypeError(
+            "binary_cross_entropy needs from_logits=True (input holds logits, as PyTorch's "
+            "binary_cross_entropy_with_logits) or from_logits=False (input holds probabilities, "
+            "as PyTorch's binary_cross_entropy and Keras' default)")
     if (_FAST and type(input) is ndarray and type(target) is ndarray and from_logits is True
             and pos_weight is None and weight is None and label_smoothing is ZERO
             and gamma is ZERO and alpha is None and eps is EPS and precision is None):
@@ -397,3 +448,49 @@ def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bo
                 ctypes.byref(opts))
     _arrays.check(status, "binary_cross_entropy")
     return _result(loss, grad, return_grad)
+
+
+@overload
+def binary_cross_entropy_with_logits(
+        input: ArrayLike, target: ArrayLike, *, pos_weight: Optional[ArrayLike] = ...,
+        weight: Optional[ArrayLike] = ..., label_smoothing: float = ..., gamma: float = ...,
+        alpha: Optional[float] = ..., reduction: str = ..., precision: Optional[str] = ...,
+        return_grad: Literal[False] = ..., grad_out: None = ...) -> LossResult: ...
+@overload
+def binary_cross_entropy_with_logits(
+        input: ArrayLike, target: ArrayLike, *, pos_weight: Optional[ArrayLike] = ...,
+        weight: Optional[ArrayLike] = ..., label_smoothing: float = ..., gamma: float = ...,
+        alpha: Optional[float] = ..., reduction: str = ..., precision: Optional[str] = ...,
+        return_grad: Literal[True], grad_out: Optional[np.ndarray] = ...) -> Tuple[LossResult, np.ndarray]: ...
+@overload
+def binary_cross_entropy_with_logits(
+        input: ArrayLike, target: ArrayLike, *, pos_weight: Optional[ArrayLike] = ...,
+        weight: Optional[ArrayLike] = ..., label_smoothing: float = ..., gamma: float = ...,
+        alpha: Optional[float] = ..., reduction: str = ..., precision: Optional[str] = ...,
+        return_grad: bool = ..., grad_out: np.ndarray) -> Tuple[LossResult, np.ndarray]: ...
+@overload
+def binary_cross_entropy_with_logits(
+        input: ArrayLike, target: ArrayLike, *, pos_weight: Optional[ArrayLike] = ...,
+        weight: Optional[ArrayLike] = ..., label_smoothing: float = ..., gamma: float = ...,
+        alpha: Optional[float] = ..., reduction: str = ..., precision: Optional[str] = ...,
+        return_grad: bool = ..., grad_out: Optional[np.ndarray] = ...) -> LossOrPair: ...
+def binary_cross_entropy_with_logits(
+        input: ArrayLike, target: ArrayLike, *, pos_weight: Optional[ArrayLike] = None,
+        weight: Optional[ArrayLike] = None, label_smoothing: float = ZERO, gamma: float = ZERO,
+        alpha: Optional[float] = None, reduction: str = MEAN, precision: Optional[str] = None,
+        return_grad: bool = False, grad_out: Optional[np.ndarray] = None) -> LossOrPair:
+    """``binary_cross_entropy(input, target, from_logits=True, ...)``: the
+    input holds logits, as PyTorch's ``binary_cross_entropy_with_logits``
+    (the same name, the same meaning, and PyTorch's ``pos_weight`` and
+    ``weight``).
+
+    >>> import logits, numpy as np
+    >>> x = np.array([[1.5, -0.3], [0.2, 2.0]])
+    >>> y = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> round(float(logits.binary_cross_entropy_with_logits(x, y)), 6)
+    0.420209
+    """
+    return binary_cross_entropy(input, target, from_logits=True, pos_weight=pos_weight,
+                                weight=weight, label_smoothing=label_smoothing, gamma=gamma,
+                                alpha=alpha, reduction=reduction, precision=precision,
+                                return_grad=return_grad, grad_out=grad_out)
