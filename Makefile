@@ -120,6 +120,7 @@ test-c: $(C_TESTS) build/demo build/sample
 test-python: lib
 	@echo "== Python tests (pytest) =="
 	PYTHONPATH=bindings/python $(PYTHON) -m pytest -q Tests/python --doctest-modules bindings/python/logits
+	$(PYTHON) tools/readme_python.py --run
 
 lint: $(DEPS)
 	SWIFT="$(SWIFT)" PYTHON="$(PYTHON)" sh tools/lint.sh

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make lint: swift-format's lint rules over the Swift sources (.swift-format),
 # ruff over the Python (pyproject.toml [tool.ruff]) and mypy --strict over
-# the Python package (its public functions are typed as checkers expect). The kernels are
+# the Python package, the README's Python snippets and the examples (typed as
+# checkers expect). The kernels are
 # formatted by hand (aligned arguments, one-line loops), so the pretty
 # printer's layout findings (Indentation, AddLines, RemoveLine, LineLength,
 # TrailingComma) are not enforced; every other swift-format rule is.
@@ -34,6 +35,12 @@ fi
 if "$PYTHON" -m mypy --version >/dev/null 2>&1; then
     if PYTHONPATH="$root/bindings/python" "$PYTHON" -m mypy --strict --no-error-summary bindings/python/logits; then
         echo "lint: mypy --strict: no findings"
+    else
+        status=1
+    fi
+    # The README's Python snippets and bindings/python/examples, as users type them.
+    if "$PYTHON" tools/readme_python.py --typecheck; then
+        echo "lint: mypy --strict over the README's Python and the examples: no findings"
     else
         status=1
     fi

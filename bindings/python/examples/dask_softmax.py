@@ -28,7 +28,7 @@ cluster, provided ``logits`` is installed on the workers (``pip install .``).
 
 from __future__ import annotations
 
-from typing import Optional, Tuple, Union
+from typing import Any, Literal, Optional, Tuple, Union, cast, overload
 
 import dask.array as da
 import numpy as np
@@ -37,7 +37,7 @@ from numpy.typing import ArrayLike
 import logits
 
 
-def _result_dtype(dtype: np.dtype) -> np.dtype:
+def _result_dtype(dtype: np.dtype[Any]) -> np.dtype[Any]:
     # Logits keeps float32/float64 and promotes anything else as numpy
     # promotes it with float32.
     return np.result_type(dtype, np.float32)
@@ -59,19 +59,24 @@ def softmax(x: da.Array, axis: int = -1, temperature: float = 1.0) -> da.Array:
     """
     axis = axis % x.ndim if x.ndim else 0
     x = _whole_axis(x, axis)
-    return x.map_blocks(logits.softmax, axis=axis, temperature=temperature,
-                        dtype=_result_dtype(x.dtype), meta=np.empty((0,) * x.ndim, _result_dtype(x.dtype)))
+    return cast(da.Array, da.map_blocks(logits.softmax, x, axis=axis, temperature=temperature,
+                                        dtype=_result_dtype(x.dtype),
+                                        meta=np.empty((0,) * x.ndim, _result_dtype(x.dtype))))
 
 
-def _partial_sums(x_block: np.ndarray, label_block: np.ndarray, weight, ignore_index,
-                  label_smoothing: float, temperature: float, with_grad: bool):
+def _partial_sums(x_block: np.ndarray, label_block: np.ndarray, weight: Optional[np.ndarray],
+                  ignore_index: Optional[int], label_smoothing: float, temperature: float,
+                  with_grad: bool) -> Tuple[np.ndarray, Optional[np.ndarray]]:
     """One block's (1, 2) [sum of weighted losses, sum of weights] in float64,
     and the gradient of that block's summed loss when ``with_grad``."""
     labels = label_block[:, 0]
-    out = logits.cross_entropy(x_block, labels, reduction="sum", weight=weight,
-                               ignore_index=ignore_index, label_smoothing=label_smoothing,
-                               temperature=temperature, return_grad=with_grad)
-    loss, grad = out if with_grad else (out, None)
+    kw: dict[str, Any] = dict(reduction="sum", weight=weight, ignore_index=ignore_index,
+                              label_smoothing=label_smoothing, temperature=temperature)
+    grad: Optional[np.ndarray] = None
+    if with_grad:
+        loss, grad = logits.cross_entropy(x_block, labels, return_grad=True, **kw)
+    else:
+        loss = logits.cross_entropy(x_block, labels, **kw)
     counted = labels if ignore_index is None else labels[labels != ignore_index]
     denominator = (float(counted.size) if weight is None
                    else float(np.sum(np.asarray(weight, dtype=np.float64)[counted])))
@@ -79,14 +84,24 @@ def _partial_sums(x_block: np.ndarray, label_block: np.ndarray, weight, ignore_i
     return sums, grad
 
 
-def _sums_block(x_block, label_block, **kw):
+def _sums_block(x_block: np.ndarray, label_block: np.ndarray, **kw: Any) -> np.ndarray:
     return _partial_sums(x_block, label_block, with_grad=False, **kw)[0]
 
 
-def _grad_block(x_block, label_block, **kw):
+def _grad_block(x_block: np.ndarray, label_block: np.ndarray, **kw: Any) -> Optional[np.ndarray]:
     return _partial_sums(x_block, label_block, with_grad=True, **kw)[1]
 
 
+@overload
+def cross_entropy(x: da.Array, labels: Union[da.Array, ArrayLike], *,
+                  weight: Optional[ArrayLike] = ..., ignore_index: Optional[int] = ...,
+                  label_smoothing: float = ..., temperature: float = ...,
+                  return_grad: Literal[False] = ...) -> da.Array: ...
+@overload
+def cross_entropy(x: da.Array, labels: Union[da.Array, ArrayLike], *,
+                  weight: Optional[ArrayLike] = ..., ignore_index: Optional[int] = ...,
+                  label_smoothing: float = ..., temperature: float = ...,
+                  return_grad: Literal[True]) -> Tuple[da.Array, da.Array]: ...
 def cross_entropy(x: da.Array, labels: Union[da.Array, ArrayLike], *,
                   weight: Optional[ArrayLike] = None, ignore_index: Optional[int] = None,
                   label_smoothing: float = 0.0, temperature: float = 1.0,
@@ -108,25 +123,25 @@ def cross_entropy(x: da.Array, labels: Union[da.Array, ArrayLike], *,
     if x.ndim != 2:
         raise ValueError(f"x must be 2-D (samples, classes), got shape {x.shape}")
     x = _whole_axis(x, 1)
-    labels = da.asarray(labels)
-    if labels.shape != (x.shape[0],) or labels.dtype.kind not in "iu":
-        raise ValueError(f"labels must be {x.shape[0]} integers, got {labels.dtype} {labels.shape}")
-    labels = labels.astype(np.int64).rechunk((x.chunks[0],))[:, None]  # blocks aligned with x's rows
+    lab = cast(da.Array, da.asarray(labels))
+    if lab.shape != (x.shape[0],) or lab.dtype.kind not in "iu":
+        raise ValueError(f"labels must be {x.shape[0]} integers, got {lab.dtype} {lab.shape}")
+    lab = lab.astype(np.int64).rechunk((x.chunks[0],))[:, None]  # blocks aligned with x's rows
     w = None if weight is None else np.asarray(weight, dtype=_result_dtype(x.dtype))
     kw = dict(weight=w, ignore_index=ignore_index, label_smoothing=label_smoothing,
               temperature=temperature)
-    sums = da.map_blocks(_sums_block, x, labels, chunks=((1,) * x.numblocks[0], (2,)),
+    sums = da.map_blocks(_sums_block, x, lab, chunks=((1,) * x.numblocks[0], (2,)),
                          dtype=np.float64, meta=np.empty((0, 0), np.float64), **kw)
     total = sums.sum(axis=0)                      # [total loss, total weight]
     loss_sum, weight_sum = total[0], total[1]
     positive = weight_sum > 0
     mean = da.where(positive, loss_sum / da.where(positive, weight_sum, 1.0), 0.0)
     if not return_grad:
-        return mean
-    grad_sum = da.map_blocks(_grad_block, x, labels, dtype=_result_dtype(x.dtype),
+        return cast(da.Array, mean)
+    grad_sum = da.map_blocks(_grad_block, x, lab, dtype=_result_dtype(x.dtype),
                              meta=np.empty((0, 0), _result_dtype(x.dtype)), **kw)
     scale = da.where(positive, 1.0 / da.where(positive, weight_sum, 1.0), 0.0)
-    return mean, (grad_sum * scale).astype(_result_dtype(x.dtype))
+    return cast(da.Array, mean), cast(da.Array, (grad_sum * scale).astype(_result_dtype(x.dtype)))
 
 
 def main() -> None:
