@@ -4,9 +4,11 @@ Every ```python block of README.md that is not a `>>>` transcript becomes
 build/readme/snippet_<line>.py, after a short prelude that names the arrays
 the snippets use without defining them (``x``, ``row``, ``batch``). Then:
 
-  python tools/readme_python.py --typecheck   mypy --strict over the snippets
-                                              and bindings/python/examples
-  python tools/readme_python.py --run         runs each snippet (exit 0)
+  python tools/readme_python.py --typecheck   mypy --strict over the snippets,
+                                              bindings/python/examples and
+                                              Tests/typing (what checkers see)
+  python tools/readme_python.py --run         runs each snippet and
+                                              Tests/typing (exit 0)
 
 make lint runs the first, make test-python the second, so the README's
 examples keep compiling and running as the API changes.
@@ -56,16 +58,17 @@ def main() -> int:
     env = dict(os.environ, PYTHONPATH=str(ROOT / "bindings" / "python"))
     if mode == "--typecheck":
         examples = sorted((ROOT / "bindings" / "python" / "examples").glob("*.py"))
+        examples += sorted((ROOT / "Tests" / "typing").glob("*.py"))
         cmd = [sys.executable, "-m", "mypy", "--strict", "--no-error-summary",
                "--cache-dir", str(OUT / ".mypy_cache"), *map(str, files + examples)]
         return subprocess.run(cmd, env=env, cwd=ROOT).returncode
     if mode == "--run":
-        for f in files:
+        for f in files + sorted((ROOT / "Tests" / "typing").glob("*.py")):
             r = subprocess.run([sys.executable, str(f)], env=env, cwd=OUT, capture_output=True, text=True)
             if r.returncode:
                 print(f"readme_python: {f.name} failed:\n{r.stdout}{r.stderr}")
                 return 1
-        print(f"readme_python: {len(files)} README snippets ran")
+        print(f"readme_python: {len(files)} README snippets and Tests/typing ran")
         return 0
     sys.exit(f"usage: {sys.argv[0]} --typecheck | --run")
 

@@ -185,7 +185,9 @@ def _fast_binary_cross_entropy(x: np.ndarray, y: np.ndarray, reduction: Any, ret
 
 
 # The return type follows return_grad and grad_out (for type checkers): the
-# loss alone, or (loss, gradient).
+# loss alone, or (loss, gradient). The last overload takes grad_out=None only:
+# an array there always means a pair, and two overloads that both accepted an
+# array would make mypy answer Any for numpy's Any-typed arrays.
 @overload
 def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: Axes = ...,
                   where: Optional[ArrayLike] = ...,
@@ -214,7 +216,7 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: Axes = ...,
                   from_logits: bool = ..., reduction: str = ..., label_smoothing: float = ...,
                   weight: Optional[ArrayLike] = ..., ignore_index: Optional[int] = ...,
                   temperature: float = ..., eps: float = ..., precision: Optional[str] = ...,
-                  return_grad: bool = ..., grad_out: Optional[np.ndarray] = ...) -> LossOrPair: ...
+                  return_grad: bool = ..., grad_out: None = ...) -> LossOrPair: ...
 def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: Axes = LAST,
                   where: Optional[ArrayLike] = None,
                   from_logits: bool = True, reduction: str = MEAN,
@@ -368,7 +370,7 @@ def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: bo
                          pos_weight: Optional[ArrayLike] = ..., weight: Optional[ArrayLike] = ...,
                          label_smoothing: float = ..., gamma: float = ..., alpha: Optional[float] = ...,
                          reduction: str = ..., eps: float = ..., precision: Optional[str] = ...,
-                         return_grad: bool = ..., grad_out: Optional[np.ndarray] = ...) -> LossOrPair: ...
+                         return_grad: bool = ..., grad_out: None = ...) -> LossOrPair: ...
 def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: Optional[bool] = None,
                          pos_weight: Optional[ArrayLike] = None,
                          weight: Optional[ArrayLike] = None, label_smoothing: float = ZERO,
@@ -473,7 +475,7 @@ def binary_cross_entropy_with_logits(
         input: ArrayLike, target: ArrayLike, *, pos_weight: Optional[ArrayLike] = ...,
         weight: Optional[ArrayLike] = ..., label_smoothing: float = ..., gamma: float = ...,
         alpha: Optional[float] = ..., reduction: str = ..., precision: Optional[str] = ...,
-        return_grad: bool = ..., grad_out: Optional[np.ndarray] = ...) -> LossOrPair: ...
+        return_grad: bool = ..., grad_out: None = ...) -> LossOrPair: ...
 def binary_cross_entropy_with_logits(
         input: ArrayLike, target: ArrayLike, *, pos_weight: Optional[ArrayLike] = None,
         weight: Optional[ArrayLike] = None, label_smoothing: float = ZERO, gamma: float = ZERO,
@@ -490,7 +492,9 @@ def binary_cross_entropy_with_logits(
     >>> round(float(logits.binary_cross_entropy_with_logits(x, y)), 6)
     0.420209
     """
-    return binary_cross_entropy(input, target, from_logits=True, pos_weight=pos_weight,
-                                weight=weight, label_smoothing=label_smoothing, gamma=gamma,
-                                alpha=alpha, reduction=reduction, precision=precision,
-                                return_grad=return_grad, grad_out=grad_out)
+    kw: dict[str, Any] = dict(from_logits=True, pos_weight=pos_weight, weight=weight,
+                              label_smoothing=label_smoothing, gamma=gamma, alpha=alpha,
+                              reduction=reduction, precision=precision, return_grad=return_grad,
+                              grad_out=grad_out)
+    result: LossOrPair = binary_cross_entropy(input, target, **kw)
+    return result

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import secrets
-from typing import Any, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Literal, Mapping, Optional, Sequence, Tuple, Union, overload
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -67,6 +67,35 @@ def _history(history: Any, rows: int) -> Optional[np.ndarray]:
     return h
 
 
+# The return type follows return_logprobs (for type checkers): the tokens (an
+# int64 scalar for 1-D logits, else an array), or (tokens, logprobs, raw).
+@overload
+def sample(logits: ArrayLike, *, temperature: float = ..., top_k: Optional[int] = ...,
+           top_p: Optional[float] = ..., min_p: Optional[float] = ...,
+           repetition_penalty: Optional[float] = ..., presence_penalty: Optional[float] = ...,
+           frequency_penalty: Optional[float] = ...,
+           logit_bias: Optional[Mapping[int, float]] = ...,
+           history: Union[ArrayLike, Sequence[Sequence[int]], None] = ...,
+           order: str = ..., seed: Optional[int] = ...,
+           uniform: Optional[ArrayLike] = ..., return_logprobs: Literal[False] = ...) -> Any: ...
+@overload
+def sample(logits: ArrayLike, *, temperature: float = ..., top_k: Optional[int] = ...,
+           top_p: Optional[float] = ..., min_p: Optional[float] = ...,
+           repetition_penalty: Optional[float] = ..., presence_penalty: Optional[float] = ...,
+           frequency_penalty: Optional[float] = ...,
+           logit_bias: Optional[Mapping[int, float]] = ...,
+           history: Union[ArrayLike, Sequence[Sequence[int]], None] = ...,
+           order: str = ..., seed: Optional[int] = ...,
+           uniform: Optional[ArrayLike] = ..., return_logprobs: Literal[True]) -> Tuple[Any, Any, Any]: ...
+@overload
+def sample(logits: ArrayLike, *, temperature: float = ..., top_k: Optional[int] = ...,
+           top_p: Optional[float] = ..., min_p: Optional[float] = ...,
+           repetition_penalty: Optional[float] = ..., presence_penalty: Optional[float] = ...,
+           frequency_penalty: Optional[float] = ...,
+           logit_bias: Optional[Mapping[int, float]] = ...,
+           history: Union[ArrayLike, Sequence[Sequence[int]], None] = ...,
+           order: str = ..., seed: Optional[int] = ...,
+           uniform: Optional[ArrayLike] = ..., return_logprobs: bool = ...) -> Any: ...
 def sample(logits: ArrayLike, *, temperature: float = 1.0, top_k: Optional[int] = None,
            top_p: Optional[float] = None, min_p: Optional[float] = None,
            repetition_penalty: Optional[float] = None, presence_penalty: Optional[float] = None,
