@@ -97,9 +97,13 @@ test: $(DEPS) lib lint test-swift test-c test-python test-abi test-portable test
 	test-fuzz-replay test-ship
 	@echo "make test: all suites passed"
 
+# The Swift door both ways: with the trait DispatchedKernels (the CPU-level
+# kernels, as a path dependency that enables it gets them) in the default
+# precision fast, and without it (the baseline, as a URL dependency gets) in
+# the exact precision.
 test-swift:
-	@echo "== Swift tests (swift test), the default precision fast, then exact =="
-	$(SWIFT) test
+	@echo "== Swift tests (swift test): trait DispatchedKernels + fast, then baseline + exact =="
+	$(SWIFT) test --traits DispatchedKernels
 	LOGITS_PRECISION=exact $(SWIFT) test
 
 C_TESTS := $(patsubst Tests/c/%.c,build/%,$(wildcard Tests/c/test_*.c))

@@ -20,7 +20,7 @@ BENCH_SRC    := bench/native
 BENCH_STAMP  := $(BENCH_DIR)/peers.stamp
 BENCH_CFLAGS := -O3 -fPIC -shared -std=c11 -Wall -Wextra -I$(BENCH_SRC) -Iinclude
 
-.PHONY: bench bench-peers bench-native bench-report
+.PHONY: bench bench-peers bench-native bench-report bench-swift
 
 bench_comma := ,
 
@@ -60,8 +60,19 @@ bench-native: $(BENCH_PEERS:%=$(BENCH_NATIVE)/%.so)
 bench: lib bench-peers bench-native
 	@t0=$$(date +%s); py=$(BENCH_PY); \
 	[ -x "$$py" ] || { echo "bench: no venv at $(BENCH_VENV); using $(PYTHON) (peers from pip will show as unavailable)"; py=$(PYTHON); }; \
-	$$py bench/run.py && $$py bench/sampling.py && $$py bench/report.py && \
+	$$py bench/run.py && $$py bench/sampling.py && $(MAKE) --no-print-directory bench-swift && \
+	$$py bench/report.py && \
 	echo "make bench: $$(( $$(date +%s) - t0 )) s; wrote BENCHMARKS.md, docs/benchmarks.png, $(BENCH_DIR)/results.json"
+
+# The Swift door beside the C door in one process (bench/swift): a release
+# build of a package that depends on Logits by path with the trait
+# DispatchedKernels, run at the CPU's level and with LOGITS_CPU=baseline (the
+# kernels a URL dependency gets). BENCHMARKS.md "Swift door" reads the JSON.
+bench-swift: lib
+	$(SWIFT) build -c release --package-path bench/swift --scratch-path $(CURDIR)/build/bench-swift
+	@mkdir -p $(BENCH_DIR)
+	./build/bench-swift/release/SwiftDoorBench $(BENCH_DIR)/swift_door.json
+	LOGITS_CPU=baseline ./build/bench-swift/release/SwiftDoorBench $(BENCH_DIR)/swift_door_baseline.json
 
 # Rewrite BENCHMARKS.md and the plot from the last results.json only.
 bench-report:

@@ -497,6 +497,7 @@ def main():
              + (f"; first installation of the peers took {fmt(float(first))} s" if first else "")
              + ". Raw results: `build/bench/results.json`. Plot: `docs/benchmarks.png`.\n")
     L += sampling_section()
+    L += swift_door_section()
     L.append("## Machine\n")
     flags = ", ".join(f"{k}{'' if v else ' (absent)'}" for k, v in mach["flags"].items())
     L.append(f"- CPU: {mach['cpu']}, {mach['cpus']} CPUs; flags: {flags}")
@@ -512,6 +513,41 @@ def main():
     L.insert(3, "![ns per element, log scale](docs/benchmarks.png)\n" if msg is None else f"({msg})\n")
     (ROOT / "BENCHMARKS.md").write_text("\n".join(L) + "\n")
     print("bench: wrote BENCHMARKS.md" + (", docs/benchmarks.png" if msg is None else f" ({msg})"))
+
+
+def swift_door_section():
+    """The Swift door beside the C door (issue 19) from build/bench/swift_door*.json,
+    written by bench/swift (make bench-swift); nothing when it has not run."""
+    runs = []
+    for name, what in (("swift_door.json", "the CPU's level"),
+                       ("swift_door_baseline.json", "LOGITS_CPU=baseline")):
+        path = ROOT / "build" / "bench" / name
+        if path.exists():
+            runs.append((what, json.loads(path.read_text())))
+    if not runs:
+        return []
+    L = ["## Swift door\n",
+         "`make bench-swift` (bench/swift): one process, 1 thread, release build, median of 15 rounds, "
+         "warm caches. **Swift**: the Swift API (`import Logits`, a path dependency with the trait "
+         "`DispatchedKernels`, unsafe-buffer forms so no allocation is timed); **C**: the same arrays "
+         "through `liblogits.so`. At `LOGITS_CPU=baseline` both doors run the baseline kernels, which is "
+         "what a URL dependency (no trait possible) gets; the last column compares it with the C door "
+         "at the CPU's level.\n"]
+    header = ["workload", "kernels", "Swift ns/el", "C ns/el", "Swift / C"]
+    rows = []
+    top = {r["workload"]: r["c_ns"] for r in runs[0][1]} if runs[0][0] == "the CPU's level" else {}
+    for what, rs in runs:
+        for r in rs:
+            rows.append([r["workload"], what, f"{r['swift_ns']:.3f}", f"{r['c_ns']:.3f}",
+                         f"{r['swift_ns'] / r['c_ns']:.2f}×"])
+    L.append(md_table(header, rows))
+    if top and len(runs) > 1:
+        L.append("")
+        L.append("Swift door without the trait (baseline kernels) against the C door at the CPU's level: "
+                 + ", ".join(f"{r['workload']} {r['swift_ns'] / top[r['workload']]:.1f}×"
+                             for r in runs[1][1] if r["workload"] in top) + ".")
+    L.append("")
+    return L
 
 
 def sampling_section():

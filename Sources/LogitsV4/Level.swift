@@ -4,3 +4,14 @@ import Logits
 
 @usableFromInline typealias KernelPolicy = AVX512
 @usableFromInline let kernelLevel = CPULevel.x86_64_v4
+
+/// This level's tables, made once, for Logits' dispatch
+/// (lgt_shims_kernel_table in Sources/CLogitsShims/levels.c). Written once by
+/// the global's thread-safe initialisation, read-only after it.
+nonisolated(unsafe) let exactTable = UnsafeRawPointer(allocatedTable(makeKernelTable(fast: false)))
+nonisolated(unsafe) let fastTable = UnsafeRawPointer(allocatedTable(makeKernelTable(fast: true)))
+
+@_cdecl("lgt_kernel_table_v4")
+public func kernelTableV4(_ fast: Int32) -> UnsafeRawPointer {
+    fast != 0 ? fastTable : exactTable
+}

@@ -48,6 +48,11 @@ typedef struct lgt_shims_refusal {
                          ignore index, NaN when there is none */
 } lgt_shims_refusal;
 
+/* The kernel table (a Swift KernelTable) compiled for CPU level 3 or 4 in
+ * the exact (fast = 0) or fast precision, or NULL when that level's module
+ * is not linked into this program (levels.c). */
+const void *lgt_shims_kernel_table(int32_t level, int32_t fast);
+
 /* Stores a refusal as the calling thread's last one. */
 void lgt_shims_record(int32_t status, int32_t reason, int64_t position, int64_t label,
                          int64_t limit, int64_t inner, double value);

@@ -5,7 +5,7 @@ func elementwiseArray<T: LogitsFloat>(_ op: ElementwiseOp, _ x: [T], _ precision
     x.withUnsafeBufferPointer { xb in
         // Cannot fail: counts match, the new array cannot overlap x.
         (try? makeArray(count: xb.count) { (y) throws(LogitsError) in
-            try refusing { checkedElementwise(op, xb.baseAddress, y, count: xb.count, kernels: .portable(precision)) }
+            try refusing { checkedElementwise(op, xb.baseAddress, y, count: xb.count, kernels: .dispatched(precision)) }
         }) ?? []
     }
 }
@@ -128,7 +128,7 @@ public func apply<T: LogitsFloat>(
 ) throws(LogitsError) {
     try checkBuffers(x.count, y.count, x.count)
     try refusing {
-        checkedElementwise(function.op, x.baseAddress, y.baseAddress, count: x.count, kernels: .portable(precision))
+        checkedElementwise(function.op, x.baseAddress, y.baseAddress, count: x.count, kernels: .dispatched(precision))
     }
 }
 

@@ -74,7 +74,7 @@ func categorical<T: LogitsFloat>(
                 try targets { (t) throws(LogitsError) in
                     try refusing {
                         checkedCrossEntropy(xb.baseAddress, t, w, l, g, layout, options,
-                                            kernels: .portable(options.precision))
+                                            kernels: .dispatched(options.precision))
                     }
                 }
             }
@@ -211,5 +211,5 @@ public func crossEntropy<T: LogitsFloat>(
     else { throw .invalidArgument("buffer sizes do not match the layout") }
     try refusing { checkedCrossEntropy(input.baseAddress, .labels(labels.baseAddress), classWeights?.baseAddress,
                             loss.baseAddress, gradient?.baseAddress, layout, options,
-                            kernels: .portable(options.precision)) }
+                            kernels: .dispatched(options.precision)) }
 }

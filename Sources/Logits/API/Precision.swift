@@ -80,9 +80,11 @@ package func resolvedPrecision(_ raw: Int32) -> Int32 {
 }
 
 extension KernelTable {
-    /// The baseline kernels of a precision (the Swift API's tables).
+    /// The kernels of a precision for the Swift API: the CPU level's when the
+    /// program links them (the package trait DispatchedKernels), else the
+    /// baseline's (Dispatch.swift).
     @inlinable
-    package static func portable(_ precision: Precision) -> KernelTable {
-        resolvedPrecision(precision.rawValue) == Precision.exact.rawValue ? .portable : .portableFast
+    package static func dispatched(_ precision: Precision) -> KernelTable {
+        resolvedPrecision(precision.rawValue) == Precision.exact.rawValue ? .dispatchedExact : .dispatchedFast
     }
 }

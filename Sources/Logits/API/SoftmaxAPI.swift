@@ -11,7 +11,7 @@ func axisForwardArray<T: LogitsFloat>(
         try makeArray(count: count) { (y) throws(LogitsError) in
             try refusing {
                 checkedAxisForward(op, xb.baseAddress, y, layout, temperature: temperature,
-                                   kernels: .portable(precision))
+                                   kernels: .dispatched(precision))
             }
         }
     }
@@ -133,7 +133,7 @@ public func softmax<T: LogitsFloat>(
     try checkBuffers(x.count, y.count, layout.count)
     try refusing {
         checkedAxisForward(.softmax, x.baseAddress, y.baseAddress, layout, temperature: temperature,
-                           kernels: .portable(precision))
+                           kernels: .dispatched(precision))
     }
 }
 
@@ -153,7 +153,7 @@ public func logSoftmax<T: LogitsFloat>(
     try checkBuffers(x.count, y.count, layout.count)
     try refusing {
         checkedAxisForward(.logSoftmax, x.baseAddress, y.baseAddress, layout, temperature: temperature,
-                           kernels: .portable(precision))
+                           kernels: .dispatched(precision))
     }
 }
 
@@ -174,7 +174,7 @@ public func logSumExp<T: LogitsFloat>(
     try checkBuffers(x.count, y.count, layout.count, outputCount: layout.sliceCount)
     try refusing {
         checkedAxisForward(.logSumExp, x.baseAddress, y.baseAddress, layout, temperature: temperature,
-                           kernels: .portable(precision))
+                           kernels: .dispatched(precision))
     }
 }
 
