@@ -1,9 +1,12 @@
 # docs/docs.mk: the documentation targets, included by the Makefile.
 #
-#   make docs    DocC documentation of the Swift API into build/docs (the
-#                toolchain's docc; no plugin dependency); lists public
-#                declarations without a doc comment (DOCS_STRICT=1: fail if
-#                there is any)
+#   make docs    DocC documentation of the Swift API as static HTML in
+#                build/docs/Logits.doccarchive (the toolchain's docc; no
+#                plugin dependency): serve that folder with any static web
+#                server (python3 -m http.server -d build/docs/Logits.doccarchive)
+#                and open /documentation/logits; checks that every public
+#                declaration has its page, and lists those without a doc
+#                comment (DOCS_STRICT=1: fail if there is any)
 #   make plots   regenerate docs/*.png with docs/make_plots.py
 #
 # Uses the main Makefile's SWIFT, PYTHON, DEPS.
@@ -35,10 +38,12 @@ docs: check-build-tools $(DEPS)
 	cp $(DOCS_SYMBOLS)/Logits.symbols.json $(DOCS_SYMBOLS)/Logits@*.symbols.json build/docs-symbols/
 	$(DOCC) convert Sources/Logits/Logits.docc --additional-symbol-graph-dir build/docs-symbols \
 	  --fallback-display-name Logits --fallback-bundle-identifier org.logits.Logits \
-	  --output-path build/docs/Logits.doccarchive --warnings-as-errors
-	@echo "docs: build/docs/Logits.doccarchive (add --transform-for-static-hosting to"
-	@echo "      the docc convert line to serve it from any static web server)"
-	@$(PYTHON) Tests/ship/doc_coverage.py build/docs-symbols $(if $(DOCS_STRICT),--strict)
+	  --output-path build/docs/Logits.doccarchive --transform-for-static-hosting --warnings-as-errors
+	@echo "docs: build/docs/Logits.doccarchive, static HTML: view it with"
+	@echo "      python3 -m http.server -d build/docs/Logits.doccarchive 8000"
+	@echo "      and open http://localhost:8000/documentation/logits"
+	@$(PYTHON) Tests/ship/doc_coverage.py build/docs-symbols --export build/docs/Logits.doccarchive \
+	  $(if $(DOCS_STRICT),--strict)
 
 plots: check-build-tools lib $(DEPS)
 	PYTHONPATH=bindings/python $(PYTHON) docs/make_plots.py

@@ -1,10 +1,19 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // A separate package that uses Logits the way any Swift user would: as a
-// dependency by path (in your own package: `.package(url: "<repository>",
-// from: "0.1.0")` or `.package(path: "../Logits")`), importing the `Logits`
-// product. `make test-ship` builds and runs it; run it yourself with
+// dependency, importing the `Logits` product. `make test-ship` builds and
+// runs it; run it yourself from the repository root with
 //
 //     swift run --package-path Examples/SwiftConsumer
+//
+// In your own package, by path (the AVX2/AVX-512 kernels, as fast as the C
+// library):
+//
+//     .package(path: "../Logits", traits: ["DispatchedKernels"])
+//
+// or by URL (the baseline kernels: SwiftPM refuses unsafeFlags in a remote
+// package, so the trait cannot be enabled there):
+//
+//     .package(url: "<repository>", from: "0.5.0")
 import PackageDescription
 
 let package = Package(
@@ -13,7 +22,7 @@ let package = Package(
         // `name:` pins the package's identity to "Logits" whatever the folder
         // of the checkout is called (a path dependency is otherwise known by
         // its folder name).
-        .package(name: "Logits", path: "../.."),
+        .package(name: "Logits", path: "../..", traits: ["DispatchedKernels"]),
     ],
     targets: [
         .executableTarget(

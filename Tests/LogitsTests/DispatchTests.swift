@@ -24,7 +24,7 @@ import Testing
         let x: [Float] = (0..<4000).map { Float(($0 * 7919) % 2003) / 97 - 10 }
         let layout = try AxisLayout(rows: 4, cols: 1000)
         for precision in [Precision.fast, .exact] {
-            let p = try softmax(x, shape: [4, 1000], precision: precision)
+            let p = try Logits.softmax(x, shape: [4, 1000], precision: precision)
             var q = [Float](repeating: 0, count: x.count)
             _ = x.withUnsafeBufferPointer { xb in
                 q.withUnsafeMutableBufferPointer { qb in

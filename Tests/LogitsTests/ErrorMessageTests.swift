@@ -36,7 +36,7 @@ import Testing
 
     @Test func swiftErrorsCarryTheSameText() {
         #expect(throws: LogitsError.invalidArgument(Refusal(.temperature).message)) {
-            try softmax([1, 2, 3] as [Double], temperature: -1)
+            try Logits.softmax([1, 2, 3] as [Double], temperature: -1)
         }
     }
 }
@@ -46,16 +46,16 @@ import Testing
     @Test func resultsThatCannotBeAllocatedThrow() {
         // 2^60 logsumexp results of an empty axis: more than any memory.
         #expect(throws: LogitsError.sizeOverflow) {
-            try logSumExp([Double](), shape: [1 << 40, 0, 1 << 20], axis: 1)
+            try Logits.logSumExp([Double](), shape: [1 << 40, 0, 1 << 20], axis: 1)
         }
         #expect(throws: LogitsError.sizeOverflow) {
-            try logSumExp([Double](), shape: [1 << 31, 0, 1 << 31], axis: 1)
+            try Logits.logSumExp([Double](), shape: [1 << 31, 0, 1 << 31], axis: 1)
         }
         #expect(throws: LogitsError.sizeOverflow) {
-            try logSumExp([Float](), shape: [Int.max, 0, 2], axis: 1)
+            try Logits.logSumExp([Float](), shape: [Int.max, 0, 2], axis: 1)
         }
         #expect(throws: LogitsError.sizeOverflow) {
-            try softmax([Float](), shape: [-1, 0], axis: 1)
+            try Logits.softmax([Float](), shape: [-1, 0], axis: 1)
         }
     }
 

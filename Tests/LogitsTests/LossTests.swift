@@ -100,7 +100,7 @@ enum LossRef {
         try buffer.withUnsafeMutableBufferPointer { (xb) throws(LogitsError) in
             try labels.withUnsafeBufferPointer { (lb) throws(LogitsError) in
                 try loss.withUnsafeMutableBufferPointer { (l) throws(LogitsError) in
-                    try crossEntropy(UnsafeBufferPointer(xb), labels: lb, layout: AxisLayout(rows: 3, cols: 3),
+                    try Logits.crossEntropy(UnsafeBufferPointer(xb), labels: lb, layout: AxisLayout(rows: 3, cols: 3),
                                      loss: l, gradient: xb)
                 }
             }
@@ -141,7 +141,7 @@ enum LossRef {
         let focal = try binaryCrossEntropy(x, targets: y, options: .init(reduction: .none, gamma: 2, alpha: 0.25))
         for i in x.indices {
             let t = Wide(y[i])
-            // 1 - p_t = t sigmoid(-x) + (1 - t) sigmoid(x), formed without cancellation.
+            // 1 - p_t = t Logits.sigmoid(-x) + (1 - t) Logits.sigmoid(x), formed without cancellation.
             let oneMinusPt = t * Ref.sigmoid(-Wide(x[i])) + (1 - t) * Ref.sigmoid(Wide(x[i]))
             let ref = (0.25 * t + 0.75 * (1 - t)) * oneMinusPt * oneMinusPt * LossRef.binary(Wide(x[i]), t)
             #expect(abs(Wide(focal.loss[i]) - ref) <= 1e-13 * max(ref, 1e-300) + 1e-300, "focal \(i)")

@@ -3,33 +3,33 @@ import Testing
 
 @Suite(.serialized) struct PrecisionChoice {
     @Test func defaultIsFastAndCanBeSet() {
-        let initial = defaultPrecision()
-        setDefaultPrecision(.exact)
-        #expect(defaultPrecision() == .exact)
-        setDefaultPrecision(.fast)
-        #expect(defaultPrecision() == .fast)
-        setDefaultPrecision(.default)
-        #expect(defaultPrecision() == initial)
+        let initial = Logits.defaultPrecision
+        Logits.defaultPrecision = .exact
+        #expect(Logits.defaultPrecision == .exact)
+        Logits.defaultPrecision = .fast
+        #expect(Logits.defaultPrecision == .fast)
+        Logits.defaultPrecision = .default
+        #expect(Logits.defaultPrecision == initial)
     }
 
     @Test func perCallChoiceOverridesTheDefault() throws {
         let x: [Float] = randomLogits(4000, scale: 8, seed: 5)
-        let fast = try softmax(x, shape: [4, 1000], precision: .fast)
-        let exact = try softmax(x, shape: [4, 1000], precision: .exact)
+        let fast = try Logits.softmax(x, shape: [4, 1000], precision: .fast)
+        let exact = try Logits.softmax(x, shape: [4, 1000], precision: .exact)
         #expect(fast != exact)  // the fast kernels run
-        let saved = defaultPrecision()
-        setDefaultPrecision(.exact)
-        #expect(try softmax(x, shape: [4, 1000]) == exact)
-        #expect(try softmax(x, shape: [4, 1000], precision: .fast) == fast)
-        setDefaultPrecision(saved)
-        #expect(sigmoid(x, precision: .fast) != sigmoid(x, precision: .exact))
+        let saved = Logits.defaultPrecision
+        Logits.defaultPrecision = .exact
+        #expect(try Logits.softmax(x, shape: [4, 1000]) == exact)
+        #expect(try Logits.softmax(x, shape: [4, 1000], precision: .fast) == fast)
+        Logits.defaultPrecision = saved
+        #expect(Logits.sigmoid(x, precision: .fast) != Logits.sigmoid(x, precision: .exact))
     }
 
     @Test func doubleIsTheSameInBoth() throws {
         let x: [Double] = randomLogits(3000, scale: 8, seed: 6)
-        #expect(try logSoftmax(x, shape: [3, 1000], precision: .fast)
-                == logSoftmax(x, shape: [3, 1000], precision: .exact))
-        #expect(softplus(x, precision: .fast) == softplus(x, precision: .exact))
+        #expect(try Logits.logSoftmax(x, shape: [3, 1000], precision: .fast)
+                == Logits.logSoftmax(x, shape: [3, 1000], precision: .exact))
+        #expect(Logits.softplus(x, precision: .fast) == Logits.softplus(x, precision: .exact))
     }
 
     @Test func lossOptionsCarryIt() throws {

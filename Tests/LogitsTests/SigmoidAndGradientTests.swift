@@ -13,13 +13,13 @@ import Testing
 
     func check<T: LogitsFloat>(_: T.Type, bound: Double, precision: Precision = .default) {
         let x = Self.inputs(T.self)
-        let s = sigmoid(x, precision: precision), ls = logSigmoid(x, precision: precision)
-        let sp = softplus(x, precision: precision)
+        let s = Logits.sigmoid(x, precision: precision), ls = Logits.logSigmoid(x, precision: precision)
+        let sp = Logits.softplus(x, precision: precision)
         for i in x.indices {
             let w = Wide(x[i].doubleValue)
-            #expect(S.ulps(s[i], Ref.sigmoid(w)) <= bound, "sigmoid(\(x[i]))")
-            #expect(S.ulps(ls[i], Ref.logSigmoid(w)) <= bound, "logSigmoid(\(x[i]))")
-            #expect(S.ulps(sp[i], Ref.softplus(w)) <= bound, "softplus(\(x[i]))")
+            #expect(S.ulps(s[i], Ref.sigmoid(w)) <= bound, "Logits.sigmoid(\(x[i]))")
+            #expect(S.ulps(ls[i], Ref.logSigmoid(w)) <= bound, "Logits.logSigmoid(\(x[i]))")
+            #expect(S.ulps(sp[i], Ref.softplus(w)) <= bound, "Logits.softplus(\(x[i]))")
             #expect(ls[i].isFinite && sp[i].isFinite || !x[i].isFinite || abs(x[i]) > 1e300)
         }
     }
@@ -32,13 +32,13 @@ import Testing
     @Test func double() { check(Double.self, bound: 3) }
 
     @Test func specialValues() {
-        #expect(sigmoid([Float.infinity, -.infinity]) == [1, 0])
-        #expect(logSigmoid([Double.infinity, -.infinity]) == [0, -.infinity])
-        #expect(softplus([Float.infinity, -.infinity]) == [.infinity, 0])
-        #expect(sigmoid([Double.nan])[0].isNaN && logSigmoid([Float.nan])[0].isNaN
-                && softplus([Double.nan])[0].isNaN)
-        #expect(logSigmoid([-200 as Float]) == [-200])
-        #expect(sigmoid([Float]()) == [])
+        #expect(Logits.sigmoid([Float.infinity, -.infinity]) == [1, 0])
+        #expect(Logits.logSigmoid([Double.infinity, -.infinity]) == [0, -.infinity])
+        #expect(Logits.softplus([Float.infinity, -.infinity]) == [.infinity, 0])
+        #expect(Logits.sigmoid([Double.nan])[0].isNaN && Logits.logSigmoid([Float.nan])[0].isNaN
+                && Logits.softplus([Double.nan])[0].isNaN)
+        #expect(Logits.logSigmoid([-200 as Float]) == [-200])
+        #expect(Logits.sigmoid([Float]()) == [])
     }
 }
 
@@ -64,13 +64,13 @@ import Testing
         let x: [Double] = randomLogits(3 * 7, scale: 3, seed: 23)
         let w: [Double] = randomLogits(3 * 7, scale: 1, seed: 29)
         for (axis, t) in [(1, 1.0), (0, 2.5), (-1, 0.6)] {
-            let y = try softmax(x, shape: [3, 7], axis: axis, temperature: t)
-            let dx = try softmaxBackward(output: y, gradient: w, shape: [3, 7], axis: axis, temperature: t)
-            let num = try numericGradient({ try softmax($0, shape: [3, 7], axis: axis, temperature: t) }, x, w)
+            let y = try Logits.softmax(x, shape: [3, 7], axis: axis, temperature: t)
+            let dx = try Logits.softmaxBackward(output: y, gradient: w, shape: [3, 7], axis: axis, temperature: t)
+            let num = try numericGradient({ try Logits.softmax($0, shape: [3, 7], axis: axis, temperature: t) }, x, w)
             #expect(close(dx, num, 1e-7))
-            let ly = try logSoftmax(x, shape: [3, 7], axis: axis, temperature: t)
-            let ldx = try logSoftmaxBackward(output: ly, gradient: w, shape: [3, 7], axis: axis, temperature: t)
-            let lnum = try numericGradient({ try logSoftmax($0, shape: [3, 7], axis: axis, temperature: t) }, x, w)
+            let ly = try Logits.logSoftmax(x, shape: [3, 7], axis: axis, temperature: t)
+            let ldx = try Logits.logSoftmaxBackward(output: ly, gradient: w, shape: [3, 7], axis: axis, temperature: t)
+            let lnum = try numericGradient({ try Logits.logSoftmax($0, shape: [3, 7], axis: axis, temperature: t) }, x, w)
             #expect(close(ldx, lnum, 1e-7))
         }
     }
@@ -78,19 +78,19 @@ import Testing
     @Test func elementwise() throws {
         let x: [Double] = randomLogits(50, scale: 12, seed: 31)
         let w: [Double] = randomLogits(50, scale: 1, seed: 37)
-        #expect(close(try sigmoidBackward(output: sigmoid(x), gradient: w),
-                      numericGradient(sigmoid, x, w), 1e-7))
-        #expect(close(try logSigmoidBackward(output: logSigmoid(x), gradient: w),
-                      numericGradient(logSigmoid, x, w), 1e-7))
-        #expect(close(try softplusBackward(output: softplus(x), gradient: w),
-                      numericGradient(softplus, x, w), 1e-7))
+        #expect(close(try Logits.sigmoidBackward(output: Logits.sigmoid(x), gradient: w),
+                      numericGradient({ Logits.sigmoid($0) }, x, w), 1e-7))
+        #expect(close(try Logits.logSigmoidBackward(output: Logits.logSigmoid(x), gradient: w),
+                      numericGradient({ Logits.logSigmoid($0) }, x, w), 1e-7))
+        #expect(close(try Logits.softplusBackward(output: Logits.softplus(x), gradient: w),
+                      numericGradient({ Logits.softplus($0) }, x, w), 1e-7))
     }
 
     @Test func farTailsStayAccurate() throws {
         // d/dx log_sigmoid(x) = sigmoid(-x): at x = 40 it is ~4.2e-18, not 0.
-        let g = try logSigmoidBackward(output: logSigmoid([40.0]), gradient: [1])[0]
+        let g = try Logits.logSigmoidBackward(output: Logits.logSigmoid([40.0]), gradient: [1])[0]
         #expect(abs(g / Double(Ref.sigmoid(-40)) - 1) < 1e-12)
-        let h = try softplusBackward(output: softplus([-40.0]), gradient: [1])[0]
+        let h = try Logits.softplusBackward(output: Logits.softplus([-40.0]), gradient: [1])[0]
         #expect(abs(h / Double(Ref.sigmoid(-40)) - 1) < 1e-12)
     }
 }

@@ -17,9 +17,9 @@ func checkAxisOps<T: LogitsFloat>(_: T.Type, rows: Int, cols: Int, scale: Double
                                   precision: Precision = .default) throws {
     let x: [T] = randomLogits(rows * cols, scale: scale, seed: seed)
     let temperature = T(roundingDouble: t)
-    let p = try softmax(x, shape: [rows, cols], temperature: temperature, precision: precision)
-    let lp = try logSoftmax(x, shape: [rows, cols], temperature: temperature, precision: precision)
-    let lse = try logSumExp(x, shape: [rows, cols], temperature: temperature, precision: precision)
+    let p = try Logits.softmax(x, shape: [rows, cols], temperature: temperature, precision: precision)
+    let lp = try Logits.logSoftmax(x, shape: [rows, cols], temperature: temperature, precision: precision)
+    let lse = try Logits.logSumExp(x, shape: [rows, cols], temperature: temperature, precision: precision)
     let logBound = logBound ?? bound
     let tw = Wide(temperature.doubleValue)
     for r in 0..<rows {
@@ -62,7 +62,7 @@ func checkAxisOps<T: LogitsFloat>(_: T.Type, rows: Int, cols: Int, scale: Double
 
     @Test func longRowSumsToOne() throws {
         let x: [Float] = randomLogits(50_257, scale: 10, seed: 5)
-        let p = try softmax(x)
+        let p = try Logits.softmax(x)
         let sum = p.reduce(0.0) { $0 + Double($1) }
         #expect(abs(sum - 1) < 1e-6)
         let rp = Ref.softmax(x.map { Wide($0) })
@@ -76,8 +76,8 @@ func checkAxisOps<T: LogitsFloat>(_: T.Type, rows: Int, cols: Int, scale: Double
         let x: [Double] = randomLogits(3 * 5 * 70, scale: 5, seed: 11)
         for axis in [0, 1, 2, -1, -2, -3] {
             let a = axis < 0 ? axis + 3 : axis
-            let y = try softmax(x, shape: shape, axis: axis)
-            let lse = try logSumExp(x, shape: shape, axis: axis)
+            let y = try Logits.softmax(x, shape: shape, axis: axis)
+            let lse = try Logits.logSumExp(x, shape: shape, axis: axis)
             var idx = [0, 0, 0]
             var lseIndex = 0
             // Visit each slice in the C order of the remaining axes.
@@ -105,64 +105,64 @@ func checkAxisOps<T: LogitsFloat>(_: T.Type, rows: Int, cols: Int, scale: Double
 @Suite struct SoftmaxSpecialValues {
     @Test func hugeLogitsDoNotOverflow() throws {
         let x: [Float] = [.greatestFiniteMagnitude, -.greatestFiniteMagnitude, 0, 1e30]
-        let p = try softmax(x)
+        let p = try Logits.softmax(x)
         #expect(p == [1, 0, 0, 0])
-        let lp = try logSoftmax(x)
+        let lp = try Logits.logSoftmax(x)
         #expect(lp[0] == 0 && lp[1] == -.infinity && lp[3] == -Float.greatestFiniteMagnitude)
         // lp[1] is the exact -2 * FLT_MAX, below the float range: -inf is its rounding.
         // The exact -2e308 is below the double range: -inf is its rounding.
-        #expect(try logSoftmax([1e308, -1e308, 0] as [Double]) == [0, -.infinity, -1e308])
+        #expect(try Logits.logSoftmax([1e308, -1e308, 0] as [Double]) == [0, -.infinity, -1e308])
         // DBL_MAX + log(2) rounds to DBL_MAX.
         let big = Double.greatestFiniteMagnitude
-        #expect(try logSumExp([big, big]) == [big])
-        #expect(try logSumExp([Float.greatestFiniteMagnitude, .greatestFiniteMagnitude]) == [.greatestFiniteMagnitude])
+        #expect(try Logits.logSumExp([big, big]) == [big])
+        #expect(try Logits.logSumExp([Float.greatestFiniteMagnitude, .greatestFiniteMagnitude]) == [.greatestFiniteMagnitude])
     }
 
     @Test func logSoftmaxStaysFinite() throws {
-        let lp = try logSoftmax([0, 200] as [Float])
+        let lp = try Logits.logSoftmax([0, 200] as [Float])
         #expect(lp == [-200, 0])
-        let lp2 = try logSoftmax([-1e4, 1e4] as [Float], temperature: 0.5)
+        let lp2 = try Logits.logSoftmax([-1e4, 1e4] as [Float], temperature: 0.5)
         #expect(lp2 == [-4e4, 0])
     }
 
     @Test func maskedRow() throws {
         let x: [Double] = [-.infinity, -.infinity, -.infinity, 1, 2, 3]
-        let p = try softmax(x, shape: [2, 3])
+        let p = try Logits.softmax(x, shape: [2, 3])
         #expect(Array(p[0..<3]) == [0, 0, 0])
         #expect(abs(p[3..<6].reduce(0, +) - 1) < 1e-15)
-        #expect(try logSoftmax(x, shape: [2, 3])[0..<3].allSatisfy { $0 == -.infinity })
-        #expect(try logSumExp(x, shape: [2, 3])[0] == -.infinity)
+        #expect(try Logits.logSoftmax(x, shape: [2, 3])[0..<3].allSatisfy { $0 == -.infinity })
+        #expect(try Logits.logSumExp(x, shape: [2, 3])[0] == -.infinity)
     }
 
     @Test func positiveInfinitiesShare() throws {
         let x: [Float] = [.infinity, 1, .infinity, -.infinity]
-        #expect(try softmax(x) == [0.5, 0, 0.5, 0])
-        #expect(try logSoftmax(x, temperature: 2) == [-Float(0.6931472), -.infinity, -Float(0.6931472), -.infinity])
-        #expect(try logSumExp(x)[0] == .infinity)
+        #expect(try Logits.softmax(x) == [0.5, 0, 0.5, 0])
+        #expect(try Logits.logSoftmax(x, temperature: 2) == [-Float(0.6931472), -.infinity, -Float(0.6931472), -.infinity])
+        #expect(try Logits.logSumExp(x)[0] == .infinity)
     }
 
     @Test func nanStaysInItsRow() throws {
         let x: [Double] = [1, .nan, 3, 1, 2, 3]
-        let p = try softmax(x, shape: [2, 3])
+        let p = try Logits.softmax(x, shape: [2, 3])
         #expect(p[0..<3].allSatisfy { $0.isNaN })
         #expect(p[3..<6].allSatisfy { !$0.isNaN })
-        #expect(try logSumExp(x, shape: [2, 3])[0].isNaN)
-        #expect(try logSoftmax([.nan, -.infinity] as [Float]).allSatisfy { $0.isNaN })
+        #expect(try Logits.logSumExp(x, shape: [2, 3])[0].isNaN)
+        #expect(try Logits.logSoftmax([.nan, -.infinity] as [Float]).allSatisfy { $0.isNaN })
     }
 
     @Test func emptyShapes() throws {
-        #expect(try softmax([Float](), shape: [3, 0]) == [])
-        #expect(try logSumExp([Double](), shape: [2, 0]) == [-.infinity, -.infinity])
-        #expect(try logSumExp([Double](), shape: [0, 4]) == [])
-        #expect(try softmax([Double]()) == [])
+        #expect(try Logits.softmax([Float](), shape: [3, 0]) == [])
+        #expect(try Logits.logSumExp([Double](), shape: [2, 0]) == [-.infinity, -.infinity])
+        #expect(try Logits.logSumExp([Double](), shape: [0, 4]) == [])
+        #expect(try Logits.softmax([Double]()) == [])
     }
 
     @Test func inPlaceMatchesOutOfPlace() throws {
         let x: [Float] = randomLogits(6 * 70, scale: 30, seed: 3)
-        let expected = try softmax(x, shape: [6, 70], temperature: 1.5)
+        let expected = try Logits.softmax(x, shape: [6, 70], temperature: 1.5)
         var v = x
         try v.withUnsafeMutableBufferPointer { b throws(LogitsError) in
-            try softmax(UnsafeBufferPointer(b), into: b, layout: AxisLayout(rows: 6, cols: 70),
+            try Logits.softmax(UnsafeBufferPointer(b), into: b, layout: AxisLayout(rows: 6, cols: 70),
                         temperature: 1.5)
         }
         #expect(v == expected)
@@ -170,7 +170,7 @@ func checkAxisOps<T: LogitsFloat>(_: T.Type, rows: Int, cols: Int, scale: Double
 
     @Test func deterministic() throws {
         let x: [Double] = randomLogits(4096, scale: 50, seed: 8)
-        #expect(try logSoftmax(x, shape: [64, 64]) == (try logSoftmax(x, shape: [64, 64])))
+        #expect(try Logits.logSoftmax(x, shape: [64, 64]) == (try Logits.logSoftmax(x, shape: [64, 64])))
     }
 }
 
@@ -178,17 +178,17 @@ func checkAxisOps<T: LogitsFloat>(_: T.Type, rows: Int, cols: Int, scale: Double
     @Test func badTemperature() {
         for t in [0, -1, Float.nan, .infinity] {
             #expect(throws: LogitsError.invalidArgument("temperature must be finite and > 0")) {
-                try softmax([1, 2] as [Float], temperature: t)
+                try Logits.softmax([1, 2] as [Float], temperature: t)
             }
         }
     }
 
     @Test func badAxisAndShape() {
-        #expect(throws: LogitsError.self) { try softmax([1, 2, 3] as [Double], axis: 1) }
-        #expect(throws: LogitsError.self) { try softmax([1, 2, 3] as [Double], shape: [2, 2]) }
-        #expect(throws: LogitsError.sizeOverflow) { try softmax([1, 2, 3] as [Double], shape: [-1, -3]) }
+        #expect(throws: LogitsError.self) { try Logits.softmax([1, 2, 3] as [Double], axis: 1) }
+        #expect(throws: LogitsError.self) { try Logits.softmax([1, 2, 3] as [Double], shape: [2, 2]) }
+        #expect(throws: LogitsError.sizeOverflow) { try Logits.softmax([1, 2, 3] as [Double], shape: [-1, -3]) }
         #expect(throws: LogitsError.sizeOverflow) { try AxisLayout(outer: Int.max, length: 2, inner: 1) }
-        #expect(throws: LogitsError.self) { try softmaxBackward(output: [1, 2] as [Float], gradient: [1]) }
+        #expect(throws: LogitsError.self) { try Logits.softmaxBackward(output: [1, 2] as [Float], gradient: [1]) }
     }
 
     @Test func overlapIsRefusedAndNothingIsWritten() throws {
@@ -198,11 +198,11 @@ func checkAxisOps<T: LogitsFloat>(_: T.Type, rows: Int, cols: Int, scale: Double
             let x = UnsafeBufferPointer(rebasing: b[0..<4])
             let y = UnsafeMutableBufferPointer(rebasing: b[1..<5])
             #expect(throws: LogitsError.overlap) {
-                try softmax(x, into: y, layout: AxisLayout(rows: 1, cols: 4))
+                try Logits.softmax(x, into: y, layout: AxisLayout(rows: 1, cols: 4))
             }
             let lseOut = UnsafeMutableBufferPointer(rebasing: b[0..<1])
             #expect(throws: LogitsError.overlap) {
-                try logSumExp(x, into: lseOut, layout: AxisLayout(rows: 1, cols: 4))
+                try Logits.logSumExp(x, into: lseOut, layout: AxisLayout(rows: 1, cols: 4))
             }
         }
         #expect(v == before)
@@ -213,16 +213,16 @@ func checkAxisOps<T: LogitsFloat>(_: T.Type, rows: Int, cols: Int, scale: Double
     @Test func resultsDoNotDependOnThreads() throws {
         let x: [Float] = randomLogits(600 * 500, scale: 6, seed: 3)
         let labels = (0..<600).map { Int64(($0 * 37) % 500) }
-        setNumberOfThreads(1)
-        #expect(numberOfThreads() == 1)
-        let p1 = try softmax(x, shape: [600, 500])
+        Logits.threadCount = 1
+        #expect(Logits.threadCount == 1)
+        let p1 = try Logits.softmax(x, shape: [600, 500])
         let c1 = try crossEntropy(x, labels: labels, shape: [600, 500], withGradient: true)
-        setNumberOfThreads(4)
-        #expect(numberOfThreads() == 4)
-        let p4 = try softmax(x, shape: [600, 500])
+        Logits.threadCount = 4
+        #expect(Logits.threadCount == 4)
+        let p4 = try Logits.softmax(x, shape: [600, 500])
         let c4 = try crossEntropy(x, labels: labels, shape: [600, 500], withGradient: true)
-        setNumberOfThreads(0)
-        #expect(numberOfThreads() >= 1)
+        Logits.threadCount = 0
+        #expect(Logits.threadCount >= 1)
         #expect(p1 == p4)
         #expect(c1 == c4)
     }

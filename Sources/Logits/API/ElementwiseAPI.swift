@@ -16,6 +16,7 @@ func elementwiseArray<T: LogitsFloat>(_ op: ElementwiseOp, _ x: [T], _ precision
 /// ```swift
 /// let s = sigmoid([1, 2, 3] as [Float])   // [0.7311, 0.8808, 0.9526]
 /// ```
+@available(*, deprecated, renamed: "Logits.sigmoid")
 @inlinable
 public func sigmoid<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.sigmoid, x, .default) }
 
@@ -24,6 +25,7 @@ public func sigmoid<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.sigmoid
 /// ```swift
 /// let y = sigmoid([1, 2, 3] as [Float], precision: .exact)
 /// ```
+@available(*, deprecated, renamed: "Logits.sigmoid")
 @inlinable
 public func sigmoid<T: LogitsFloat>(_ x: [T], precision: Precision) -> [T] {
     elementwiseArray(.sigmoid, x, precision)
@@ -34,6 +36,7 @@ public func sigmoid<T: LogitsFloat>(_ x: [T], precision: Precision) -> [T] {
 /// ```swift
 /// let l = logSigmoid([-200, 0] as [Double])   // [-200, -0.6931...]
 /// ```
+@available(*, deprecated, renamed: "Logits.logSigmoid")
 @inlinable
 public func logSigmoid<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.logSigmoid, x, .default) }
 
@@ -42,6 +45,7 @@ public func logSigmoid<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.logS
 /// ```swift
 /// let y = logSigmoid([1, 2, 3] as [Float], precision: .exact)
 /// ```
+@available(*, deprecated, renamed: "Logits.logSigmoid")
 @inlinable
 public func logSigmoid<T: LogitsFloat>(_ x: [T], precision: Precision) -> [T] {
     elementwiseArray(.logSigmoid, x, precision)
@@ -52,6 +56,7 @@ public func logSigmoid<T: LogitsFloat>(_ x: [T], precision: Precision) -> [T] {
 /// ```swift
 /// let s = softplus([-1000, 0, 1000] as [Double])   // [0, 0.6931..., 1000]
 /// ```
+@available(*, deprecated, renamed: "Logits.softplus")
 @inlinable
 public func softplus<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.softplus, x, .default) }
 
@@ -60,6 +65,7 @@ public func softplus<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.softpl
 /// ```swift
 /// let y = softplus([1, 2, 3] as [Float], precision: .exact)
 /// ```
+@available(*, deprecated, renamed: "Logits.softplus")
 @inlinable
 public func softplus<T: LogitsFloat>(_ x: [T], precision: Precision) -> [T] {
     elementwiseArray(.softplus, x, precision)
@@ -86,6 +92,7 @@ func elementwiseBackwardArray<T: LogitsFloat>(
 /// ```swift
 /// let dx = try sigmoidBackward(output: sigmoid([0.0]), gradient: [1])   // [0.25]
 /// ```
+@available(*, deprecated, renamed: "Logits.sigmoidBackward")
 @inlinable
 public func sigmoidBackward<T: LogitsFloat>(output: [T], gradient: [T]) throws(LogitsError) -> [T] {
     try elementwiseBackwardArray(.sigmoid, output, gradient)
@@ -96,6 +103,7 @@ public func sigmoidBackward<T: LogitsFloat>(output: [T], gradient: [T]) throws(L
 /// ```swift
 /// let dx = try logSigmoidBackward(output: logSigmoid([0.0]), gradient: [1])   // [0.5]
 /// ```
+@available(*, deprecated, renamed: "Logits.logSigmoidBackward")
 @inlinable
 public func logSigmoidBackward<T: LogitsFloat>(output: [T], gradient: [T]) throws(LogitsError) -> [T] {
     try elementwiseBackwardArray(.logSigmoid, output, gradient)
@@ -107,6 +115,7 @@ public func logSigmoidBackward<T: LogitsFloat>(output: [T], gradient: [T]) throw
 /// ```swift
 /// let dx = try softplusBackward(output: softplus([0.0]), gradient: [1])   // [0.5]
 /// ```
+@available(*, deprecated, renamed: "Logits.softplusBackward")
 @inlinable
 public func softplusBackward<T: LogitsFloat>(output: [T], gradient: [T]) throws(LogitsError) -> [T] {
     try elementwiseBackwardArray(.softplus, output, gradient)
@@ -121,9 +130,10 @@ public func softplusBackward<T: LogitsFloat>(output: [T], gradient: [T]) throws(
 ///     try apply(.sigmoid, UnsafeBufferPointer(b), into: b)
 /// }
 /// ```
+@available(*, deprecated, renamed: "Logits.apply")
 @inlinable
 public func apply<T: LogitsFloat>(
-    _ function: Activation, _ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<T>,
+    _ function: Logits.Activation, _ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<T>,
     precision: Precision = .default
 ) throws(LogitsError) {
     try checkBuffers(x.count, y.count, x.count)
@@ -132,28 +142,10 @@ public func apply<T: LogitsFloat>(
     }
 }
 
-/// The elementwise functions, for `apply(_:_:into:)`.
+/// The elementwise functions: now `Logits.Activation`.
 ///
 /// ```swift
-/// var v: [Float] = [-1, 0, 1]
-/// try v.withUnsafeMutableBufferPointer { b in
-///     try apply(.softplus, UnsafeBufferPointer(b), into: b)
-/// }
+/// let f: Logits.Activation = .softplus
 /// ```
-public enum Activation: Sendable, CaseIterable {
-    /// 1 / (1 + exp(-x)), in (0, 1).
-    case sigmoid
-    /// log(sigmoid(x)) = -softplus(-x), <= 0.
-    case logSigmoid
-    /// log(1 + exp(x)), >= 0.
-    case softplus
-
-    @inlinable
-    var op: ElementwiseOp {
-        switch self {
-        case .sigmoid: return .sigmoid
-        case .logSigmoid: return .logSigmoid
-        case .softplus: return .softplus
-        }
-    }
-}
+@available(*, deprecated, renamed: "Logits.Activation")
+public typealias Activation = Logits.Activation

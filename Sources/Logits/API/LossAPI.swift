@@ -97,6 +97,7 @@ func categorical<T: LogitsFloat>(
 /// - Throws: `.labelOutOfRange` for a label outside `[0, classes)` that is
 ///   not `options.ignoreIndex`; `.invalidArgument` for bad options, shapes,
 ///   weights or probabilities. Nothing is computed when it throws.
+@available(*, deprecated, message: "use Logits.crossEntropy (a reduced loss is a value; the gradient goes into an inout array) or Logits.crossEntropyPerSample")
 @inlinable
 public func crossEntropy<T: LogitsFloat>(
     _ input: [T], labels: [Int64], shape: [Int]? = nil, axis: Int = -1,
@@ -120,6 +121,7 @@ public func crossEntropy<T: LogitsFloat>(
 /// ```swift
 /// let out = try crossEntropy([2, 1, 0.1] as [Double], targets: [0.8, 0.2, 0])
 /// ```
+@available(*, deprecated, message: "use Logits.crossEntropy (a reduced loss is a value; the gradient goes into an inout array) or Logits.crossEntropyPerSample")
 @inlinable
 public func crossEntropy<T: LogitsFloat>(
     _ input: [T], targets: [T], shape: [Int]? = nil, axis: Int = -1,
@@ -145,6 +147,7 @@ public func crossEntropy<T: LogitsFloat>(
 /// let out = try binaryCrossEntropy([1.5, -0.3, 0.2, 2] as [Float], targets: [1, 0, 0, 1],
 ///                                  classes: 2, options: .init(gamma: 2), withGradient: true)
 /// ```
+@available(*, deprecated, message: "use Logits.binaryCrossEntropy (a reduced loss is a value; the gradient goes into an inout array) or Logits.binaryCrossEntropyPerElement")
 @inlinable
 public func binaryCrossEntropy<T: LogitsFloat>(
     _ input: [T], targets: [T], classes: Int? = nil, posWeight: [T]? = nil, weights: [T]? = nil,
@@ -198,6 +201,7 @@ public func binaryCrossEntropy<T: LogitsFloat>(
 ///     }
 /// }   // logits now holds d loss / d logits
 /// ```
+@available(*, deprecated, message: "use Logits.crossEntropy (a reduced loss is a value; the gradient goes into an inout array) or Logits.crossEntropyPerSample")
 @inlinable
 public func crossEntropy<T: LogitsFloat>(
     _ input: UnsafeBufferPointer<T>, labels: UnsafeBufferPointer<Int64>, layout: AxisLayout,

@@ -1,12 +1,26 @@
-/// How a loss is reduced over samples (raw values as in `logits.h`).
-public enum Reduction: Int32, Sendable, CaseIterable {
-    /// One loss per sample.
-    case none = 0
-    /// The (weighted) mean; see each loss for its divisor.
-    case mean = 1
-    /// The sum of the per-sample losses.
-    case sum = 2
+extension Logits {
+    /// How a loss is reduced over samples (raw values as in `logits.h`).
+    ///
+    /// ```swift
+    /// let options = CrossEntropyOptions(reduction: .sum)
+    /// ```
+    public enum Reduction: Int32, Sendable, CaseIterable {
+        /// One loss per sample.
+        case none = 0
+        /// The (weighted) mean; see each loss for its divisor.
+        case mean = 1
+        /// The sum of the per-sample losses.
+        case sum = 2
+    }
 }
+
+/// The reduction of a loss: now `Logits.Reduction`.
+///
+/// ```swift
+/// let r: Logits.Reduction = .mean
+/// ```
+@available(*, deprecated, renamed: "Logits.Reduction")
+public typealias Reduction = Logits.Reduction
 
 /// Options of the categorical cross-entropy (`crossEntropy`).
 ///
@@ -17,7 +31,7 @@ public enum Reduction: Int32, Sendable, CaseIterable {
 /// ```
 public struct CrossEntropyOptions: Sendable, Equatable {
     /// Reduction over samples; default `.mean`.
-    public var reduction: Reduction
+    public var reduction: Logits.Reduction
     /// true: the input holds logits; false: probabilities (Keras semantics:
     /// each sample renormalised by its sum, then clipped to [eps, 1 - eps]).
     public var fromLogits: Bool
@@ -33,7 +47,7 @@ public struct CrossEntropyOptions: Sendable, Equatable {
     public var precision: Precision
 
     /// Options with PyTorch's and Keras' defaults.
-    public init(reduction: Reduction = .mean, fromLogits: Bool = true, ignoreIndex: Int64? = nil,
+    public init(reduction: Logits.Reduction = .mean, fromLogits: Bool = true, ignoreIndex: Int64? = nil,
                 labelSmoothing: Double = 0, temperature: Double = 1, eps: Double = 1e-7,
                 precision: Precision = .default) {
         self.reduction = reduction
@@ -73,7 +87,7 @@ public struct CrossEntropyOptions: Sendable, Equatable {
 /// ```
 public struct BinaryCrossEntropyOptions: Sendable, Equatable {
     /// Reduction over elements; default `.mean` (divides by the element count).
-    public var reduction: Reduction
+    public var reduction: Logits.Reduction
     /// true: the input holds logits; false: probabilities clipped to [eps, 1 - eps].
     public var fromLogits: Bool
     /// Label smoothing epsilon in [0, 1]: targets become y (1 - e) + e / 2.
@@ -93,7 +107,7 @@ public struct BinaryCrossEntropyOptions: Sendable, Equatable {
     /// ```swift
     /// let keras = BinaryCrossEntropyOptions(fromLogits: false, labelSmoothing: 0.1)
     /// ```
-    public init(reduction: Reduction = .mean, fromLogits: Bool = true, labelSmoothing: Double = 0,
+    public init(reduction: Logits.Reduction = .mean, fromLogits: Bool = true, labelSmoothing: Double = 0,
                 gamma: Double = 0, alpha: Double? = nil, eps: Double = 1e-7, precision: Precision = .default) {
         self.reduction = reduction
         self.fromLogits = fromLogits

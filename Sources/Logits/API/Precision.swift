@@ -38,6 +38,7 @@ public enum Precision: Int32, Sendable, CaseIterable {
 /// assert(defaultPrecision() == .exact)
 /// setDefaultPrecision(.default)   // back to LOGITS_PRECISION or .fast
 /// ```
+@available(*, deprecated, message: "set Logits.defaultPrecision")
 public func setDefaultPrecision(_ precision: Precision) {
     processPrecision.store(precision == .default ? initialPrecision() : precision.rawValue, ordering: .relaxed)
 }
@@ -47,6 +48,7 @@ public func setDefaultPrecision(_ precision: Precision) {
 /// ```swift
 /// print(defaultPrecision())   // .fast unless LOGITS_PRECISION=exact
 /// ```
+@available(*, deprecated, message: "read Logits.defaultPrecision")
 public func defaultPrecision() -> Precision {
     resolvedPrecision(0) == Precision.exact.rawValue ? .exact : .fast
 }

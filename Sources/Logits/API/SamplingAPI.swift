@@ -107,12 +107,22 @@ func rowsLayout(count: Int, rows: Int) throws(LogitsError) -> Int {
 ///   that does not divide, a history id outside the vocabulary, a NaN logit
 ///   or a row with nothing left to sample (the message names it);
 ///   `.outOfMemory` when the scratch cannot be had.
+@available(*, deprecated, renamed: "Logits.sample")
 @inlinable
 public func sample<T: LogitsFloat>(
     _ logits: [T], rows: Int = 1, options: SamplerOptions = .init(), history: [[Int64]] = [],
     uniform: [Double]? = nil, withLogprobs: Bool = false
 ) throws(LogitsError) -> SampledTokens<T> {
-    let vocab = try rowsLayout(count: logits.count, rows: rows)
+    try sampleRows(logits, rows, options, history, uniform, withLogprobs)
+}
+
+@inlinable
+func sampleRows<V: LogitsBuffer>(
+    _ logits: V, _ rows: Int, _ options: SamplerOptions, _ history: [[Int64]], _ uniform: [Double]?,
+    _ withLogprobs: Bool
+) throws(LogitsError) -> SampledTokens<V.Element> where V.Element: LogitsFloat {
+    typealias T = V.Element
+    let vocab = try rowsLayout(count: logits.bufferCount, rows: rows)
     guard history.isEmpty || history.count == rows else {
         throw .invalidArgument("history has \(history.count) rows; the logits have \(rows)")
     }
@@ -175,10 +185,18 @@ func withOptionalDoubles(_ a: [Double]?,
 /// ```
 /// - Throws: `.invalidArgument` when `k` exceeds the row length or the
 ///   rows do not divide `x.count`.
+@available(*, deprecated, renamed: "Logits.topK")
 @inlinable
 public func topK<T: LogitsFloat>(_ x: [T], _ k: Int, rows: Int = 1) throws(LogitsError)
     -> (values: [T], indices: [Int64]) {
-    let cols = try rowsLayout(count: x.count, rows: rows)
+    try topKRows(x, k, rows)
+}
+
+@inlinable
+func topKRows<V: LogitsBuffer>(_ x: V, _ k: Int, _ rows: Int) throws(LogitsError)
+    -> (values: [V.Element], indices: [Int64]) where V.Element: LogitsFloat {
+    typealias T = V.Element
+    let cols = try rowsLayout(count: x.bufferCount, rows: rows)
     guard k >= 0 else { throw .invalidArgument("k must be >= 0, not \(k)") }
     let (count, overflow) = rows.multipliedReportingOverflow(by: Swift.min(k, cols))
     guard !overflow else { throw .sizeOverflow }
@@ -201,9 +219,15 @@ public func topK<T: LogitsFloat>(_ x: [T], _ k: Int, rows: Int = 1) throws(Logit
 /// let best = try argmax([1, 7, 7] as [Float])   // [1]
 /// ```
 /// - Throws: `.invalidArgument` for empty rows or rows that do not divide.
+@available(*, deprecated, renamed: "Logits.argmax")
 @inlinable
 public func argmax<T: LogitsFloat>(_ x: [T], rows: Int = 1) throws(LogitsError) -> [Int64] {
-    let cols = try rowsLayout(count: x.count, rows: rows)
+    try argmaxRows(x, rows)
+}
+
+@inlinable
+func argmaxRows<V: LogitsBuffer>(_ x: V, _ rows: Int) throws(LogitsError) -> [Int64] where V.Element: LogitsFloat {
+    let cols = try rowsLayout(count: x.bufferCount, rows: rows)
     var out = [Int64](repeating: 0, count: rows)
     try x.withUnsafeBufferPointer { (xb) throws(LogitsError) in
         try out.withUnsafeMutableBufferPointer { (o) throws(LogitsError) in

@@ -33,6 +33,7 @@ func axisForwardArray<T: LogitsFloat>(
 /// ```
 /// - Throws: `LogitsError.invalidArgument` for a bad axis, a shape that does
 ///   not match `x.count`, or a temperature that is not finite and > 0.
+@available(*, deprecated, renamed: "Logits.softmax")
 @inlinable
 public func softmax<T: LogitsFloat>(
     _ x: [T], shape: [Int]? = nil, axis: Int = -1, temperature: T = 1, precision: Precision = .default
@@ -46,6 +47,7 @@ public func softmax<T: LogitsFloat>(
 /// ```swift
 /// let lp = try logSoftmax([0, 1000] as [Double])   // [-1000, 0]
 /// ```
+@available(*, deprecated, renamed: "Logits.logSoftmax")
 @inlinable
 public func logSoftmax<T: LogitsFloat>(
     _ x: [T], shape: [Int]? = nil, axis: Int = -1, temperature: T = 1, precision: Precision = .default
@@ -60,6 +62,7 @@ public func logSoftmax<T: LogitsFloat>(
 /// let lse = try logSumExp([1000, 1000] as [Double])        // [1000.6931...]
 /// let perRow = try logSumExp([1, 2, 3, 4] as [Float], shape: [2, 2])  // 2 values
 /// ```
+@available(*, deprecated, renamed: "Logits.logSumExp")
 @inlinable
 public func logSumExp<T: LogitsFloat>(
     _ x: [T], shape: [Int]? = nil, axis: Int = -1, temperature: T = 1, precision: Precision = .default
@@ -92,6 +95,7 @@ func axisBackwardArray<T: LogitsFloat>(
 /// let y = try softmax([1, 2, 3] as [Double])
 /// let dx = try softmaxBackward(output: y, gradient: [1, 0, 0])
 /// ```
+@available(*, deprecated, renamed: "Logits.softmaxBackward")
 @inlinable
 public func softmaxBackward<T: LogitsFloat>(
     output: [T], gradient: [T], shape: [Int]? = nil, axis: Int = -1, temperature: T = 1
@@ -106,6 +110,7 @@ public func softmaxBackward<T: LogitsFloat>(
 /// let y = try logSoftmax([1, 2, 3] as [Double])
 /// let dx = try logSoftmaxBackward(output: y, gradient: [0, 0, -1])
 /// ```
+@available(*, deprecated, renamed: "Logits.logSoftmaxBackward")
 @inlinable
 public func logSoftmaxBackward<T: LogitsFloat>(
     output: [T], gradient: [T], shape: [Int]? = nil, axis: Int = -1, temperature: T = 1
@@ -125,6 +130,7 @@ public func logSoftmaxBackward<T: LogitsFloat>(
 ///     try softmax(UnsafeBufferPointer(b), into: b, layout: AxisLayout(rows: 2, cols: 3))
 /// }
 /// ```
+@available(*, deprecated, renamed: "Logits.softmax")
 @inlinable
 public func softmax<T: LogitsFloat>(
     _ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<T>,
@@ -145,6 +151,7 @@ public func softmax<T: LogitsFloat>(
 /// try x.withUnsafeBufferPointer { xb in try y.withUnsafeMutableBufferPointer { yb in
 ///     try logSoftmax(xb, into: yb, layout: AxisLayout(rows: 1, cols: 3)) } }
 /// ```
+@available(*, deprecated, renamed: "Logits.logSoftmax")
 @inlinable
 public func logSoftmax<T: LogitsFloat>(
     _ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<T>,
@@ -166,6 +173,7 @@ public func logSoftmax<T: LogitsFloat>(
 /// try x.withUnsafeBufferPointer { xb in try y.withUnsafeMutableBufferPointer { yb in
 ///     try logSumExp(xb, into: yb, layout: AxisLayout(rows: 2, cols: 2)) } }
 /// ```
+@available(*, deprecated, renamed: "Logits.logSumExp")
 @inlinable
 public func logSumExp<T: LogitsFloat>(
     _ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<T>,

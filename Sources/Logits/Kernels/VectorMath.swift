@@ -125,6 +125,19 @@ func mulAdd<P: ArithmeticPolicy>(_: P.Type, _ a: Lanes, _ b: Double, _ c: Double
     P.fused ? Lanes(repeating: c).addingProduct(a, Lanes(repeating: b)) : a * b + c
 }
 
+/// `mulAdd` under another name, for the types whose own static `mulAdd`
+/// hides the free function (the module's name is also the API's namespace
+/// type, so `Logits.mulAdd` would name a member of that type).
+@inlinable @inline(__always)
+func policyMulAdd<P: ArithmeticPolicy>(_ p: P.Type, _ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes {
+    mulAdd(p, a, b, c)
+}
+
+@inlinable @inline(__always)
+func policyMulAdd<P: ArithmeticPolicy>(_ p: P.Type, _ a: Lanes, _ b: Double, _ c: Double) -> Lanes {
+    mulAdd(p, a, b, c)
+}
+
 /// How accurate `expNonPositive` must be, named by the portable polynomial's
 /// degree. Relative error bounds (measured with mpmath over the reduced
 /// range, plus the final rounding): 7: 6e-11 (Float softmax family and
@@ -159,9 +172,9 @@ func expNonPositive<P: ArithmeticPolicy>(_ p: P.Type, _ d: Lanes, _ degree: ExpD
 
 @usableFromInline enum LaneArithmetic<P: ArithmeticPolicy>: PolynomialArithmetic {
     @inlinable @inline(__always)
-    static func mulAdd(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes { Logits.mulAdd(P.self, a, b, c) }
+    static func mulAdd(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Lanes { policyMulAdd(P.self, a, b, c) }
     @inlinable @inline(__always)
-    static func mulAdd(_ a: Lanes, _ b: Double, _ c: Double) -> Lanes { Logits.mulAdd(P.self, a, b, c) }
+    static func mulAdd(_ a: Lanes, _ b: Double, _ c: Double) -> Lanes { policyMulAdd(P.self, a, b, c) }
     @inlinable @inline(__always)
     static func mul(_ a: Lanes, _ b: Lanes) -> Lanes { a * b }
 }

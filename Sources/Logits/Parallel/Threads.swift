@@ -11,6 +11,7 @@
 /// let p = try softmax(bigLogits, shape: [4096, 1000])
 /// setNumberOfThreads(0)            // back to the default
 /// ```
+@available(*, deprecated, message: "set Logits.threadCount")
 public func setNumberOfThreads(_ n: Int) {
     setThreadCount(n < 0 ? 0 : n)
 }
@@ -20,6 +21,7 @@ public func setNumberOfThreads(_ n: Int) {
 /// ```swift
 /// print(numberOfThreads())   // e.g. 2 on a 2-CPU machine
 /// ```
+@available(*, deprecated, message: "read Logits.threadCount")
 public func numberOfThreads() -> Int {
     threadCount()
 }

@@ -23,26 +23,39 @@ do {
     // Softmax: mutually exclusive classes.
     let x: [Double] = [1, 2, 3]
     let z = x.map { exp($0 - 3) }.reduce(0, +)
-    check("softmax([1, 2, 3])", try softmax(x), x.map { exp($0 - 3) / z })
+    let want = x.map { exp($0 - 3) / z }
+    check("Logits.softmax([1, 2, 3])", try Logits.softmax(x), want)
+
+    // Any contiguous storage: a slice of a larger array, a ContiguousArray.
+    let padded: [Double] = [9, 9, 1, 2, 3, 9]
+    check("Logits.softmax(padded[2..<5])", try Logits.softmax(padded[2..<5]), want)
+    check("Logits.softmax(ContiguousArray)", try Logits.softmax(ContiguousArray(x)), want)
+
+    // In place.
+    var inPlace = x
+    try Logits.softmax(&inPlace)
+    check("Logits.softmax(&x)", inPlace, want)
 
     // Softmax under temperature, along axis 0 of a 2x3 array (columns).
     let grid: [Float] = [1, 2, 3, 4, 6, 8]
-    let columns = try softmax(grid, shape: [2, 3], axis: 0, temperature: 2)
+    let columns = try Logits.softmax(grid, shape: [2, 3], axis: 0, temperature: 2)
     let colRef = [0, 1].flatMap { r in
         (0..<3).map { c -> Double in
             let a = Double(grid[c]) / 2, b = Double(grid[3 + c]) / 2
             return exp((r == 0 ? a : b) - max(a, b)) / (exp(a - max(a, b)) + exp(b - max(a, b)))
         }
     }
-    check("softmax(2x3, axis: 0, T = 2) as Float", columns.map(Double.init), colRef, tolerance: 1e-7)
+    check("Logits.softmax(2x3, axis: 0, T = 2) as Float", columns.map(Double.init), colRef, tolerance: 1e-7)
 
     // Sigmoid: independent labels.
-    check("sigmoid([1, 2, 3])", sigmoid(x), x.map { 1 / (1 + exp(-$0)) })
+    check("Logits.sigmoid([1, 2, 3])", Logits.sigmoid(x), x.map { 1 / (1 + exp(-$0)) })
 
-    // Mean cross-entropy of 2 samples over 3 classes, and its gradient.
+    // Mean cross-entropy of 2 samples over 3 classes (a Double, not an
+    // array), and its gradient in an array the caller keeps.
     let scores: [Double] = [2, 1, 0.1, 0.5, 2.5, 0.3]
     let labels: [Int64] = [0, 1]
-    let out = try crossEntropy(scores, labels: labels, shape: [2, 3], withGradient: true)
+    var gradient: [Double] = []
+    let loss = try Logits.crossEntropy(scores, labels: labels, shape: [2, 3], gradient: &gradient)
     var refLoss = 0.0
     var refGrad = [Double](repeating: 0, count: 6)
     for r in 0..<2 {
@@ -54,12 +67,14 @@ do {
             refGrad[3 * r + c] = (exp(row[c] - m) / sum - (c == Int(labels[r]) ? 1 : 0)) / 2
         }
     }
-    check("crossEntropy(mean)", out.loss, [refLoss])
-    check("crossEntropy gradient", out.gradient ?? [], refGrad)
+    check("Logits.crossEntropy(mean)", [loss], [refLoss])
+    check("crossEntropy gradient", gradient, refGrad)
+    let perSample = try Logits.crossEntropyPerSample(scores, labels: labels, shape: [2, 3])
+    check("Logits.crossEntropyPerSample mean", [(perSample[0] + perSample[1]) / 2], [refLoss])
 
     // An out-of-range label is a typed error, not a silent zero.
     do {
-        _ = try crossEntropy(scores, labels: [0, 99], shape: [2, 3])
+        _ = try Logits.crossEntropy(scores, labels: [0, 99] as [Int64], shape: [2, 3])
         print("FAIL label 99 of 3 classes was accepted")
         failures += 1
     } catch {

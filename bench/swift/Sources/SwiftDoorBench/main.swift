@@ -46,7 +46,7 @@ guard let lib = dlopen(libPath, RTLD_NOW) else {
 }
 let softmaxC = unsafeBitCast(dlsym(lib, "logits_softmax_f32"), to: SoftmaxC.self)
 let sigmoidC = unsafeBitCast(dlsym(lib, "logits_sigmoid_f32"), to: SigmoidC.self)
-setNumberOfThreads(1)
+Logits.threadCount = 1
 if let set = dlsym(lib, "logits_set_num_threads") {
     _ = unsafeBitCast(set, to: (@convention(c) (Int) -> Int32).self)(1)
 }
@@ -70,7 +70,7 @@ do {
     let layout = try AxisLayout(rows: rowsN, cols: cols)
     let swift = median(rounds) {
         x.withUnsafeBufferPointer { xb in
-            y.withUnsafeMutableBufferPointer { yb in try! softmax(xb, into: yb, layout: layout) }
+            y.withUnsafeMutableBufferPointer { yb in try! Logits.softmax(xb, into: yb, layout: layout) }
         }
     }
     let c = median(rounds) {
@@ -86,7 +86,7 @@ do {
     var y = [Float](repeating: 0, count: n)
     let swift = median(rounds) {
         x.withUnsafeBufferPointer { xb in
-            y.withUnsafeMutableBufferPointer { yb in try! apply(.sigmoid, xb, into: yb) }
+            y.withUnsafeMutableBufferPointer { yb in try! Logits.apply(.sigmoid, xb, into: yb) }
         }
     }
     let c = median(rounds) {
