@@ -61,7 +61,7 @@ func requestedLevel() -> Int {
 
 /// The linked table of `level` in a precision, or nil.
 func linkedTable(_ level: Int, fast: Bool) -> KernelTable? {
-    guard let p = lgt_shims_kernel_table(Int32(level), fast ? 1 : 0) else { return nil }
+    guard let p = lgt_shims_kernel_table(Int32(truncatingIfNeeded: level), fast ? 1 : 0) else { return nil }
     return p.assumingMemoryBound(to: KernelTable.self).pointee
 }
 
