@@ -29,7 +29,7 @@ CLANG   ?= $(shell command -v clang 2>/dev/null)
 ABI_MAJOR := $(shell sed -n 's/^\#define LOGITS_VERSION_MAJOR \([0-9]*\).*/\1/p' include/logits.h)
 ABI_MINOR := $(shell sed -n 's/^\#define LOGITS_VERSION_MINOR \([0-9]*\).*/\1/p' include/logits.h)
 # The ABI version the SONAME carries: the major version, or while it is 0
-# (a minor version may then change the ABI) major.minor: liblogits.so.0.4.
+# (a minor version may then change the ABI) major.minor: liblogits.so.0.5.
 ABI_VERSION := $(if $(filter 0,$(ABI_MAJOR)),$(ABI_MAJOR).$(ABI_MINOR),$(ABI_MAJOR))
 VERSION   := $(shell sed -n 's/^\#define LOGITS_VERSION_STRING "\(.*\)"/\1/p' include/logits.h)
 
@@ -50,7 +50,7 @@ RELEASE_FLAGS := -c release --product logits \
 CWARN   := -std=c99 -Wall -Wextra -Werror -pedantic
 CLINK   := -Iinclude -Iabi -L$(LIB_DIR) -llogits -lm -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
 
-.PHONY: all lib deps demo test check-build-tools test-swift test-c test-python \
+.PHONY: all lib deps demo test check-build-tools test-swift test-c test-python test-readme \
 	test-abi test-portable lint clean distclean install uninstall wheel
 
 all: lib
@@ -93,7 +93,7 @@ demo: build/demo build/sample $(DEPS)
 	@echo "== Python example (bindings/python/examples/demo.py) =="
 	@PYTHONPATH=bindings/python $(PYTHON) bindings/python/examples/demo.py
 
-test: $(DEPS) lib lint test-swift test-c test-python test-abi test-portable test-checks \
+test: $(DEPS) lib lint test-swift test-c test-python test-readme test-abi test-portable test-checks \
 	test-fuzz-replay test-ship
 	@echo "make test: all suites passed"
 
@@ -124,7 +124,14 @@ test-c: $(C_TESTS) build/demo build/sample
 test-python: lib
 	@echo "== Python tests (pytest) =="
 	PYTHONPATH=bindings/python $(PYTHON) -m pytest -q Tests/python --doctest-modules bindings/python/logits
-	$(PYTHON) tools/readme_python.py --run
+	$(PYTHON) tools/readme_snippets.py --python
+
+# The README's C and Swift snippets, compiled and run (its Python snippets run
+# in test-python, and are type-checked by make lint): tools/readme_snippets.py.
+test-readme: lib $(DEPS)
+	@echo "== README snippets: C and Swift =="
+	CC="$(CC)" SWIFT="$(SWIFT)" $(PYTHON) tools/readme_snippets.py --c
+	CC="$(CC)" SWIFT="$(SWIFT)" $(PYTHON) tools/readme_snippets.py --swift
 
 lint: $(DEPS)
 	SWIFT="$(SWIFT)" PYTHON="$(PYTHON)" sh tools/lint.sh

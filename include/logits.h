@@ -89,11 +89,11 @@ extern "C" {
 /* ------------------------------------------------------------------------ */
 
 #define LOGITS_VERSION_MAJOR 0 /* the ABI major version, in the SONAME (with the minor while 0) */
-#define LOGITS_VERSION_MINOR 4
+#define LOGITS_VERSION_MINOR 5
 #define LOGITS_VERSION_PATCH 0
 #define LOGITS_VERSION_NUMBER \
     (LOGITS_VERSION_MAJOR * 10000 + LOGITS_VERSION_MINOR * 100 + LOGITS_VERSION_PATCH)
-#define LOGITS_VERSION_STRING "0.4.0"
+#define LOGITS_VERSION_STRING "0.5.0"
 
 /* The version of the library actually loaded, as
  * MAJOR * 10000 + MINOR * 100 + PATCH. Compare with LOGITS_VERSION_NUMBER to

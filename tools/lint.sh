@@ -39,7 +39,7 @@ if "$PYTHON" -m mypy --version >/dev/null 2>&1; then
         status=1
     fi
     # The README's Python snippets and bindings/python/examples, as users type them.
-    if "$PYTHON" tools/readme_python.py --typecheck; then
+    if "$PYTHON" tools/readme_snippets.py --typecheck; then
         echo "lint: mypy --strict over the README's Python and the examples: no findings"
     else
         status=1

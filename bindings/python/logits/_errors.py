@@ -68,3 +68,9 @@ class LogitsAxisError(LogitsError, _AxisError):
 
     def __reduce__(self) -> tuple[type, tuple[Any, Any]]:
         return (type(self), (self.axis, self.ndim))
+
+
+# Shown and pickled under the package's name (logits.LogitsError), where
+# users import them from, as numpy does for its exceptions.
+for _cls in (LogitsError, LogitsTypeError, LogitsAxisError):
+    _cls.__module__ = "logits"
