@@ -65,7 +65,7 @@ public func logits_set_precision(_ precision: logits_precision) -> logits_status
     guard kernels(for: precision) != nil, let p = Precision(rawValue: precision) else {
         return status(Refusal(.precision))
     }
-    setDefaultPrecision(p)
+    Logits.defaultPrecision = p
     return status(nil)
 }
 

@@ -53,7 +53,7 @@ func crossEntropyOptions(_ p: UnsafePointer<logits_ce_options>?,
     var o = logits_ce_options()
     withUnsafeMutablePointer(to: &o) { UnsafeMutableRawPointer($0).copyMemory(from: p, byteCount: Int(size)) }
     if let e = optionsKernels(size, ceOptionsSize, o.precision, &kernels) { return e }
-    guard let reduction = Reduction(rawValue: o.reduction) else { return Refusal(.reduction) }
+    guard let reduction = Logits.Reduction(rawValue: o.reduction) else { return Refusal(.reduction) }
     guard isFlag(o.from_logits) else { return Refusal(.fromLogitsFlag) }
     guard isFlag(o.has_ignore_index) else { return Refusal(.ignoreIndexFlag) }
     options = CrossEntropyOptions(
@@ -72,7 +72,7 @@ func binaryOptions(_ p: UnsafePointer<logits_bce_options>?,
     var o = logits_bce_options()
     withUnsafeMutablePointer(to: &o) { UnsafeMutableRawPointer($0).copyMemory(from: p, byteCount: Int(size)) }
     if let e = optionsKernels(size, bceOptionsSize, o.precision, &kernels) { return e }
-    guard let reduction = Reduction(rawValue: o.reduction) else { return Refusal(.reduction) }
+    guard let reduction = Logits.Reduction(rawValue: o.reduction) else { return Refusal(.reduction) }
     guard isFlag(o.from_logits) else { return Refusal(.fromLogitsFlag) }
     guard isFlag(o.has_alpha) else { return Refusal(.alphaFlag) }
     options = BinaryCrossEntropyOptions(
