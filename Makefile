@@ -131,7 +131,7 @@ test-python: lib
 test-readme: lib $(DEPS)
 	@echo "== README snippets: C and Swift =="
 	CC="$(CC)" SWIFT="$(SWIFT)" $(PYTHON) tools/readme_snippets.py --c
-	CC="$(CC)" SWIFT="$(SWIFT)" $(PYTHON) tools/readme_snippets.py --swift
+	SWIFT="$(SWIFT)" $(PYTHON) tools/readme_snippets.py --swift
 
 lint: $(DEPS)
 	SWIFT="$(SWIFT)" PYTHON="$(PYTHON)" sh tools/lint.sh

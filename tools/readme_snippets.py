@@ -161,11 +161,14 @@ def run_swift() -> int:
         main += [f"// README.md line {line}", f"func snippet{line}() throws {{", body, "}", ""]
     main += [f"try snippet{line}()" for line, _ in code] + ['print("README Swift snippets ran")']
     (package / "Sources" / "ReadmeSnippets" / "main.swift").write_text("\n".join(main) + "\n")
+    # SwiftPM compiles the package's C targets with $CC when it is set (the
+    # Makefile's cc may be gcc, which takes no clang flags): leave it out.
+    swift_env = {k: v for k, v in os.environ.items() if k not in ("CC", "CXX")}
     build = [swift, "build", "--package-path", str(package), "--scratch-path", str(package / ".build")]
-    if subprocess.run(build).returncode:
+    if subprocess.run(build, env=swift_env).returncode:
         return 1
     run = [swift, "run", "--skip-build", "--package-path", str(package), "--scratch-path", str(package / ".build")]
-    if subprocess.run(run).returncode:
+    if subprocess.run(run, env=swift_env).returncode:
         return 1
     for line, body in manifests:
         folder = OUT / f"manifest_{line}" / "MyApp"
@@ -178,7 +181,7 @@ def run_swift() -> int:
             "// swift-tools-version:6.1\nimport PackageDescription\n\n"
             f"let package = Package(\n    name: \"MyApp\",\n{body})\n")
         r = subprocess.run([swift, "package", "dump-package", "--package-path", str(folder)],
-                           capture_output=True, text=True)
+                           capture_output=True, text=True, env=swift_env)
         if r.returncode:
             print(f"readme_snippets: the manifest fragment at README.md line {line} does not parse:\n{r.stderr}")
             return 1
