@@ -114,7 +114,9 @@ package func checkedHalfElementwise(
     while i < count {
         let n = Swift.min(block, count &- i)
         widenHalves(format, x + i, a, n)
-        _ = checkedElementwise(op, UnsafePointer(a), a, count: n, kernels: kernels)
+        // The table's kernel on the block, on this thread: a block is at most
+        // 2^18 elements (the library's threads take larger calls only).
+        kernels.elementwise(op, UnsafePointer(a), a, n)
         narrowHalves(format, UnsafePointer(a), y + i, n)
         i &+= n
     }
