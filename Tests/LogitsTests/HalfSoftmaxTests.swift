@@ -142,4 +142,67 @@ import Glibc
             #expect(worst <= 0.51, "\(format) \(op): \(worst) ulp")
         }
     }
+
+    @Test(arguments: [HalfFormat.f16, .bf16])
+    func gradientsWithinHalfAnUlpPlusTheTermScale(format: HalfFormat) throws {
+        // dx against the Double formula on the 16-bit y and dy: within 0.5 ulp
+        // of the format plus 2^-20 of the term scale (the float32 kernel's
+        // cancellation bound is a few float32 ulps of it).
+        for (shape, axis, t) in [([5, 301], 1, Float(1)), ([4, 30, 7], 1, 0.5), ([70_000, 5], 0, 1)] {
+            let layout = try AxisLayout(shape: shape, axis: axis)
+            let x = logits(format, layout.count, scale: 2, seed: 7)
+            let g = logits(format, layout.count, scale: 1, seed: 8)
+            let wideX = x.map { widen(format, $0) }, dyw = g.map { widen(format, $0) }
+            let (p, lp, _) = reference(wideX, layout, Double(t))
+            for op in [AxisBackwardOp.softmax, .logSoftmax] {
+                let yw = (op == .softmax ? p : lp).map { narrow(format, Float($0)) }
+                let y = yw.map { widen(format, $0) }
+                var dx = [UInt16](repeating: 0, count: x.count)
+                let refusal = yw.withUnsafeBufferPointer { yb in
+                    g.withUnsafeBufferPointer { gb in
+                        dx.withUnsafeMutableBufferPointer { db in
+                            checkedHalfAxisBackward(op, format, yb.baseAddress, gb.baseAddress, db.baseAddress,
+                                                    layout, temperature: t)
+                        }
+                    }
+                }
+                #expect(refusal == nil)
+                var worst = 0.0
+                for o in 0..<layout.outer {
+                    for j in 0..<layout.inner {
+                        let idx = (0..<layout.length).map { o * layout.length * layout.inner + $0 * layout.inner + j }
+                        let sum = op == .softmax ? idx.map { y[$0] * dyw[$0] }.reduce(0, +) : idx.map { dyw[$0] }.reduce(0, +)
+                        for i in idx {
+                            let want = op == .softmax ? y[i] * (dyw[i] - sum) / Double(t)
+                                : (dyw[i] - exp(y[i]) * sum) / Double(t)
+                            let scale = op == .softmax ? abs(y[i]) * (abs(dyw[i]) + abs(sum)) / Double(t)
+                                : (abs(dyw[i]) + exp(y[i]) * abs(sum)) / Double(t)
+                            let err = abs(widen(format, dx[i]) - want)
+                            worst = max(worst, (err - scale * 0x1p-20) / ulp(format, want))
+                        }
+                    }
+                }
+                #expect(worst <= 0.51, "\(format) \(op) \(shape): \(worst) ulp")
+            }
+        }
+        // Elementwise gradients from the outputs, in place over dy.
+        let x = logits(format, 5000, scale: 4, seed: 11)
+        var dy = logits(format, 5000, scale: 1, seed: 12)
+        let dyw = dy.map { widen(format, $0) }
+        let y = x.map { narrow(format, Float(1 / (1 + exp(-widen(format, $0))))) }
+        let refusal = y.withUnsafeBufferPointer { yb in
+            dy.withUnsafeMutableBufferPointer { db in
+                checkedHalfElementwiseBackward(.sigmoid, format, yb.baseAddress, UnsafePointer(db.baseAddress),
+                                               db.baseAddress, count: 5000)
+            }
+        }
+        #expect(refusal == nil)
+        var worst = 0.0
+        for i in 0..<5000 {
+            let v = widen(format, y[i])
+            let want = dyw[i] * v * (1 - v)
+            worst = max(worst, abs(widen(format, dy[i]) - want) / ulp(format, want))
+        }
+        #expect(worst <= 0.51, "\(format) sigmoid backward: \(worst) ulp")
+    }
 }

@@ -122,3 +122,100 @@ package func checkedHalfElementwise(
     }
     return nil
 }
+
+/// Gradient of softmax or log-softmax along an axis over 16-bit buffers:
+/// `y` (the forward output) and `dy` widened a block at a time (the
+/// forward's blocks), the float32 gradient, `dx` narrowed once; `dx` may be
+/// `y` or `dy`. Rules and refusals as `checkedAxisBackward`.
+@inlinable
+package func checkedHalfAxisBackward(
+    _ op: AxisBackwardOp, _ format: HalfFormat, _ y: UnsafePointer<UInt16>?, _ dy: UnsafePointer<UInt16>?,
+    _ dx: UnsafeMutablePointer<UInt16>?, _ layout: AxisLayout, temperature: Float
+) -> Refusal? {
+    guard checkedTemperature(temperature) != nil else { return Refusal(.temperature) }
+    let yr = Region(y, count: layout.count)
+    let dyr = Region(dy, count: layout.count)
+    let dxr = Region(dx, count: layout.count)
+    if let e = yr.refusal ?? dyr.refusal ?? dxr.refusal
+        ?? dxr.checkOutput(against: yr, allowSame: true)
+        ?? dxr.checkOutput(against: dyr, allowSame: true) { return e }
+    guard layout.count > 0, let y, let dy, let dx else { return nil }
+    let slice = layout.length &* layout.inner
+    let wholeSlices = slice <= halfBlockElements
+    let slicesPerBlock = Swift.max(1, halfBlockElements / Swift.max(slice, 1))
+    let columnsPerBlock = wholeSlices ? layout.inner : Swift.max(1, halfBlockElements / layout.length)
+    let blockFloats = wholeSlices
+        ? Swift.min(slicesPerBlock, layout.outer) &* slice : layout.length &* columnsPerBlock
+    guard let raw = scratchAllocate(blockFloats &* MemoryLayout<Float>.stride &* 2) else {
+        return Refusal(.outOfMemory)
+    }
+    defer { scratchFree(raw) }
+    let a = raw.bindMemory(to: Float.self, capacity: blockFloats &* 2)
+    let b = a + blockFloats
+    var o = 0
+    while o < layout.outer {
+        if wholeSlices {
+            let k = Swift.min(slicesPerBlock, layout.outer &- o)
+            let n = k &* slice
+            widenHalves(format, y + o &* slice, a, n)
+            widenHalves(format, dy + o &* slice, b, n)
+            let sub = AxisLayout(k, layout.length, layout.inner, n, k &* layout.inner)
+            _ = checkedAxisBackward(op, UnsafePointer(a), UnsafePointer(b), a, sub, temperature: temperature)
+            narrowHalves(format, UnsafePointer(a), dx + o &* slice, n)
+            o &+= k
+            continue
+        }
+        var j = 0
+        while j < layout.inner {
+            let c = Swift.min(columnsPerBlock, layout.inner &- j)
+            let base = o &* slice &+ j
+            var r = 0
+            while r < layout.length {
+                widenHalves(format, y + (base &+ r &* layout.inner), a + r &* c, c)
+                widenHalves(format, dy + (base &+ r &* layout.inner), b + r &* c, c)
+                r &+= 1
+            }
+            let sub = AxisLayout(1, layout.length, c, layout.length &* c, c)
+            _ = checkedAxisBackward(op, UnsafePointer(a), UnsafePointer(b), a, sub, temperature: temperature)
+            r = 0
+            while r < layout.length {
+                narrowHalves(format, UnsafePointer(a + r &* c), dx + (base &+ r &* layout.inner), c)
+                r &+= 1
+            }
+            j &+= c
+        }
+        o &+= 1
+    }
+    return nil
+}
+
+/// Gradient of an elementwise function from its 16-bit output `y` and
+/// upstream gradient `dy` into 16-bit `dx` (may be `y` or `dy`).
+@inlinable
+package func checkedHalfElementwiseBackward(
+    _ op: ElementwiseOp, _ format: HalfFormat, _ y: UnsafePointer<UInt16>?, _ dy: UnsafePointer<UInt16>?,
+    _ dx: UnsafeMutablePointer<UInt16>?, count: Int, kernels: KernelTable = .portable
+) -> Refusal? {
+    let yr = Region(y, count: count)
+    let dyr = Region(dy, count: count)
+    let dxr = Region(dx, count: count)
+    if let e = yr.refusal ?? dyr.refusal ?? dxr.refusal
+        ?? dxr.checkOutput(against: yr, allowSame: true)
+        ?? dxr.checkOutput(against: dyr, allowSame: true) { return e }
+    guard count > 0, let y, let dy, let dx else { return nil }
+    let block = Swift.min(count, halfBlockElements)
+    guard let raw = scratchAllocate(block &* MemoryLayout<Float>.stride &* 2) else { return Refusal(.outOfMemory) }
+    defer { scratchFree(raw) }
+    let a = raw.bindMemory(to: Float.self, capacity: block &* 2)
+    let b = a + block
+    var i = 0
+    while i < count {
+        let n = Swift.min(block, count &- i)
+        widenHalves(format, y + i, a, n)
+        widenHalves(format, dy + i, b, n)
+        _ = checkedElementwiseBackward(op, UnsafePointer(a), UnsafePointer(b), a, count: n, kernels: kernels)
+        narrowHalves(format, UnsafePointer(a), dx + i, n)
+        i &+= n
+    }
+    return nil
+}
