@@ -1,15 +1,5 @@
 // The public Swift API of the elementwise functions and their gradients.
 
-@inlinable
-func elementwiseArray<T: LogitsFloat>(_ op: ElementwiseOp, _ x: [T], _ precision: Precision) -> [T] {
-    x.withUnsafeBufferPointer { xb in
-        // Cannot fail: counts match, the new array cannot overlap x.
-        (try? makeArray(count: xb.count) { (y) throws(LogitsError) in
-            try refusing { checkedElementwise(op, xb.baseAddress, y, count: xb.count, kernels: .dispatched(precision)) }
-        }) ?? []
-    }
-}
-
 /// The logistic function `1 / (1 + exp(-x))` of each element: an independent
 /// probability per element (no sum to 1). Never overflows.
 ///
@@ -18,7 +8,7 @@ func elementwiseArray<T: LogitsFloat>(_ op: ElementwiseOp, _ x: [T], _ precision
 /// ```
 @available(*, deprecated, renamed: "Logits.sigmoid")
 @inlinable
-public func sigmoid<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.sigmoid, x, .default) }
+public func sigmoid<T: LogitsFloat>(_ x: [T]) -> [T] { elementwise(.sigmoid, x, .default) }
 
 /// `sigmoid(_:)` in a chosen precision (`Precision`).
 ///
@@ -28,7 +18,7 @@ public func sigmoid<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.sigmoid
 @available(*, deprecated, renamed: "Logits.sigmoid")
 @inlinable
 public func sigmoid<T: LogitsFloat>(_ x: [T], precision: Precision) -> [T] {
-    elementwiseArray(.sigmoid, x, precision)
+    elementwise(.sigmoid, x, precision)
 }
 
 /// `log(sigmoid(x)) = -softplus(-x)` of each element; finite for finite x.
@@ -38,7 +28,7 @@ public func sigmoid<T: LogitsFloat>(_ x: [T], precision: Precision) -> [T] {
 /// ```
 @available(*, deprecated, renamed: "Logits.logSigmoid")
 @inlinable
-public func logSigmoid<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.logSigmoid, x, .default) }
+public func logSigmoid<T: LogitsFloat>(_ x: [T]) -> [T] { elementwise(.logSigmoid, x, .default) }
 
 /// `logSigmoid(_:)` in a chosen precision (`Precision`).
 ///
@@ -48,7 +38,7 @@ public func logSigmoid<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.logS
 @available(*, deprecated, renamed: "Logits.logSigmoid")
 @inlinable
 public func logSigmoid<T: LogitsFloat>(_ x: [T], precision: Precision) -> [T] {
-    elementwiseArray(.logSigmoid, x, precision)
+    elementwise(.logSigmoid, x, precision)
 }
 
 /// `log(1 + exp(x))` of each element, without overflow.
@@ -58,7 +48,7 @@ public func logSigmoid<T: LogitsFloat>(_ x: [T], precision: Precision) -> [T] {
 /// ```
 @available(*, deprecated, renamed: "Logits.softplus")
 @inlinable
-public func softplus<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.softplus, x, .default) }
+public func softplus<T: LogitsFloat>(_ x: [T]) -> [T] { elementwise(.softplus, x, .default) }
 
 /// `softplus(_:)` in a chosen precision (`Precision`).
 ///
@@ -68,23 +58,7 @@ public func softplus<T: LogitsFloat>(_ x: [T]) -> [T] { elementwiseArray(.softpl
 @available(*, deprecated, renamed: "Logits.softplus")
 @inlinable
 public func softplus<T: LogitsFloat>(_ x: [T], precision: Precision) -> [T] {
-    elementwiseArray(.softplus, x, precision)
-}
-
-@inlinable
-func elementwiseBackwardArray<T: LogitsFloat>(
-    _ op: ElementwiseOp, _ y: [T], _ dy: [T]
-) throws(LogitsError) -> [T] {
-    guard y.count == dy.count else {
-        throw .invalidArgument("output has \(y.count) elements, gradient \(dy.count)")
-    }
-    return try y.withUnsafeBufferPointer { (yb) throws(LogitsError) -> [T] in
-        try dy.withUnsafeBufferPointer { (db) throws(LogitsError) -> [T] in
-            try makeArray(count: yb.count) { (dx) throws(LogitsError) in
-                try refusing { checkedElementwiseBackward(op, yb.baseAddress, db.baseAddress, dx, count: yb.count) }
-            }
-        }
-    }
+    elementwise(.softplus, x, precision)
 }
 
 /// Gradient of sigmoid from its output: `gradient * output * (1 - output)`.
@@ -95,7 +69,7 @@ func elementwiseBackwardArray<T: LogitsFloat>(
 @available(*, deprecated, renamed: "Logits.sigmoidBackward")
 @inlinable
 public func sigmoidBackward<T: LogitsFloat>(output: [T], gradient: [T]) throws(LogitsError) -> [T] {
-    try elementwiseBackwardArray(.sigmoid, output, gradient)
+    try elementwiseBackward(.sigmoid, output, gradient)
 }
 
 /// Gradient of log-sigmoid from its output: `gradient * (1 - exp(output))`.
@@ -106,7 +80,7 @@ public func sigmoidBackward<T: LogitsFloat>(output: [T], gradient: [T]) throws(L
 @available(*, deprecated, renamed: "Logits.logSigmoidBackward")
 @inlinable
 public func logSigmoidBackward<T: LogitsFloat>(output: [T], gradient: [T]) throws(LogitsError) -> [T] {
-    try elementwiseBackwardArray(.logSigmoid, output, gradient)
+    try elementwiseBackward(.logSigmoid, output, gradient)
 }
 
 /// Gradient of softplus from its output: `gradient * (1 - exp(-output))`,
@@ -118,7 +92,7 @@ public func logSigmoidBackward<T: LogitsFloat>(output: [T], gradient: [T]) throw
 @available(*, deprecated, renamed: "Logits.softplusBackward")
 @inlinable
 public func softplusBackward<T: LogitsFloat>(output: [T], gradient: [T]) throws(LogitsError) -> [T] {
-    try elementwiseBackwardArray(.softplus, output, gradient)
+    try elementwiseBackward(.softplus, output, gradient)
 }
 
 /// sigmoid, log-sigmoid or softplus from `x` into `y` (same count; `y` may
@@ -136,10 +110,7 @@ public func apply<T: LogitsFloat>(
     _ function: Logits.Activation, _ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<T>,
     precision: Precision = .default
 ) throws(LogitsError) {
-    try checkBuffers(x.count, y.count, x.count)
-    try refusing {
-        checkedElementwise(function.op, x.baseAddress, y.baseAddress, count: x.count, kernels: .dispatched(precision))
-    }
+    try Logits.apply(function, x, into: y, precision: precision)
 }
 
 /// The elementwise functions: now `Logits.Activation`.

@@ -26,25 +26,6 @@ public struct LossOutput<T: LogitsFloat>: Sendable, Equatable {
 }
 
 @inlinable
-func lossArrays<T: LogitsFloat>(
-    inputCount: Int, lossCount: Int, withGradient: Bool,
-    _ body: (UnsafeMutablePointer<T>?, UnsafeMutablePointer<T>?) throws(LogitsError) -> Void
-) throws(LogitsError) -> LossOutput<T> {
-    var gradient: [T]? = nil
-    var loss: [T] = []
-    if withGradient {
-        var inner: [T] = []
-        gradient = try makeArray(count: inputCount) { (g) throws(LogitsError) in
-            inner = try makeArray(count: lossCount) { (l) throws(LogitsError) in try body(l, g) }
-        }
-        loss = inner
-    } else {
-        loss = try makeArray(count: lossCount) { (l) throws(LogitsError) in try body(l, nil) }
-    }
-    return LossOutput(loss: loss, gradient: gradient)
-}
-
-@inlinable
 func withOptionalBuffer<T, R>(
     _ a: [T]?, _ body: (UnsafePointer<T>?) throws(LogitsError) -> R
 ) throws(LogitsError) -> R {
@@ -52,34 +33,17 @@ func withOptionalBuffer<T, R>(
     return try a.withUnsafeBufferPointer { (b) throws(LogitsError) -> R in try body(b.baseAddress) }
 }
 
+/// The 0.4 forms' result: the losses, and the gradient (a new array) when
+/// asked for.
 @inlinable
-func categorical<T: LogitsFloat>(
-    _ input: [T], _ shape: [Int]?, _ axis: Int, _ classWeights: [T]?,
-    _ options: CrossEntropyOptions, _ withGradient: Bool,
-    // Checks the targets against the layout, before anything is allocated.
-    _ validate: (AxisLayout) throws(LogitsError) -> Void,
-    // Calls `run` with the targets.
-    _ targets: ((CategoricalTargets<T>) throws(LogitsError) -> Void) throws(LogitsError) -> Void
+func lossOutput<T: LogitsFloat>(
+    _ inputCount: Int, _ wantsGradient: Bool,
+    _ body: (UnsafeMutableBufferPointer<T>?) throws(LogitsError) -> [T]
 ) throws(LogitsError) -> LossOutput<T> {
-    let layout = try arrayLayout(count: input.count, shape: shape, axis: axis)
-    if let w = classWeights, w.count != layout.length {
-        throw .invalidArgument("\(w.count) class weights for \(layout.length) classes")
-    }
-    try validate(layout)
-    let lossCount = options.reduction == .none ? layout.sliceCount : 1
-    return try input.withUnsafeBufferPointer { (xb) throws(LogitsError) -> LossOutput<T> in
-        try withOptionalBuffer(classWeights) { (w) throws(LogitsError) -> LossOutput<T> in
-            try lossArrays(inputCount: input.count, lossCount: lossCount, withGradient: withGradient) {
-                (l, g) throws(LogitsError) in
-                try targets { (t) throws(LogitsError) in
-                    try refusing {
-                        checkedCrossEntropy(xb.baseAddress, t, w, l, g, layout, options,
-                                            kernels: .dispatched(options.precision))
-                    }
-                }
-            }
-        }
-    }
+    guard wantsGradient else { return LossOutput(loss: try body(nil), gradient: nil) }
+    var gradient: [T] = []
+    let loss = try withGradient(&gradient, count: inputCount) { (g) throws(LogitsError) in try body(g) }
+    return LossOutput(loss: loss, gradient: gradient)
 }
 
 /// Categorical cross-entropy against integer labels (softmax over mutually
@@ -103,16 +67,9 @@ public func crossEntropy<T: LogitsFloat>(
     _ input: [T], labels: [Int64], shape: [Int]? = nil, axis: Int = -1,
     classWeights: [T]? = nil, options: CrossEntropyOptions = .init(), withGradient: Bool = false
 ) throws(LogitsError) -> LossOutput<T> {
-    try categorical(
-        input, shape, axis, classWeights, options, withGradient,
-        { (layout) throws(LogitsError) in
-            guard labels.count == layout.sliceCount else {
-                throw .invalidArgument("\(labels.count) labels for \(layout.sliceCount) samples")
-            }
-        },
-        { (run) throws(LogitsError) in
-            try labels.withUnsafeBufferPointer { (lb) throws(LogitsError) in try run(.labels(lb.baseAddress)) }
-        })
+    try lossOutput(input.count, withGradient) { (g) throws(LogitsError) in
+        try categoricalLoss(input, shape, axis, classWeights, options, g, labelTargets(labels))
+    }
 }
 
 /// Categorical cross-entropy against soft targets of the input's shape
@@ -127,16 +84,9 @@ public func crossEntropy<T: LogitsFloat>(
     _ input: [T], targets: [T], shape: [Int]? = nil, axis: Int = -1,
     classWeights: [T]? = nil, options: CrossEntropyOptions = .init(), withGradient: Bool = false
 ) throws(LogitsError) -> LossOutput<T> {
-    try categorical(
-        input, shape, axis, classWeights, options, withGradient,
-        { (layout) throws(LogitsError) in
-            guard targets.count == layout.count else {
-                throw .invalidArgument("targets hold \(targets.count) values, the input \(layout.count)")
-            }
-        },
-        { (run) throws(LogitsError) in
-            try targets.withUnsafeBufferPointer { (tb) throws(LogitsError) in try run(.soft(tb.baseAddress)) }
-        })
+    try lossOutput(input.count, withGradient) { (g) throws(LogitsError) in
+        try categoricalLoss(input, shape, axis, classWeights, options, g, softTargets(targets))
+    }
 }
 
 /// Binary cross-entropy for independent labels (multi-label), elementwise over
@@ -153,33 +103,8 @@ public func binaryCrossEntropy<T: LogitsFloat>(
     _ input: [T], targets: [T], classes: Int? = nil, posWeight: [T]? = nil, weights: [T]? = nil,
     options: BinaryCrossEntropyOptions = .init(), withGradient: Bool = false
 ) throws(LogitsError) -> LossOutput<T> {
-    let cols = classes ?? input.count
-    guard cols > 0 ? input.count % cols == 0 : input.isEmpty else {
-        throw .invalidArgument("\(input.count) values do not form rows of \(cols) classes")
-    }
-    guard targets.count == input.count else {
-        throw .invalidArgument("targets hold \(targets.count) values, the input \(input.count)")
-    }
-    if let pw = posWeight, pw.count != cols {
-        throw .invalidArgument("\(pw.count) pos_weight values for \(cols) classes")
-    }
-    if let w = weights, w.count != input.count {
-        throw .invalidArgument("\(w.count) weights for \(input.count) values")
-    }
-    let rows = cols > 0 ? input.count / cols : 0
-    let lossCount = options.reduction == .none ? input.count : 1
-    return try input.withUnsafeBufferPointer { (xb) throws(LogitsError) -> LossOutput<T> in
-        try targets.withUnsafeBufferPointer { (tb) throws(LogitsError) -> LossOutput<T> in
-            try withOptionalBuffer(posWeight) { (pw) throws(LogitsError) -> LossOutput<T> in
-                try withOptionalBuffer(weights) { (w) throws(LogitsError) -> LossOutput<T> in
-                    try lossArrays(inputCount: input.count, lossCount: lossCount,
-                                   withGradient: withGradient) { (l, g) throws(LogitsError) in
-                        try refusing { checkedBinaryCrossEntropy(xb.baseAddress, tb.baseAddress, pw, w, l, g,
-                                                      rows: rows, classes: cols, options) }
-                    }
-                }
-            }
-        }
+    try lossOutput(input.count, withGradient) { (g) throws(LogitsError) in
+        try binaryLoss(input, targets, classes, posWeight, weights, options, g)
     }
 }
 
@@ -208,12 +133,6 @@ public func crossEntropy<T: LogitsFloat>(
     classWeights: UnsafeBufferPointer<T>? = nil, loss: UnsafeMutableBufferPointer<T>,
     gradient: UnsafeMutableBufferPointer<T>? = nil, options: CrossEntropyOptions = .init()
 ) throws(LogitsError) {
-    let lossCount = options.reduction == .none ? layout.sliceCount : 1
-    guard input.count == layout.count, labels.count == layout.sliceCount, loss.count == lossCount,
-          gradient.map({ $0.count == layout.count }) ?? true,
-          classWeights.map({ $0.count == layout.length }) ?? true
-    else { throw .invalidArgument("buffer sizes do not match the layout") }
-    try refusing { checkedCrossEntropy(input.baseAddress, .labels(labels.baseAddress), classWeights?.baseAddress,
-                            loss.baseAddress, gradient?.baseAddress, layout, options,
-                            kernels: .dispatched(options.precision)) }
+    try Logits.crossEntropy(input, labels: labels, layout: layout, classWeights: classWeights, loss: loss,
+                            gradient: gradient, options: options)
 }

@@ -1,22 +1,6 @@
 // The public Swift API of the softmax family: over arrays (allocating the
 // result) and over unsafe buffers (writing into caller memory, no allocation).
 
-@inlinable
-func axisForwardArray<T: LogitsFloat>(
-    _ op: AxisOp, _ x: [T], _ shape: [Int]?, _ axis: Int, _ temperature: T, _ precision: Precision
-) throws(LogitsError) -> [T] {
-    let layout = try arrayLayout(count: x.count, shape: shape, axis: axis)
-    let count = op == .logSumExp ? layout.sliceCount : layout.count
-    return try x.withUnsafeBufferPointer { (xb) throws(LogitsError) -> [T] in
-        try makeArray(count: count) { (y) throws(LogitsError) in
-            try refusing {
-                checkedAxisForward(op, xb.baseAddress, y, layout, temperature: temperature,
-                                   kernels: .dispatched(precision))
-            }
-        }
-    }
-}
-
 /// Softmax of `x / temperature` along `axis` of `x` seen as a C-contiguous
 /// array of `shape` (nil: a single row). Each slice along the axis becomes a
 /// probability distribution: entries in [0, 1] summing to 1. `precision`
@@ -38,7 +22,7 @@ func axisForwardArray<T: LogitsFloat>(
 public func softmax<T: LogitsFloat>(
     _ x: [T], shape: [Int]? = nil, axis: Int = -1, temperature: T = 1, precision: Precision = .default
 ) throws(LogitsError) -> [T] {
-    try axisForwardArray(.softmax, x, shape, axis, temperature, precision)
+    try axisForward(.softmax, x, shape, axis, temperature, precision)
 }
 
 /// Log-softmax of `x / temperature` along `axis`: `x/T - logSumExp(x/T)`,
@@ -52,7 +36,7 @@ public func softmax<T: LogitsFloat>(
 public func logSoftmax<T: LogitsFloat>(
     _ x: [T], shape: [Int]? = nil, axis: Int = -1, temperature: T = 1, precision: Precision = .default
 ) throws(LogitsError) -> [T] {
-    try axisForwardArray(.logSoftmax, x, shape, axis, temperature, precision)
+    try axisForward(.logSoftmax, x, shape, axis, temperature, precision)
 }
 
 /// `log(sum(exp(x / temperature)))` along `axis`, one value per slice, in
@@ -67,25 +51,7 @@ public func logSoftmax<T: LogitsFloat>(
 public func logSumExp<T: LogitsFloat>(
     _ x: [T], shape: [Int]? = nil, axis: Int = -1, temperature: T = 1, precision: Precision = .default
 ) throws(LogitsError) -> [T] {
-    try axisForwardArray(.logSumExp, x, shape, axis, temperature, precision)
-}
-
-@inlinable
-func axisBackwardArray<T: LogitsFloat>(
-    _ op: AxisBackwardOp, _ y: [T], _ dy: [T], _ shape: [Int]?, _ axis: Int, _ temperature: T
-) throws(LogitsError) -> [T] {
-    guard y.count == dy.count else {
-        throw .invalidArgument("output has \(y.count) elements, gradient \(dy.count)")
-    }
-    let layout = try arrayLayout(count: y.count, shape: shape, axis: axis)
-    return try y.withUnsafeBufferPointer { (yb) throws(LogitsError) -> [T] in
-        try dy.withUnsafeBufferPointer { (db) throws(LogitsError) -> [T] in
-            try makeArray(count: layout.count) { (dx) throws(LogitsError) in
-                try refusing { checkedAxisBackward(op, yb.baseAddress, db.baseAddress, dx, layout,
-                                        temperature: temperature) }
-            }
-        }
-    }
+    try axisForward(.logSumExp, x, shape, axis, temperature, precision)
 }
 
 /// Gradient of softmax: given `output = softmax(x, ...)` and the upstream
@@ -100,7 +66,7 @@ func axisBackwardArray<T: LogitsFloat>(
 public func softmaxBackward<T: LogitsFloat>(
     output: [T], gradient: [T], shape: [Int]? = nil, axis: Int = -1, temperature: T = 1
 ) throws(LogitsError) -> [T] {
-    try axisBackwardArray(.softmax, output, gradient, shape, axis, temperature)
+    try axisBackward(.softmax, output, gradient, shape, axis, temperature)
 }
 
 /// Gradient of log-softmax: given `output = logSoftmax(x, ...)` and the
@@ -115,7 +81,7 @@ public func softmaxBackward<T: LogitsFloat>(
 public func logSoftmaxBackward<T: LogitsFloat>(
     output: [T], gradient: [T], shape: [Int]? = nil, axis: Int = -1, temperature: T = 1
 ) throws(LogitsError) -> [T] {
-    try axisBackwardArray(.logSoftmax, output, gradient, shape, axis, temperature)
+    try axisBackward(.logSoftmax, output, gradient, shape, axis, temperature)
 }
 
 // MARK: - Unsafe buffers
@@ -136,11 +102,7 @@ public func softmax<T: LogitsFloat>(
     _ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<T>,
     layout: AxisLayout, temperature: T = 1, precision: Precision = .default
 ) throws(LogitsError) {
-    try checkBuffers(x.count, y.count, layout.count)
-    try refusing {
-        checkedAxisForward(.softmax, x.baseAddress, y.baseAddress, layout, temperature: temperature,
-                           kernels: .dispatched(precision))
-    }
+    try axisForwardInto(.softmax, x, y, layout, temperature, precision)
 }
 
 /// Log-softmax along an axis from `x` into `y` (may be `x`). See `softmax(_:into:layout:temperature:)`.
@@ -157,11 +119,7 @@ public func logSoftmax<T: LogitsFloat>(
     _ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<T>,
     layout: AxisLayout, temperature: T = 1, precision: Precision = .default
 ) throws(LogitsError) {
-    try checkBuffers(x.count, y.count, layout.count)
-    try refusing {
-        checkedAxisForward(.logSoftmax, x.baseAddress, y.baseAddress, layout, temperature: temperature,
-                           kernels: .dispatched(precision))
-    }
+    try axisForwardInto(.logSoftmax, x, y, layout, temperature, precision)
 }
 
 /// logsumexp along an axis: `y` receives `layout.sliceCount` values and must
@@ -179,11 +137,7 @@ public func logSumExp<T: LogitsFloat>(
     _ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<T>,
     layout: AxisLayout, temperature: T = 1, precision: Precision = .default
 ) throws(LogitsError) {
-    try checkBuffers(x.count, y.count, layout.count, outputCount: layout.sliceCount)
-    try refusing {
-        checkedAxisForward(.logSumExp, x.baseAddress, y.baseAddress, layout, temperature: temperature,
-                           kernels: .dispatched(precision))
-    }
+    try axisForwardInto(.logSumExp, x, y, layout, temperature, precision)
 }
 
 /// Throws `.invalidArgument` unless the buffers hold what the layout says.

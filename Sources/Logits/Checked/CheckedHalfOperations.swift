@@ -15,6 +15,82 @@ func halfNegativeInfinity(_ format: HalfFormat) -> UInt16 {
     format == .f16 ? 0xFC00 : 0xFF80
 }
 
+/// The blocks of a 16-bit axis operation: whole slices (outer indices) when
+/// one slice fits in `halfBlockElements` floats, else a few columns (inner
+/// indices) of one slice at a time.
+@usableFromInline
+struct HalfBlocks {
+    @usableFromInline let layout: AxisLayout
+    @usableFromInline let slice: Int
+    @usableFromInline let whole: Bool
+    @usableFromInline let slicesPerBlock: Int
+    @usableFromInline let columnsPerBlock: Int
+    /// Floats of scratch one block needs.
+    @usableFromInline let floats: Int
+
+    @inlinable
+    init(_ layout: AxisLayout) {
+        self.layout = layout
+        slice = layout.length &* layout.inner
+        whole = slice <= halfBlockElements
+        slicesPerBlock = Swift.max(1, halfBlockElements / Swift.max(slice, 1))
+        columnsPerBlock = whole ? layout.inner : Swift.max(1, halfBlockElements / layout.length)
+        floats = whole ? Swift.min(slicesPerBlock, layout.outer) &* slice : layout.length &* columnsPerBlock
+    }
+
+    /// Calls `body(o, j, k, c)` for each block: slices o..<o+k, columns
+    /// j..<j+c (all of them, j = 0, when whole).
+    @inlinable
+    func forEachBlock(_ body: (Int, Int, Int, Int) -> Void) {
+        var o = 0
+        while o < layout.outer {
+            if whole {
+                let k = Swift.min(slicesPerBlock, layout.outer &- o)
+                body(o, 0, k, layout.inner)
+                o &+= k
+                continue
+            }
+            var j = 0
+            while j < layout.inner {
+                let c = Swift.min(columnsPerBlock, layout.inner &- j)
+                body(o, j, 1, c)
+                j &+= c
+            }
+            o &+= 1
+        }
+    }
+
+    /// The block's own layout (k slices of length x c).
+    @inlinable
+    func sub(_ k: Int, _ c: Int) -> AxisLayout {
+        AxisLayout(k, layout.length, c, k &* layout.length &* c, k &* c)
+    }
+
+    /// Widens block (o, j, k, c) of `src` (the operation's layout) into `dst`.
+    @inlinable
+    func widen(_ format: HalfFormat, _ src: UnsafePointer<UInt16>, _ dst: UnsafeMutablePointer<Float>,
+               _ o: Int, _ j: Int, _ k: Int, _ c: Int) {
+        if whole { return widenHalves(format, src + o &* slice, dst, k &* slice) }
+        var r = 0
+        while r < layout.length {
+            widenHalves(format, src + (o &* slice &+ j &+ r &* layout.inner), dst + r &* c, c)
+            r &+= 1
+        }
+    }
+
+    /// Narrows block (o, j, k, c) from `src` into `dst` (the layout's shape).
+    @inlinable
+    func narrow(_ format: HalfFormat, _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<UInt16>,
+                _ o: Int, _ j: Int, _ k: Int, _ c: Int) {
+        if whole { return narrowHalves(format, src, dst + o &* slice, k &* slice) }
+        var r = 0
+        while r < layout.length {
+            narrowHalves(format, src + r &* c, dst + (o &* slice &+ j &+ r &* layout.inner), c)
+            r &+= 1
+        }
+    }
+}
+
 /// softmax, log-softmax or logsumexp of 16-bit `x / temperature` along an
 /// axis, into 16-bit `y` (`layout.count` values, `layout.sliceCount` for
 /// logsumexp; `y` may be `x` except for logsumexp). The rules, refusals and
@@ -37,59 +113,22 @@ package func checkedHalfAxisForward(
         while i < outCount { y[i] = halfNegativeInfinity(format); i &+= 1 }
         return nil
     }
-    // A block: whole slices (outer indices) when one slice fits, else one
-    // slice's columns (inner indices) a few at a time.
-    let slice = layout.length &* layout.inner
-    let slicesPerBlock = Swift.max(1, halfBlockElements / Swift.max(slice, 1))
-    let columnsPerBlock = slice <= halfBlockElements
-        ? layout.inner : Swift.max(1, halfBlockElements / layout.length)
-    let blockFloats = slice <= halfBlockElements
-        ? Swift.min(slicesPerBlock, layout.outer) &* slice : layout.length &* columnsPerBlock
-    guard let raw = scratchAllocate(blockFloats &* MemoryLayout<Float>.stride &* 2) else {
+    let blocks = HalfBlocks(layout)
+    guard let raw = scratchAllocate(blocks.floats &* MemoryLayout<Float>.stride &* 2) else {
         return Refusal(.outOfMemory)
     }
     defer { scratchFree(raw) }
-    let a = raw.bindMemory(to: Float.self, capacity: blockFloats &* 2)
-    let b = a + blockFloats
-    if slice <= halfBlockElements {
-        var o = 0
-        while o < layout.outer {
-            let k = Swift.min(slicesPerBlock, layout.outer &- o)
-            let sub = AxisLayout(k, layout.length, layout.inner, k &* slice, k &* layout.inner)
-            widenHalves(format, x + o &* slice, a, k &* slice)
-            _ = checkedAxisForward(op, UnsafePointer(a), b, sub, temperature: temperature, kernels: kernels)
-            let outPer = op == .logSumExp ? layout.inner : slice
-            narrowHalves(format, UnsafePointer(b), y + o &* outPer, k &* outPer)
-            o &+= k
+    let a = raw.bindMemory(to: Float.self, capacity: blocks.floats &* 2)
+    let b = a + blocks.floats
+    blocks.forEachBlock { o, j, k, c in
+        blocks.widen(format, x, a, o, j, k, c)
+        _ = checkedAxisForward(op, UnsafePointer(a), b, blocks.sub(k, c), temperature: temperature,
+                               kernels: kernels)
+        if op == .logSumExp {  // k x c values, at slice o, column j of the outer x inner result
+            narrowHalves(format, UnsafePointer(b), y + (o &* layout.inner &+ j), k &* c)
+        } else {
+            blocks.narrow(format, UnsafePointer(b), y, o, j, k, c)
         }
-        return nil
-    }
-    // Long slices: gather columns [j, j + c) of slice o, length x c floats.
-    var o = 0
-    while o < layout.outer {
-        var j = 0
-        while j < layout.inner {
-            let c = Swift.min(columnsPerBlock, layout.inner &- j)
-            let base = o &* slice &+ j
-            var r = 0
-            while r < layout.length {
-                widenHalves(format, x + (base &+ r &* layout.inner), a + r &* c, c)
-                r &+= 1
-            }
-            let sub = AxisLayout(1, layout.length, c, layout.length &* c, c)
-            _ = checkedAxisForward(op, UnsafePointer(a), b, sub, temperature: temperature, kernels: kernels)
-            if op == .logSumExp {
-                narrowHalves(format, UnsafePointer(b), y + (o &* layout.inner &+ j), c)
-            } else {
-                r = 0
-                while r < layout.length {
-                    narrowHalves(format, UnsafePointer(b + r &* c), y + (base &+ r &* layout.inner), c)
-                    r &+= 1
-                }
-            }
-            j &+= c
-        }
-        o &+= 1
     }
     return nil
 }
@@ -133,58 +172,20 @@ package func checkedHalfAxisBackward(
     _ dx: UnsafeMutablePointer<UInt16>?, _ layout: AxisLayout, temperature: Float
 ) -> Refusal? {
     guard checkedTemperature(temperature) != nil else { return Refusal(.temperature) }
-    let yr = Region(y, count: layout.count)
-    let dyr = Region(dy, count: layout.count)
-    let dxr = Region(dx, count: layout.count)
-    if let e = yr.refusal ?? dyr.refusal ?? dxr.refusal
-        ?? dxr.checkOutput(against: yr, allowSame: true)
-        ?? dxr.checkOutput(against: dyr, allowSame: true) { return e }
+    if let e = gradientRefusal(y, dy, dx, count: layout.count) { return e }
     guard layout.count > 0, let y, let dy, let dx else { return nil }
-    let slice = layout.length &* layout.inner
-    let wholeSlices = slice <= halfBlockElements
-    let slicesPerBlock = Swift.max(1, halfBlockElements / Swift.max(slice, 1))
-    let columnsPerBlock = wholeSlices ? layout.inner : Swift.max(1, halfBlockElements / layout.length)
-    let blockFloats = wholeSlices
-        ? Swift.min(slicesPerBlock, layout.outer) &* slice : layout.length &* columnsPerBlock
-    guard let raw = scratchAllocate(blockFloats &* MemoryLayout<Float>.stride &* 2) else {
+    let blocks = HalfBlocks(layout)
+    guard let raw = scratchAllocate(blocks.floats &* MemoryLayout<Float>.stride &* 2) else {
         return Refusal(.outOfMemory)
     }
     defer { scratchFree(raw) }
-    let a = raw.bindMemory(to: Float.self, capacity: blockFloats &* 2)
-    let b = a + blockFloats
-    var o = 0
-    while o < layout.outer {
-        if wholeSlices {
-            let k = Swift.min(slicesPerBlock, layout.outer &- o)
-            let n = k &* slice
-            widenHalves(format, y + o &* slice, a, n)
-            widenHalves(format, dy + o &* slice, b, n)
-            let sub = AxisLayout(k, layout.length, layout.inner, n, k &* layout.inner)
-            _ = checkedAxisBackward(op, UnsafePointer(a), UnsafePointer(b), a, sub, temperature: temperature)
-            narrowHalves(format, UnsafePointer(a), dx + o &* slice, n)
-            o &+= k
-            continue
-        }
-        var j = 0
-        while j < layout.inner {
-            let c = Swift.min(columnsPerBlock, layout.inner &- j)
-            let base = o &* slice &+ j
-            var r = 0
-            while r < layout.length {
-                widenHalves(format, y + (base &+ r &* layout.inner), a + r &* c, c)
-                widenHalves(format, dy + (base &+ r &* layout.inner), b + r &* c, c)
-                r &+= 1
-            }
-            let sub = AxisLayout(1, layout.length, c, layout.length &* c, c)
-            _ = checkedAxisBackward(op, UnsafePointer(a), UnsafePointer(b), a, sub, temperature: temperature)
-            r = 0
-            while r < layout.length {
-                narrowHalves(format, UnsafePointer(a + r &* c), dx + (base &+ r &* layout.inner), c)
-                r &+= 1
-            }
-            j &+= c
-        }
-        o &+= 1
+    let a = raw.bindMemory(to: Float.self, capacity: blocks.floats &* 2)
+    let b = a + blocks.floats
+    blocks.forEachBlock { o, j, k, c in
+        blocks.widen(format, y, a, o, j, k, c)
+        blocks.widen(format, dy, b, o, j, k, c)
+        _ = checkedAxisBackward(op, UnsafePointer(a), UnsafePointer(b), a, blocks.sub(k, c), temperature: temperature)
+        blocks.narrow(format, UnsafePointer(a), dx, o, j, k, c)
     }
     return nil
 }
@@ -196,12 +197,7 @@ package func checkedHalfElementwiseBackward(
     _ op: ElementwiseOp, _ format: HalfFormat, _ y: UnsafePointer<UInt16>?, _ dy: UnsafePointer<UInt16>?,
     _ dx: UnsafeMutablePointer<UInt16>?, count: Int, kernels: KernelTable = .portable
 ) -> Refusal? {
-    let yr = Region(y, count: count)
-    let dyr = Region(dy, count: count)
-    let dxr = Region(dx, count: count)
-    if let e = yr.refusal ?? dyr.refusal ?? dxr.refusal
-        ?? dxr.checkOutput(against: yr, allowSame: true)
-        ?? dxr.checkOutput(against: dyr, allowSame: true) { return e }
+    if let e = gradientRefusal(y, dy, dx, count: count) { return e }
     guard count > 0, let y, let dy, let dx else { return nil }
     let block = Swift.min(count, halfBlockElements)
     guard let raw = scratchAllocate(block &* MemoryLayout<Float>.stride &* 2) else { return Refusal(.outOfMemory) }

@@ -49,12 +49,7 @@ package func checkedAxisBackward<T: LogitsFloat>(
     _ dx: UnsafeMutablePointer<T>?, _ layout: AxisLayout, temperature: T
 ) -> Refusal? {
     guard let t = checkedTemperature(temperature) else { return Refusal(.temperature) }
-    let yr = Region(y, count: layout.count)
-    let dyr = Region(dy, count: layout.count)
-    let dxr = Region(dx, count: layout.count)
-    if let e = yr.refusal ?? dyr.refusal ?? dxr.refusal
-        ?? dxr.checkOutput(against: yr, allowSame: true)
-        ?? dxr.checkOutput(against: dyr, allowSame: true) { return e }
+    if let e = gradientRefusal(y, dy, dx, count: layout.count) { return e }
     guard layout.count > 0, let y, let dy, let dx else { return nil }
     parallelAxis(AxisJob(nil, op, y, dy, dx, layout, t))
     return nil
@@ -82,12 +77,7 @@ package func checkedElementwiseBackward<T: LogitsFloat>(
     _ op: ElementwiseOp, _ y: UnsafePointer<T>?, _ dy: UnsafePointer<T>?,
     _ dx: UnsafeMutablePointer<T>?, count: Int, kernels: KernelTable = .portable
 ) -> Refusal? {
-    let yr = Region(y, count: count)
-    let dyr = Region(dy, count: count)
-    let dxr = Region(dx, count: count)
-    if let e = yr.refusal ?? dyr.refusal ?? dxr.refusal
-        ?? dxr.checkOutput(against: yr, allowSame: true)
-        ?? dxr.checkOutput(against: dyr, allowSame: true) { return e }
+    if let e = gradientRefusal(y, dy, dx, count: count) { return e }
     guard count > 0, let y, let dy, let dx else { return nil }
     if op == .sigmoid {
         kernels.sigmoidBackward(y, dy, dx, count)
@@ -95,4 +85,18 @@ package func checkedElementwiseBackward<T: LogitsFloat>(
         elementwiseBackward(op, y, dy, dx, count)
     }
     return nil
+}
+
+/// The checks every gradient shares: `y`, `dy` and `dx` hold `count`
+/// elements each, and `dx` is `y`, `dy` or apart from both.
+@inlinable
+package func gradientRefusal<T>(
+    _ y: UnsafePointer<T>?, _ dy: UnsafePointer<T>?, _ dx: UnsafeMutablePointer<T>?, count: Int
+) -> Refusal? {
+    let yr = Region(y, count: count)
+    let dyr = Region(dy, count: count)
+    let dxr = Region(dx, count: count)
+    return yr.refusal ?? dyr.refusal ?? dxr.refusal
+        ?? dxr.checkOutput(against: yr, allowSame: true)
+        ?? dxr.checkOutput(against: dyr, allowSame: true)
 }
