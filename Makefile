@@ -29,7 +29,7 @@ CLANG   ?= $(shell command -v clang 2>/dev/null)
 ABI_MAJOR := $(shell sed -n 's/^\#define LOGITS_VERSION_MAJOR \([0-9]*\).*/\1/p' include/logits.h)
 ABI_MINOR := $(shell sed -n 's/^\#define LOGITS_VERSION_MINOR \([0-9]*\).*/\1/p' include/logits.h)
 # The ABI version the SONAME carries: the major version, or while it is 0
-# (a minor version may then change the ABI) major.minor: liblogits.so.0.5.
+# (a minor version may then change the ABI) major.minor: liblogits.so.0.6.
 ABI_VERSION := $(if $(filter 0,$(ABI_MAJOR)),$(ABI_MAJOR).$(ABI_MINOR),$(ABI_MAJOR))
 VERSION   := $(shell sed -n 's/^\#define LOGITS_VERSION_STRING "\(.*\)"/\1/p' include/logits.h)
 
@@ -108,7 +108,7 @@ test-swift:
 
 C_TESTS := $(patsubst Tests/c/%.c,build/%,$(wildcard Tests/c/test_*.c))
 
-build/test_%: Tests/c/test_%.c Tests/c/harness.h Tests/c/operation_list.h include/logits.h abi/operations.h $(LIB_SO)
+build/test_%: Tests/c/test_%.c Tests/c/harness.h Tests/c/operation_list.h Tests/c/half.h Tests/c/half_ops.h include/logits.h abi/operations.h $(LIB_SO)
 	$(CC) $(CWARN) -O1 -o $@ $< $(CLINK)
 
 test-c: $(C_TESTS) build/demo build/sample

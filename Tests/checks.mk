@@ -49,7 +49,7 @@ test-valgrind: $(C_TESTS)
 	@echo "== C tests under valgrind memcheck =="
 	@sh Tests/checks/valgrind.sh
 
-build/threads_test: Tests/c/threads_test.c Tests/c/operation_list.h include/logits.h abi/operations.h $(LIB_SO)
+build/threads_test: Tests/c/threads_test.c Tests/c/operation_list.h Tests/c/half.h include/logits.h abi/operations.h $(LIB_SO)
 	$(CC) $(CWARN) -O1 -pthread -o $@ $< $(CLINK)
 
 test-threads: build/threads_test build/test_threads_split

@@ -29,7 +29,7 @@ LOGITS_TRUST_MK := $(lastword $(MAKEFILE_LIST))
 
 .PHONY: fuzz fuzz-build test-fuzz-replay accuracy
 
-FUZZ_TARGETS   := activations losses
+FUZZ_TARGETS   := activations losses half
 FUZZ_SECONDS   ?= 300
 FUZZ_PARALLEL  ?= 0
 FUZZ_LIB       ?= instrumented

@@ -13,35 +13,41 @@
  * tools/check_operations.py checks that this list, exports.txt, the header
  * and the Python binding agree.
  *
- * LOGITS_TYPE(suffix, ctype, numpy)
- *     An element type: every operation exists as logits_<name>_<suffix>.
+ * LOGITS_TYPE(suffix, ctype, numpy, work)
+ *     An element type: an operation listed for it exists as
+ *     logits_<name>_<suffix>. `work` is the C type of the scalars those
+ *     functions take (the temperature) and of the float32 or float64
+ *     kernels they run; a type whose `work` differs from `ctype` is a
+ *     16-bit storage type (logits_f16, logits_bf16), widened to `work`.
  *
- * LOGITS_OP(name, kind, function)
- *     A C function family, logits_<name>_<suffix> for every type. `kind` is
- *     its signature (T the element type):
+ * LOGITS_OP(name, kind, function, types)
+ *     A C function family, logits_<name>_<suffix> for the types `types`
+ *     names: ALL (every listed type) or WIDE (float32 and float64 only; no
+ *     operation is WIDE today: a new operation may start there). `kind`
+ *     is its signature (T the element type, W its `work` type):
  *       ROW_FWD   (const T *x, T *y, size_t rows, size_t cols)
  *       ROW_LSE   the same; y has rows elements
  *       ROW_BWD   (const T *y, const T *dy, T *dx, size_t rows, size_t cols)
- *       AXIS_FWD  (const T *x, T *y, size_t outer, size_t axis_len, size_t inner, T temperature,
+ *       AXIS_FWD  (const T *x, T *y, size_t outer, size_t axis_len, size_t inner, W temperature,
  *                  logits_precision precision)
  *       AXIS_LSE  the same; y has outer * inner elements
  *       AXIS_BWD  (const T *y, const T *dy, T *dx, size_t outer, size_t axis_len,
- *                  size_t inner, T temperature, logits_precision precision)
+ *                  size_t inner, W temperature, logits_precision precision)
  *       EW        (const T *x, T *y, size_t count)
  *       EW_BWD    (const T *y, const T *dy, T *dx, size_t count)
  *       EW_EX     (const T *x, T *y, size_t count, logits_precision precision)
  *       EW_BWD_EX (const T *y, const T *dy, T *dx, size_t count, logits_precision precision)
- *       CE_LABELS (const T *input, const int64_t *labels, const T *class_weight, T *loss,
+ *       CE_LABELS (const T *input, const int64_t *labels, const W *class_weight, W *loss,
  *                  T *grad, size_t outer, size_t classes, size_t inner,
  *                  const logits_ce_options *options)
  *       CE_SOFT   the same with const T *target for labels
- *       BCE       (const T *input, const T *target, const T *pos_weight, const T *weight,
- *                  T *loss, T *grad, size_t rows, size_t classes,
+ *       BCE       (const T *input, const T *target, const W *pos_weight, const W *weight,
+ *                  W *loss, T *grad, size_t rows, size_t classes,
  *                  const logits_bce_options *options)
- *       SAMPLE    (const T *logits, int64_t *tokens, T *logprobs, T *raw_logprobs,
+ *       SAMPLE    (const T *logits, int64_t *tokens, W *logprobs, W *raw_logprobs,
  *                  size_t rows, size_t vocab, const logits_sampler_options *options)
- *       SAMPLE_U  (const T *logits, const double *uniform, int64_t *tokens, T *logprobs,
- *                  T *raw_logprobs, size_t rows, size_t vocab,
+ *       SAMPLE_U  (const T *logits, const double *uniform, int64_t *tokens, W *logprobs,
+ *                  W *raw_logprobs, size_t rows, size_t vocab,
  *                  const logits_sampler_options *options)
  *       TOP_K     (const T *x, T *values, int64_t *indices, size_t rows, size_t cols, size_t k)
  *       ARGMAX    (const T *x, int64_t *indices, size_t rows, size_t cols)
@@ -74,10 +80,10 @@
  */
 
 #ifndef LOGITS_TYPE
-#define LOGITS_TYPE(suffix, ctype, numpy)
+#define LOGITS_TYPE(suffix, ctype, numpy, work)
 #endif
 #ifndef LOGITS_OP
-#define LOGITS_OP(name, kind, function)
+#define LOGITS_OP(name, kind, function, types)
 #endif
 #ifndef LOGITS_BOUND
 #define LOGITS_BOUND(contract, suffix, metric, bound, measured)
@@ -89,38 +95,40 @@
 #define LOGITS_SUPPORT(name)
 #endif
 
-LOGITS_TYPE(f32, float, float32)
-LOGITS_TYPE(f64, double, float64)
+LOGITS_TYPE(f32, float, float32, float)
+LOGITS_TYPE(f64, double, float64, double)
+LOGITS_TYPE(f16, logits_f16, float16, float)
+LOGITS_TYPE(bf16, logits_bf16, bfloat16, float)
 
-LOGITS_OP(softmax, ROW_FWD, softmax)
-LOGITS_OP(softmax_axis, AXIS_FWD, softmax)
-LOGITS_OP(log_softmax, ROW_FWD, log_softmax)
-LOGITS_OP(log_softmax_axis, AXIS_FWD, log_softmax)
-LOGITS_OP(logsumexp, ROW_LSE, logsumexp)
-LOGITS_OP(logsumexp_axis, AXIS_LSE, logsumexp)
-LOGITS_OP(softmax_backward, ROW_BWD, softmax_backward)
-LOGITS_OP(softmax_backward_axis, AXIS_BWD, softmax_backward)
-LOGITS_OP(log_softmax_backward, ROW_BWD, log_softmax_backward)
-LOGITS_OP(log_softmax_backward_axis, AXIS_BWD, log_softmax_backward)
-LOGITS_OP(sigmoid, EW, sigmoid)
-LOGITS_OP(log_sigmoid, EW, log_sigmoid)
-LOGITS_OP(softplus, EW, softplus)
-LOGITS_OP(sigmoid_backward, EW_BWD, sigmoid_backward)
-LOGITS_OP(log_sigmoid_backward, EW_BWD, log_sigmoid_backward)
-LOGITS_OP(softplus_backward, EW_BWD, softplus_backward)
-LOGITS_OP(sigmoid_ex, EW_EX, sigmoid)
-LOGITS_OP(log_sigmoid_ex, EW_EX, log_sigmoid)
-LOGITS_OP(softplus_ex, EW_EX, softplus)
-LOGITS_OP(sigmoid_backward_ex, EW_BWD_EX, sigmoid_backward)
-LOGITS_OP(log_sigmoid_backward_ex, EW_BWD_EX, log_sigmoid_backward)
-LOGITS_OP(softplus_backward_ex, EW_BWD_EX, softplus_backward)
-LOGITS_OP(cross_entropy_labels, CE_LABELS, cross_entropy)
-LOGITS_OP(cross_entropy_soft, CE_SOFT, cross_entropy)
-LOGITS_OP(binary_cross_entropy, BCE, binary_cross_entropy)
-LOGITS_OP(sample, SAMPLE, sample)
-LOGITS_OP(sample_from_uniform, SAMPLE_U, sample)
-LOGITS_OP(top_k, TOP_K, top_k)
-LOGITS_OP(argmax, ARGMAX, argmax)
+LOGITS_OP(softmax, ROW_FWD, softmax, ALL)
+LOGITS_OP(softmax_axis, AXIS_FWD, softmax, ALL)
+LOGITS_OP(log_softmax, ROW_FWD, log_softmax, ALL)
+LOGITS_OP(log_softmax_axis, AXIS_FWD, log_softmax, ALL)
+LOGITS_OP(logsumexp, ROW_LSE, logsumexp, ALL)
+LOGITS_OP(logsumexp_axis, AXIS_LSE, logsumexp, ALL)
+LOGITS_OP(softmax_backward, ROW_BWD, softmax_backward, ALL)
+LOGITS_OP(softmax_backward_axis, AXIS_BWD, softmax_backward, ALL)
+LOGITS_OP(log_softmax_backward, ROW_BWD, log_softmax_backward, ALL)
+LOGITS_OP(log_softmax_backward_axis, AXIS_BWD, log_softmax_backward, ALL)
+LOGITS_OP(sigmoid, EW, sigmoid, ALL)
+LOGITS_OP(log_sigmoid, EW, log_sigmoid, ALL)
+LOGITS_OP(softplus, EW, softplus, ALL)
+LOGITS_OP(sigmoid_backward, EW_BWD, sigmoid_backward, ALL)
+LOGITS_OP(log_sigmoid_backward, EW_BWD, log_sigmoid_backward, ALL)
+LOGITS_OP(softplus_backward, EW_BWD, softplus_backward, ALL)
+LOGITS_OP(sigmoid_ex, EW_EX, sigmoid, ALL)
+LOGITS_OP(log_sigmoid_ex, EW_EX, log_sigmoid, ALL)
+LOGITS_OP(softplus_ex, EW_EX, softplus, ALL)
+LOGITS_OP(sigmoid_backward_ex, EW_BWD_EX, sigmoid_backward, ALL)
+LOGITS_OP(log_sigmoid_backward_ex, EW_BWD_EX, log_sigmoid_backward, ALL)
+LOGITS_OP(softplus_backward_ex, EW_BWD_EX, softplus_backward, ALL)
+LOGITS_OP(cross_entropy_labels, CE_LABELS, cross_entropy, ALL)
+LOGITS_OP(cross_entropy_soft, CE_SOFT, cross_entropy, ALL)
+LOGITS_OP(binary_cross_entropy, BCE, binary_cross_entropy, ALL)
+LOGITS_OP(sample, SAMPLE, sample, ALL)
+LOGITS_OP(sample_from_uniform, SAMPLE_U, sample, ALL)
+LOGITS_OP(top_k, TOP_K, top_k, ALL)
+LOGITS_OP(argmax, ARGMAX, argmax, ALL)
 
 /* Softmax family. float32: every result is a double rounded once (twice for
  * softmax, whose exponentials wait in y between passes). float64: the
@@ -156,6 +164,40 @@ LOGITS_BOUND(cross_entropy_probs, f32, rel, 1.2e-7, 5.91e-08)
 LOGITS_BOUND(cross_entropy_probs, f64, rel, 1e-14, 1.51e-16)
 LOGITS_BOUND(binary_cross_entropy, f32, rel, 1.2e-7, 5.96e-08)
 LOGITS_BOUND(binary_cross_entropy, f64, rel, 1e-14, 2.82e-16)
+
+/* 16-bit storage, both precisions: the float32 result rounded once to the
+ * format (0.5 ulp) plus the float32 kernel's error in the format's ulps
+ * (under 2^-11 of one: the float32 bounds are a few 2^-24 relative). */
+LOGITS_BOUND(softmax, f16, ulp, 0.51, 0.501)
+LOGITS_BOUND(softmax, bf16, ulp, 0.51, 0.501)
+LOGITS_BOUND(log_softmax, f16, ulp, 0.51, 0.501)
+LOGITS_BOUND(log_softmax, bf16, ulp, 0.51, 0.501)
+LOGITS_BOUND(logsumexp, f16, ulp, 0.51, 0.5)
+LOGITS_BOUND(logsumexp, bf16, ulp, 0.51, 0.5)
+LOGITS_BOUND(sigmoid, f16, ulp, 0.51, 0.501)
+LOGITS_BOUND(sigmoid, bf16, ulp, 0.51, 0.5)
+LOGITS_BOUND(log_sigmoid, f16, ulp, 0.51, 0.501)
+LOGITS_BOUND(log_sigmoid, bf16, ulp, 0.51, 0.5)
+LOGITS_BOUND(softplus, f16, ulp, 0.51, 0.501)
+LOGITS_BOUND(softplus, bf16, ulp, 0.51, 0.5)
+LOGITS_BOUND(softmax_backward, f16, ulp_sc, 0.51, 0.501)
+LOGITS_BOUND(softmax_backward, bf16, ulp_sc, 0.51, 0.501)
+LOGITS_BOUND(log_softmax_backward, f16, ulp_sc, 0.51, 0.501)
+LOGITS_BOUND(log_softmax_backward, bf16, ulp_sc, 0.51, 0.5)
+LOGITS_BOUND(sigmoid_backward, f16, ulp, 0.51, 0.501)
+LOGITS_BOUND(sigmoid_backward, bf16, ulp, 0.51, 0.501)
+LOGITS_BOUND(log_sigmoid_backward, f16, ulp, 0.51, 0.501)
+LOGITS_BOUND(log_sigmoid_backward, bf16, ulp, 0.51, 0.501)
+LOGITS_BOUND(softplus_backward, f16, ulp, 0.51, 0.501)
+LOGITS_BOUND(softplus_backward, bf16, ulp, 0.51, 0.501)
+/* 16-bit losses: float32 values from the float32 kernels of the precision
+ * chosen, on the widened inputs (the fast bound holds for both). */
+LOGITS_BOUND(cross_entropy_logits, f16, rel, 1e-6, 1.82e-07)
+LOGITS_BOUND(cross_entropy_logits, bf16, rel, 1e-6, 1.89e-07)
+LOGITS_BOUND(cross_entropy_probs, f16, rel, 1e-6, 5.92e-08)
+LOGITS_BOUND(cross_entropy_probs, bf16, rel, 1e-6, 5.96e-08)
+LOGITS_BOUND(binary_cross_entropy, f16, rel, 1e-6, 5.96e-08)
+LOGITS_BOUND(binary_cross_entropy, bf16, rel, 1e-6, 5.92e-08)
 
 /* float32, fast precision: exponentials in float32 lanes, their arguments'
  * rounding carried (each term off by about 0.6 ulp whatever |z|; the softmax

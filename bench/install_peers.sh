@@ -5,7 +5,7 @@
 #   Debian: libdnnl-dev (oneDNN), libxnnpack-dev + libpthreadpool-dev (XNNPACK),
 #           libsleef-dev (SLEEF), g++
 #   pip (venv build/bench-venv, --system-site-packages): numpy scipy onnxruntime
-#        onnx jax jaxlib matplotlib
+#        onnx jax jaxlib matplotlib ml_dtypes (bfloat16 arrays: the bf16 rows)
 set -u
 OUT=build/bench
 VENV=build/bench-venv
@@ -42,7 +42,7 @@ if [ ! -x "$VENV/bin/python" ]; then
   $PY -m venv --system-site-packages "$VENV" >>"$log" 2>&1 || note "venv: python3 -m venv failed (apt-get install python3-venv)"
 fi
 if [ -x "$VENV/bin/python" ]; then
-  for m in numpy scipy onnxruntime onnx jax jaxlib matplotlib; do
+  for m in numpy scipy onnxruntime onnx jax jaxlib matplotlib ml_dtypes; do
     mod=$m
     "$VENV/bin/python" -c "import $mod" >/dev/null 2>&1 && continue
     echo "bench-peers: pip install $m"

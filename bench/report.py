@@ -20,7 +20,7 @@ LABEL = {"logits": "**Logits** (fast)", "logits_exact": "**Logits** (exact)",
          "c_fastmath_v4": "C -ffast-math (x86-64-v4)", "sleef": "SLEEF C", "xnnpack": "XNNPACK",
          "onednn": "oneDNN", "onnxruntime": "ONNX Runtime", "jax": "JAX (jit)", "numpy": "numpy",
          "scipy": "scipy", "logits_py": "**Logits** (Python binding)",
-         "ctypes_noop": "ctypes no-op call (floor)"}
+         "ctypes_noop": "ctypes no-op call (floor)", "numpy_astype": "numpy astype(float32) (copy only)"}
 SHAPES = ["4096x1000", "64x50257", "1x10^7", "100000x10"]
 ELEMENTWISE = ("sigmoid", "log_sigmoid", "softplus")
 GROUPS = [("softmax", "f32"), ("log_softmax", "f32"), ("sigmoid", "f32"), ("log_sigmoid", "f32"),
@@ -34,6 +34,8 @@ TITLE = {"softmax": "softmax", "log_softmax": "log_softmax", "sigmoid": "sigmoid
          "ce_fwd": "cross-entropy forward (integer labels, mean)",
          "ce_fwdgrad": "cross-entropy forward + gradient (integer labels, mean)"}
 PASS, MISS, NA = "✅ pass", "❌ miss", "— not measured"
+HALF = ("f16", "bf16")  # 16-bit storage (issue 15), 1 thread only
+HALF_TITLE = {"f16": "float16", "bf16": "bfloat16"}
 
 # What the float32 misses come from (measured while building the kernels; see
 # README "Speed" and ACCURACY.md). Static text: the numbers above are this run's.
@@ -229,6 +231,85 @@ def targets(r, wnames):
     return rows
 
 
+def half_section(r, wl):
+    """The 16-bit storage section (issue 15): targets, then every 16-bit row
+    with its ratios to Logits' float32 time on the same shape and to the
+    numpy astype(float32) copy, 1 thread. Nothing when no 16-bit row ran."""
+    hw = [w for w in wl if w["dtype"] in HALF]
+    if not hw:
+        return []
+    wnames = {w["name"] for w in hw}
+    m1 = "1"
+
+    def ratio(a, b):
+        return a / b if a and b else None
+
+    def faster(x):
+        return NA if x is None else (PASS if x < 1.0 else MISS)
+
+    tr = []
+    for dt in ("bf16", "f16"):
+        for s in ("64x50257", "4096x1000"):
+            w = f"softmax {dt} {s}"
+            if w not in wnames:
+                continue
+            lg, f32, ast = r.ns("logits", m1, w), r.ns("logits", m1, f"softmax f32 {s}"), r.ns("numpy_astype", m1, w)
+            x = ratio(lg, f32)
+            tr.append((f"{w}, fast, 1 thread: ≤ 0.6× Logits' softmax f32 {s}",
+                       f"{fmt(x)}× ({fmt(lg)} vs {fmt(f32)} ns/el)" if x else "–", status(x, 0.6)))
+            x = ratio(lg, ast)
+            tr.append((f"{w}, fast, 1 thread: faster than numpy astype(float32) alone",
+                       f"{fmt(x)}× ({fmt(lg)} vs {fmt(ast)} ns/el)" if x else "–", faster(x)))
+    w = "ce_fwdgrad bf16 64x50257"
+    if w in wnames:
+        lg, f32 = r.ns("logits", m1, w), r.ns("logits", m1, "ce_fwdgrad f32 64x50257")
+        x = ratio(lg, f32)
+        tr.append((f"{w}, fast, 1 thread: ≤ 0.6× Logits' ce_fwdgrad f32 64x50257",
+                   f"{fmt(x)}× ({fmt(lg)} vs {fmt(f32)} ns/el)" if x else "–", status(x, 0.6)))
+    L = ["## 16-bit storage (issue 15: float16 and bfloat16)\n",
+         "1 thread. Inputs: the float32 workloads' arrays rounded to the format (to nearest even: "
+         "numpy's float16, ml_dtypes' bfloat16). Logits reads them as they are and writes its outputs "
+         "in the format to a second buffer (`logits_softmax_f16` / `_bf16`, `logits_log_softmax_*`, "
+         "`logits_cross_entropy_labels_*` with a float32 loss and the gradient in the format, in a "
+         "second buffer as in the float32 forward + gradient row, so both rows do the same work). "
+         "**÷ float32**: Logits' time over its own float32 time on the same shape in this run (the "
+         "issue's target: ≤ 0.6× for softmax and for the bfloat16 cross-entropy forward + gradient). "
+         "**÷ astype**: Logits' time over `x.astype(np.float32)` of the same 16-bit array alone, the "
+         "upcast copy users make today before a float32 softmax (a new array per call; bfloat16 "
+         "through ml_dtypes' cast); the target is to be faster than that copy alone. The error "
+         "column is against float64 of the 16-bit inputs; the formats' unit roundoff is 2⁻¹¹ ≈ 4.9e-4 "
+         "(float16) and 2⁻⁸ ≈ 3.9e-3 (bfloat16), and float16 outputs below 2⁻¹⁴ (subnormal) are left "
+         "out of the relative error. ONNX Runtime runs float16 Softmax and LogSoftmax (it has no "
+         "bfloat16 kernels on the CPU; with onnxruntime 1.32 its CPU provider has no float16 "
+         "Softmax either: the optimizer expands the node into float32 ReduceMax, Sub, Exp, "
+         "ReduceSum, Div (Log, Sub) between two Casts).\n"]
+    if tr:
+        npass = sum(1 for t in tr if t[2] == PASS)
+        L.append(f"{npass} of {len(tr)} targets met in this run.\n")
+        L.append(md_table(["target", "measured (Logits ÷ reference)", "status"], tr))
+        L.append("")
+    header = ["workload", "**Logits** (fast) ns/el", "÷ float32", "÷ astype", "**Logits** (exact) ns/el",
+              "exact ÷ exact float32", "numpy astype(float32) ns/el", "ONNX Runtime ns/el"]
+    rows = []
+    for w in hw:
+        op, dt, s = w["op"], w["dtype"], w["shape"]
+        name, f32 = w["name"], f"{op} f32 {s}"
+        lg, ex, ast = r.ns("logits", m1, name), r.ns("logits_exact", m1, name), r.ns("numpy_astype", m1, name)
+        x32, xex, xast = ratio(lg, r.ns("logits", m1, f32)), ratio(ex, r.ns("logits_exact", m1, f32)), ratio(lg, ast)
+        ast_c = r.get("numpy_astype", m1, name)
+        rows.append([f"{op} {HALF_TITLE[dt]} {w['label']}",
+                     cell_text(r.get("logits", m1, name), op, True) or "–",
+                     f"**{fmt(x32)}×**" if x32 else "–", f"{fmt(xast)}×" if xast else "–",
+                     cell_text(r.get("logits_exact", m1, name), op, True) or "–",
+                     f"{fmt(xex)}×" if xex else "–",
+                     fmt(ast) if ast else ("n/a" if ast_c is None or ast_c.get("status") == "unsupported"
+                                           else cell_text(ast_c, op, True)),
+                     cell_text(r.get("onnxruntime", m1, name), op, True) or "–"])
+    L.append(md_table(header, rows))
+    L.append("")
+    return L
+
+
 def exact_ratios(r, wnames):
     """The exact precision's ratio to the fastest peer, 1 thread (reported, no target)."""
     rows = []
@@ -293,9 +374,10 @@ def plot(r, wl, path):
         return f"plot not written: matplotlib unavailable ({e})"
     panels = [("float32, 1 thread", "1", [w for w in wl if w["dtype"] == "f32"]),
               ("float64, 1 thread", "1", [w for w in wl if w["dtype"] == "f64"]),
-              ("float32, default threads", "default", [w for w in wl if w["dtype"] == "f32"])]
+              ("float32, default threads", "default", [w for w in wl if w["dtype"] == "f32"]),
+              ("float16 and bfloat16 (16-bit storage), 1 thread", "1", [w for w in wl if w["dtype"] in HALF])]
     panels = [p for p in panels if p[2]]
-    impls = ["logits", "logits_exact"] + PEER_ORDER + ["copy_stream"]
+    impls = ["logits", "logits_exact"] + PEER_ORDER + ["copy_stream", "numpy_astype"]
     colors = plt.get_cmap("tab20").colors
     fig, axes = plt.subplots(len(panels), 1, figsize=(18, 5.2 * len(panels)), squeeze=False)
     for ax, (title, mode, ws) in zip(axes[:, 0], panels):
@@ -378,6 +460,7 @@ def main():
         L.append("The exact precision (no speed target but \"no slower than before\"), 1 thread:\n")
         L.append(md_table(["workload", "exact ns/el", "fast ns/el", "exact ÷ fastest peer"], er))
         L.append("")
+    L += half_section(r, wl)
     # single thread
     L.append("## Single thread\n")
     L.append("Thread controls: Logits `LOGITS_NUM_THREADS=1` and `logits_set_num_threads(1)` when "
@@ -483,6 +566,10 @@ def main():
   float64 kernels are much slower than its float32 ones.
 - The cross-entropy forward + gradient error column gives the loss's relative error and the
   gradient's maximum elementwise relative error.
+- 16-bit rows (float16, bfloat16): 1 thread only, run by Logits, ONNX Runtime (float16 softmax
+  and log-softmax) and the numpy astype row, which times `x.astype(np.float32)` of the same
+  16-bit array with the same cache flush (no operation, so no error column); see "16-bit
+  storage" above.
 """)
     inst = res.get("install", {})
     first = inst.get("first", {}).get("seconds")
@@ -491,6 +578,7 @@ def main():
              "BENCH_QUICK=1 make bench        # smaller shapes, fewer rounds\n"
              "BENCH_ONLY='softmax f32 4096x1000,ce_fwd' make bench   # only these workloads "
              "(merged into the last results)\n"
+             "BENCH_ONLY=f16 make bench       # the 16-bit rows (\"f16\" matches bf16 too)\n"
              "BENCH_IMPLS=logits,onnxruntime make bench\n"
              "make bench-report               # rewrite this file and the plot from build/bench/results.json\n```\n")
     L.append(f"This run: {res['run_seconds']} s for `bench/run.py`"
@@ -505,7 +593,8 @@ def main():
         L.append(f"  - {' '.join(line.split())}")
     L.append(f"- OS: {mach.get('os')}, kernel {mach['kernel']}")
     L.append(f"- Compilers: {mach['gcc']}; Swift: {mach.get('swift')}")
-    L.append(f"- Python {mach['python']}, numpy {mach['numpy']}")
+    L.append(f"- Python {mach['python']}, numpy {mach['numpy']}"
+             + (f", ml_dtypes {mach['ml_dtypes']}" if mach.get("ml_dtypes") else ""))
     for line in mach.get("debian_packages", "").splitlines():
         L.append(f"- Debian: {line}")
     L.append("")

@@ -11,6 +11,11 @@ docs/benchmarks.png.
 Environment: BENCH_QUICK=1 (smaller shapes, fewer rounds), BENCH_ONLY=a,b
 (only workloads whose name contains one of the substrings), BENCH_IMPLS=a,b
 (only these implementations), BENCH_BUDGET=seconds per cell (default 0.3).
+
+16-bit storage (issue 15): dtypes f16 (numpy float16) and bf16 (ml_dtypes'
+bfloat16), 1 thread, run by the Logits peers, the numpy_astype row (the
+float32 copy users make today) and ONNX Runtime (float16 softmax and
+log-softmax only). BENCH_ONLY=f16 selects both formats ("bf16" contains it).
 """
 
 from __future__ import annotations
@@ -29,6 +34,13 @@ from pathlib import Path
 
 import numpy as np
 
+try:  # bfloat16 arrays (JAX's and TensorFlow's dtype); the bf16 rows need it
+    import ml_dtypes
+    BF16 = np.dtype(ml_dtypes.bfloat16)
+except ImportError:
+    ml_dtypes = None
+    BF16 = None
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "build" / "bench"
 NATIVE = OUT / "native"
@@ -43,7 +55,14 @@ WORKER_TIMEOUT = 900
 OPS = {"softmax": 0, "log_softmax": 1, "sigmoid": 2, "ce_fwd": 3, "ce_fwdgrad": 4,
        "log_sigmoid": 5, "softplus": 6}
 ELEMENTWISE = ("sigmoid", "log_sigmoid", "softplus")
-DTYPES = {"f32": np.float32, "f64": np.float64}
+DTYPES = {"f32": np.float32, "f64": np.float64, "f16": np.float16, "bf16": BF16}
+DT_CODE = {"f32": 0, "f64": 1, "f16": 2, "bf16": 3}  # bench/native/peer.h
+HALF = ("f16", "bf16")
+# The implementations the 16-bit workloads run on (1 thread only): Logits,
+# the upcast copy users make today, and ONNX Runtime's float16 operators.
+HALF_IMPLS = ("logits", "logits_exact", "numpy_astype", "onnxruntime")
+HALF_OPS = {"softmax": ("4096x1000", "64x50257"), "log_softmax": ("4096x1000", "64x50257"),
+            "ce_fwdgrad": ("64x50257",)}
 
 # Implementations: name -> (kind, thread modes, description)
 IMPLS = {
@@ -61,6 +80,9 @@ IMPLS = {
     "jax": ("python", ("1", "default"), "jax.jit(jax.nn.*), block_until_ready"),
     "numpy": ("python", ("1",), "numpy reference implementation"),
     "scipy": ("python", ("1",), "scipy.special softmax / log_softmax / expit / logsumexp"),
+    "numpy_astype": ("python", ("1",), "numpy x.astype(np.float32) alone (the upcast copy, no softmax), "
+                     "16-bit rows only: float16 by numpy, bfloat16 by ml_dtypes' cast; a new float32 "
+                     "array per call, as users get it"),
     "logits_py": ("python", ("1",), "Logits Python binding (overhead rows only)"),
     "ctypes_noop": ("python", ("1",), "ctypes call of an empty C function (overhead floor)"),
 }
@@ -86,6 +108,10 @@ def workloads():
             out.append((op, dt, "10^7"))
         for op in ("ce_fwd", "ce_fwdgrad"):
             for s in ("4096x1000", "64x50257"):
+                out.append((op, dt, s))
+    for dt in HALF:
+        for op, op_shapes in HALF_OPS.items():
+            for s in op_shapes:
                 out.append((op, dt, s))
     res = []
     for op, dt, s in out:
@@ -130,6 +156,22 @@ def make_inputs(rows, cols):
     return key
 
 
+def half_input(key, dtype):
+    """The float32 workload's array rounded to the 16-bit format (to nearest
+    even: numpy for float16, ml_dtypes for bfloat16), cached as its bits."""
+    path = DATA / f"{key}_{dtype}.npy"
+    if not path.exists():
+        x = np.load(DATA / f"{key}_f32.npy").astype(DTYPES[dtype])
+        np.save(path, x.view(np.uint16))
+    return path
+
+
+def load_x(key, dtype):
+    """The input array of a workload in its dtype (16-bit ones from their bits)."""
+    x = np.load(DATA / f"{key}_{dtype}.npy")
+    return x.view(DTYPES[dtype]) if dtype in HALF else x
+
+
 def _row_sums(e: np.ndarray) -> np.ndarray:
     """Row sums with math.fsum for long rows (exact), numpy's pairwise sums otherwise."""
     if e.dtype == np.float64 and e.shape[1] >= 10**5:
@@ -138,12 +180,13 @@ def _row_sums(e: np.ndarray) -> np.ndarray:
 
 
 def reference(w, key):
-    """The exact-ish answer: float64 for float32 inputs, long double for float64."""
+    """The exact-ish answer: float64 for float32 and 16-bit inputs (of the
+    16-bit values themselves), long double for float64."""
     ref_path = DATA / f"ref_{w['op']}_{w['dtype']}_{key}.npy"
     if ref_path.exists():
         return ref_path
-    x = np.load(DATA / f"{key}_{w['dtype']}.npy")
-    hp = np.float64 if w["dtype"] == "f32" else np.longdouble
+    x = load_x(key, w["dtype"])
+    hp = np.longdouble if w["dtype"] == "f64" else np.float64
     x = x.astype(hp)
     op = w["op"]
     if op == "sigmoid":
@@ -292,7 +335,7 @@ class NativeImpl:
         return self.lib.peer_version().decode()
 
     def _args(self, op, dtype, rows, cols, x, y, labels, loss):
-        a = BenchArgs(op=OPS[op], dtype=0 if dtype == "f32" else 1, threads=self.threads,
+        a = BenchArgs(op=OPS[op], dtype=DT_CODE[dtype], threads=self.threads,
                       rows=rows, cols=cols, x=x.ctypes.data, y=y.ctypes.data,
                       labels=labels.ctypes.data if labels is not None else None,
                       loss=loss.ctypes.data)
@@ -308,8 +351,8 @@ class NativeImpl:
 
     def run(self, w, x, labels):
         rows, cols = w["rows"], w["cols"]
-        y = aligned_empty(x.shape, x.dtype)
-        loss = np.zeros(1, dtype=x.dtype)
+        y = aligned_empty(x.shape, x.dtype)  # the CE gradient too: grad is not x, as for float32
+        loss = np.zeros(1, dtype=np.float32 if w["dtype"] in HALF else x.dtype)
         a = self._args(w["op"], w["dtype"], rows, cols, x, y, labels, loss)
         rc = self.lib.peer_prepare(ctypes.byref(a))
         if rc == 1:
@@ -409,12 +452,14 @@ class PythonImpl:
             return f"logits {self.logits.version()} (Python binding)"
         if self.name == "ctypes_noop":
             return f"ctypes, Python {platform.python_version()}"
+        if self.name == "numpy_astype":
+            return f"numpy {np.__version__}" + (f", ml_dtypes {ml_dtypes.__version__}" if ml_dtypes else "")
         return f"numpy {np.__version__}"
 
     # ---- ONNX Runtime -----------------------------------------------------
     def _ort_session(self, op, dtype, rows, cols):
         from onnx import TensorProto, helper
-        et = TensorProto.FLOAT if dtype == "f32" else TensorProto.DOUBLE
+        et = {"f32": TensorProto.FLOAT, "f64": TensorProto.DOUBLE, "f16": TensorProto.FLOAT16}[dtype]
         x = helper.make_tensor_value_info("x", et, [rows, cols])
         outs, nodes, inits, ins = [], [], [], [x]
         if op in ("softmax", "log_softmax", "sigmoid", "softplus"):
@@ -462,6 +507,21 @@ class PythonImpl:
         """Returns (fn, result) where result() gives (y or None, loss or None)."""
         rows, cols = x.shape
         name = self.name
+        if name == "numpy_astype":
+            if dtype not in HALF or op not in ("softmax", "log_softmax"):
+                raise KeyError("unsupported")
+            holder = {}
+
+            def fn():
+                holder["r"] = x.astype(np.float32)
+
+            def result():
+                return None, None  # a copy, not the operation: no error column
+            return fn, result
+        if dtype in HALF and (name != "onnxruntime" or dtype != "f16" or op not in ("softmax", "log_softmax")):
+            # ONNX Runtime: float16 Softmax / LogSoftmax only (no bfloat16 kernels
+            # on the CPU); the other Python peers have no 16-bit rows.
+            raise KeyError("unsupported")
         if name == "onnxruntime":
             sess = self._ort_session(op, dtype, rows, cols)
             b = sess.io_binding()
@@ -656,15 +716,16 @@ def worker(plan_path):
                 rec.update({"status": "ok"} | res if res.get("status") != "unsupported" else res)
             else:
                 key = w["key"]
-                x = aligned_copy(np.load(DATA / f"{key}_{w['dtype']}.npy"))
+                x = aligned_copy(load_x(key, w["dtype"]))
                 labels = np.load(DATA / f"{key}_labels.npy") if w["op"].startswith("ce") else None
                 res, y, loss = impl.run(w, x, labels)
                 if res.get("status") == "unsupported":
                     rec.update(res)
                 else:
                     rec.update({"status": "ok"} | res)
-                    ref = np.load(w["ref"])
-                    rec.update(errors(w["op"], w["dtype"], y, loss, ref))
+                    if y is not None or loss is not None:
+                        ref = np.load(w["ref"])
+                        rec.update(errors(w["op"], w["dtype"], y, loss, ref))
                 del x, labels
         except Exception as e:  # noqa: BLE001
             rec.update({"status": "unavailable", "reason": f"{type(e).__name__}: {e}"[:300]})
@@ -715,6 +776,7 @@ def machine():
         "swift": sh("swift --version 2>&1 | head -1"),
         "python": platform.python_version(),
         "numpy": np.__version__,
+        "ml_dtypes": ml_dtypes.__version__ if ml_dtypes else None,
         "debian_packages": sh("dpkg-query -W -f='${Package} ${Version}\\n' libdnnl-dev libxnnpack-dev "
                               "libsleef-dev libpthreadpool-dev 2>/dev/null"),
         "load_average_start": os.getloadavg(),
@@ -726,6 +788,10 @@ def main():
     t_start = time.time()
     OUT.mkdir(parents=True, exist_ok=True)
     wl = [w for w in workloads() if selected(w["name"])]
+    if BF16 is None and any(w["dtype"] == "bf16" for w in wl):
+        print("bench: ml_dtypes is not installed: the bfloat16 workloads are left out "
+              "(bench/install_peers.sh installs it)", flush=True)
+        wl = [w for w in wl if w["dtype"] != "bf16"]
     ov = [w for w in OVERHEAD if selected(w["name"])]
     impls_env = [s.strip() for s in os.environ.get("BENCH_IMPLS", "").split(",") if s.strip()]
     impls = [i for i in IMPLS if not impls_env or i in impls_env]
@@ -734,6 +800,8 @@ def main():
     t0 = time.time()
     for w in wl:
         w["key"] = make_inputs(w["rows"], w["cols"])
+        if w["dtype"] in HALF:
+            half_input(w["key"], w["dtype"])
         w["ref"] = str(reference(w, w["key"]))
     print(f"bench: inputs and references ready ({time.time() - t0:.1f} s)", flush=True)
     cells = []
@@ -748,6 +816,10 @@ def main():
                 mine = wl + ov
             if name in ("logits_py", "ctypes_noop"):
                 mine = [w for w in mine if w.get("kind") == "python"]
+            if name == "numpy_astype":  # the upcast copy: the 16-bit softmax and log-softmax rows
+                mine = [w for w in mine if w.get("dtype") in HALF and w["op"] in ("softmax", "log_softmax")]
+            elif name not in HALF_IMPLS:
+                mine = [w for w in mine if w.get("dtype") not in HALF]
             if not mine:
                 continue
             plan = OUT / f"plan_{name}_{mode}.json"

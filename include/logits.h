@@ -89,11 +89,11 @@ extern "C" {
 /* ------------------------------------------------------------------------ */
 
 #define LOGITS_VERSION_MAJOR 0 /* the ABI major version, in the SONAME (with the minor while 0) */
-#define LOGITS_VERSION_MINOR 5
+#define LOGITS_VERSION_MINOR 6
 #define LOGITS_VERSION_PATCH 0
 #define LOGITS_VERSION_NUMBER \
     (LOGITS_VERSION_MAJOR * 10000 + LOGITS_VERSION_MINOR * 100 + LOGITS_VERSION_PATCH)
-#define LOGITS_VERSION_STRING "0.5.0"
+#define LOGITS_VERSION_STRING "0.6.0"
 
 /* The version of the library actually loaded, as
  * MAJOR * 10000 + MINOR * 100 + PATCH. Compare with LOGITS_VERSION_NUMBER to
@@ -424,6 +424,146 @@ logits_status logits_softplus_backward_ex_f32(const float *y, const float *dy, f
 logits_status logits_softplus_backward_ex_f64(const double *y, const double *dy, double *dx, size_t count, logits_precision precision);
 
 /* ------------------------------------------------------------------------ */
+/* 16-bit storage: float16 and bfloat16                                     */
+/* ------------------------------------------------------------------------ */
+
+/* The two 16-bit formats, stored as their bits in a uint16_t (the typedefs
+ * only name which format a buffer holds; both are uint16_t to the compiler):
+ *   logits_f16    IEEE 754 binary16: 1 sign, 5 exponent, 10 fraction bits
+ *                 (largest finite 65504, smallest subnormal 2^-24). C's
+ *                 _Float16, numpy's float16, Swift's Float16.
+ *   logits_bf16   bfloat16: the top 16 bits of a float32 (1 sign, 8 exponent,
+ *                 7 fraction bits; largest finite ~3.39e38). ml_dtypes'
+ *                 bfloat16, __bf16.
+ * Every function above that takes float has an _f16 and a _bf16 form with
+ * the same rules (shapes, in place, errors, special values, NaN per row,
+ * empty axes, thread count independence): the input is read in its 16-bit
+ * format, widened exactly to float32 a block at a time (at most 2^16
+ * floats, or one slice along the axis when a slice is longer: no float32
+ * copy of the whole array), the float32 kernels of the precision chosen run
+ * on the block, and each output is rounded once to the format, to nearest,
+ * ties to even. NaN stays NaN (quiet); a result overflows to inf only where
+ * round to nearest says so (binary16: |y| >= 65520). Temperatures are float.
+ * The conversions are integer code (no F16C or AVX-512 BF16 instruction:
+ * VCVTNEPS2BF16 flushes subnormals), so every CPU copy gives the same bits.
+ * Bound (abi/operations.h, measured in ACCURACY.md): every output within
+ *   0.51 ulp of its format (0.5 for the rounding, 0.01 for the float32
+ *   kernel's error, far below one 16-bit ulp) against a float64 reference of
+ *   the 16-bit inputs; the gradients of softmax and log-softmax 0.51 ulp of
+ *   the term scale. Both precisions.
+ * The losses have 16-bit forms too (float32 weights and losses: see each
+ * loss), and so do the sampler (float32 log-probabilities), top-k and
+ * argmax. */
+typedef uint16_t logits_f16;
+typedef uint16_t logits_bf16;
+
+/* softmax, log-softmax, logsumexp: see the float32 forms.
+ * Bound: 0.51 ulp of the format (above). */
+logits_status logits_softmax_f16(const logits_f16 *x, logits_f16 *y, size_t rows, size_t cols);
+logits_status logits_softmax_bf16(const logits_bf16 *x, logits_bf16 *y, size_t rows, size_t cols);
+logits_status logits_softmax_axis_f16(const logits_f16 *x, logits_f16 *y, size_t outer,
+                                      size_t axis_len, size_t inner, float temperature,
+                                      logits_precision precision);
+logits_status logits_softmax_axis_bf16(const logits_bf16 *x, logits_bf16 *y, size_t outer,
+                                       size_t axis_len, size_t inner, float temperature,
+                                       logits_precision precision);
+logits_status logits_log_softmax_f16(const logits_f16 *x, logits_f16 *y, size_t rows, size_t cols);
+logits_status logits_log_softmax_bf16(const logits_bf16 *x, logits_bf16 *y, size_t rows,
+                                      size_t cols);
+logits_status logits_log_softmax_axis_f16(const logits_f16 *x, logits_f16 *y, size_t outer,
+                                          size_t axis_len, size_t inner, float temperature,
+                                          logits_precision precision);
+logits_status logits_log_softmax_axis_bf16(const logits_bf16 *x, logits_bf16 *y, size_t outer,
+                                           size_t axis_len, size_t inner, float temperature,
+                                           logits_precision precision);
+logits_status logits_logsumexp_f16(const logits_f16 *x, logits_f16 *y, size_t rows, size_t cols);
+logits_status logits_logsumexp_bf16(const logits_bf16 *x, logits_bf16 *y, size_t rows, size_t cols);
+logits_status logits_logsumexp_axis_f16(const logits_f16 *x, logits_f16 *y, size_t outer,
+                                        size_t axis_len, size_t inner, float temperature,
+                                        logits_precision precision);
+logits_status logits_logsumexp_axis_bf16(const logits_bf16 *x, logits_bf16 *y, size_t outer,
+                                         size_t axis_len, size_t inner, float temperature,
+                                         logits_precision precision);
+
+/* softmax and log-softmax backward: see the float32 forms; y, dy and dx are
+ * in the same format. Bound: 0.51 ulp of the format of the term scale. */
+logits_status logits_softmax_backward_f16(const logits_f16 *y, const logits_f16 *dy, logits_f16 *dx,
+                                          size_t rows, size_t cols);
+logits_status logits_softmax_backward_bf16(const logits_bf16 *y, const logits_bf16 *dy,
+                                           logits_bf16 *dx, size_t rows, size_t cols);
+logits_status logits_softmax_backward_axis_f16(const logits_f16 *y, const logits_f16 *dy,
+                                               logits_f16 *dx, size_t outer, size_t axis_len,
+                                               size_t inner, float temperature,
+                                               logits_precision precision);
+logits_status logits_softmax_backward_axis_bf16(const logits_bf16 *y, const logits_bf16 *dy,
+                                                logits_bf16 *dx, size_t outer, size_t axis_len,
+                                                size_t inner, float temperature,
+                                                logits_precision precision);
+logits_status logits_log_softmax_backward_f16(const logits_f16 *y, const logits_f16 *dy,
+                                              logits_f16 *dx, size_t rows, size_t cols);
+logits_status logits_log_softmax_backward_bf16(const logits_bf16 *y, const logits_bf16 *dy,
+                                               logits_bf16 *dx, size_t rows, size_t cols);
+logits_status logits_log_softmax_backward_axis_f16(const logits_f16 *y, const logits_f16 *dy,
+                                                   logits_f16 *dx, size_t outer, size_t axis_len,
+                                                   size_t inner, float temperature,
+                                                   logits_precision precision);
+logits_status logits_log_softmax_backward_axis_bf16(const logits_bf16 *y, const logits_bf16 *dy,
+                                                    logits_bf16 *dx, size_t outer, size_t axis_len,
+                                                    size_t inner, float temperature,
+                                                    logits_precision precision);
+
+/* sigmoid, log-sigmoid, softplus and their backward functions (plain and
+ * _ex): see the float32 forms. Bound: 0.51 ulp of the format. */
+logits_status logits_sigmoid_f16(const logits_f16 *x, logits_f16 *y, size_t count);
+logits_status logits_sigmoid_bf16(const logits_bf16 *x, logits_bf16 *y, size_t count);
+logits_status logits_sigmoid_ex_f16(const logits_f16 *x, logits_f16 *y, size_t count,
+                                    logits_precision precision);
+logits_status logits_sigmoid_ex_bf16(const logits_bf16 *x, logits_bf16 *y, size_t count,
+                                     logits_precision precision);
+logits_status logits_log_sigmoid_f16(const logits_f16 *x, logits_f16 *y, size_t count);
+logits_status logits_log_sigmoid_bf16(const logits_bf16 *x, logits_bf16 *y, size_t count);
+logits_status logits_log_sigmoid_ex_f16(const logits_f16 *x, logits_f16 *y, size_t count,
+                                        logits_precision precision);
+logits_status logits_log_sigmoid_ex_bf16(const logits_bf16 *x, logits_bf16 *y, size_t count,
+                                         logits_precision precision);
+logits_status logits_softplus_f16(const logits_f16 *x, logits_f16 *y, size_t count);
+logits_status logits_softplus_bf16(const logits_bf16 *x, logits_bf16 *y, size_t count);
+logits_status logits_softplus_ex_f16(const logits_f16 *x, logits_f16 *y, size_t count,
+                                     logits_precision precision);
+logits_status logits_softplus_ex_bf16(const logits_bf16 *x, logits_bf16 *y, size_t count,
+                                      logits_precision precision);
+logits_status logits_sigmoid_backward_f16(const logits_f16 *y, const logits_f16 *dy, logits_f16 *dx,
+                                          size_t count);
+logits_status logits_sigmoid_backward_bf16(const logits_bf16 *y, const logits_bf16 *dy,
+                                           logits_bf16 *dx, size_t count);
+logits_status logits_sigmoid_backward_ex_f16(const logits_f16 *y, const logits_f16 *dy,
+                                             logits_f16 *dx, size_t count,
+                                             logits_precision precision);
+logits_status logits_sigmoid_backward_ex_bf16(const logits_bf16 *y, const logits_bf16 *dy,
+                                              logits_bf16 *dx, size_t count,
+                                              logits_precision precision);
+logits_status logits_log_sigmoid_backward_f16(const logits_f16 *y, const logits_f16 *dy,
+                                              logits_f16 *dx, size_t count);
+logits_status logits_log_sigmoid_backward_bf16(const logits_bf16 *y, const logits_bf16 *dy,
+                                               logits_bf16 *dx, size_t count);
+logits_status logits_log_sigmoid_backward_ex_f16(const logits_f16 *y, const logits_f16 *dy,
+                                                 logits_f16 *dx, size_t count,
+                                                 logits_precision precision);
+logits_status logits_log_sigmoid_backward_ex_bf16(const logits_bf16 *y, const logits_bf16 *dy,
+                                                  logits_bf16 *dx, size_t count,
+                                                  logits_precision precision);
+logits_status logits_softplus_backward_f16(const logits_f16 *y, const logits_f16 *dy,
+                                           logits_f16 *dx, size_t count);
+logits_status logits_softplus_backward_bf16(const logits_bf16 *y, const logits_bf16 *dy,
+                                            logits_bf16 *dx, size_t count);
+logits_status logits_softplus_backward_ex_f16(const logits_f16 *y, const logits_f16 *dy,
+                                              logits_f16 *dx, size_t count,
+                                              logits_precision precision);
+logits_status logits_softplus_backward_ex_bf16(const logits_bf16 *y, const logits_bf16 *dy,
+                                               logits_bf16 *dx, size_t count,
+                                               logits_precision precision);
+
+/* ------------------------------------------------------------------------ */
 /* Losses: options                                                          */
 /* ------------------------------------------------------------------------ */
 
@@ -559,6 +699,36 @@ logits_status logits_cross_entropy_soft_f64(
     double *loss, double *grad, size_t outer, size_t classes, size_t inner,
     const logits_ce_options *options);
 
+/* The 16-bit forms (logits_f16, logits_bf16: see "16-bit storage"): input,
+ * soft targets and grad in the format; labels, class_weight, options and
+ * loss as for float32 (the losses are float32 values: no 16-bit rounding
+ * of a loss). The checks run over the whole call first (nothing written on
+ * an error); then blocks of whole samples are widened to float32 (at most
+ * 2^16 floats, or one outer slice: no float32 copy of the whole array), the
+ * float32 kernels of the precision chosen run on them with the whole call's
+ * divisor D, the blocks' sums are added in order (compensated, in double),
+ * and each gradient value is rounded once to the format; grad may equal
+ * input (the gradient overwrites the logits).
+ * Bound: the loss 1e-6 relative (both precisions) of the float64 loss of the
+ *   16-bit inputs; the gradient 0.51 ulp of the format of the float64
+ *   gradient (plus the float32 kernel's error: see the float32 forms). */
+logits_status logits_cross_entropy_labels_f16(
+    const logits_f16 *input, const int64_t *labels, const float *class_weight,
+    float *loss, logits_f16 *grad, size_t outer, size_t classes, size_t inner,
+    const logits_ce_options *options);
+logits_status logits_cross_entropy_labels_bf16(
+    const logits_bf16 *input, const int64_t *labels, const float *class_weight,
+    float *loss, logits_bf16 *grad, size_t outer, size_t classes, size_t inner,
+    const logits_ce_options *options);
+logits_status logits_cross_entropy_soft_f16(
+    const logits_f16 *input, const logits_f16 *target, const float *class_weight,
+    float *loss, logits_f16 *grad, size_t outer, size_t classes, size_t inner,
+    const logits_ce_options *options);
+logits_status logits_cross_entropy_soft_bf16(
+    const logits_bf16 *input, const logits_bf16 *target, const float *class_weight,
+    float *loss, logits_bf16 *grad, size_t outer, size_t classes, size_t inner,
+    const logits_ce_options *options);
+
 /* ------------------------------------------------------------------------ */
 /* Binary cross-entropy (sigmoid, independent labels), with focal loss      */
 /* ------------------------------------------------------------------------ */
@@ -601,6 +771,22 @@ logits_status logits_binary_cross_entropy_f32(
 logits_status logits_binary_cross_entropy_f64(
     const double *input, const double *target, const double *pos_weight,
     const double *weight, double *loss, double *grad, size_t rows, size_t classes,
+    const logits_bce_options *options);
+
+/* The 16-bit forms: input, target and grad in the format (logits_f16,
+ * logits_bf16); pos_weight, weight, options and loss as for float32. Each
+ * element's loss and gradient are the float32 function's on the widened
+ * values; the gradient is rounded to float32, then once to the format. The
+ * checks run first over the whole call (nothing written on an error).
+ * Bound: the loss 1e-6 relative (both precisions); the gradient 0.51 ulp of
+ *   the format. */
+logits_status logits_binary_cross_entropy_f16(
+    const logits_f16 *input, const logits_f16 *target, const float *pos_weight,
+    const float *weight, float *loss, logits_f16 *grad, size_t rows, size_t classes,
+    const logits_bce_options *options);
+logits_status logits_binary_cross_entropy_bf16(
+    const logits_bf16 *input, const logits_bf16 *target, const float *pos_weight,
+    const float *weight, float *loss, logits_bf16 *grad, size_t rows, size_t classes,
     const logits_bce_options *options);
 
 /* ------------------------------------------------------------------------ */
@@ -751,6 +937,35 @@ logits_status logits_top_k_f64(const double *x, double *values, int64_t *indices
  * indices must not overlap x. Exact. Thread-safe. */
 logits_status logits_argmax_f32(const float *x, int64_t *indices, size_t rows, size_t cols);
 logits_status logits_argmax_f64(const double *x, int64_t *indices, size_t rows, size_t cols);
+
+/* The 16-bit forms (logits_f16, logits_bf16: see "16-bit storage"): the
+ * logits in the format, log-probabilities float32, top-k values the rows'
+ * own 16-bit values. Blocks of whole rows (at most 2^16 values, or one row)
+ * are widened exactly to float32 and the float32 code runs on them with the
+ * call's row numbers, so a row's token is the float32 function's on the
+ * same values (history, counts, uniforms and the Philox draw of (seed, row)
+ * alike); the checks run first over the whole call, and nothing is written
+ * before every row is sampled. */
+logits_status logits_sample_f16(const logits_f16 *logits, int64_t *tokens, float *logprobs,
+                                float *raw_logprobs, size_t rows, size_t vocab,
+                                const logits_sampler_options *options);
+logits_status logits_sample_bf16(const logits_bf16 *logits, int64_t *tokens, float *logprobs,
+                                 float *raw_logprobs, size_t rows, size_t vocab,
+                                 const logits_sampler_options *options);
+logits_status logits_sample_from_uniform_f16(const logits_f16 *logits, const double *uniform,
+                                             int64_t *tokens, float *logprobs,
+                                             float *raw_logprobs, size_t rows, size_t vocab,
+                                             const logits_sampler_options *options);
+logits_status logits_sample_from_uniform_bf16(const logits_bf16 *logits, const double *uniform,
+                                              int64_t *tokens, float *logprobs,
+                                              float *raw_logprobs, size_t rows, size_t vocab,
+                                              const logits_sampler_options *options);
+logits_status logits_top_k_f16(const logits_f16 *x, logits_f16 *values, int64_t *indices,
+                               size_t rows, size_t cols, size_t k);
+logits_status logits_top_k_bf16(const logits_bf16 *x, logits_bf16 *values, int64_t *indices,
+                                size_t rows, size_t cols, size_t k);
+logits_status logits_argmax_f16(const logits_f16 *x, int64_t *indices, size_t rows, size_t cols);
+logits_status logits_argmax_bf16(const logits_bf16 *x, int64_t *indices, size_t rows, size_t cols);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -7,8 +7,9 @@ Run from the repository root (the Makefile sets PYTHONPATH):
     PYTHONPATH=bindings/python:tools python3 tools/accuracy.py --out ACCURACY.md
 Options: --quick (small samples, for a smoke run), --seed N, --update-list
 (write this run's maxima into the `measured` fields of abi/operations.h).
-float32 is measured in both precisions (fast, the default, and exact);
-float64, which has one, in the exact run.
+float32, float16 and bfloat16 are measured in both precisions (fast, the
+default, and exact); float64, which has one, in the exact run. bfloat16
+needs ml_dtypes (a dev requirement); without it its rows are left out.
 The method, metrics and references are described in tools/accuracy_contract.py
 and in the header this script writes.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import math
 import platform
 import subprocess
 import sys
@@ -28,23 +30,31 @@ from logits import _operations as ab  # the bounds: abi/operations.h
 import accuracy_contract as ac
 import logits as lg
 
-F32, F64 = ac.F32, ac.F64
+F32, F64, F16, BF16 = ac.F32, ac.F64, ac.F16, ac.BF16
+HALF = ac.HALF  # float16, and bfloat16 when ml_dtypes is installed
+
+
+def _sizes(f32, f64, half):
+    """Per-dtype sample sizes: the 16-bit formats share one."""
+    return {F32: f32, F64: f64, **{h: half for h in HALF}}
+
 
 FULL = {
-    "elem_n": {F32: 2_000_000, F64: 100_000},
-    "ebwd_n": {F32: 2_000_000, F64: 20_000},
-    "rows": {F32: 300, F64: 60},        # rows per length per domain (lengths: ROW_LENGTHS)
+    # (16-bit elementwise: also every finite value of the format)
+    "elem_n": _sizes(2_000_000, 100_000, 500_000),
+    "ebwd_n": _sizes(2_000_000, 20_000, 2_000_000),
+    "rows": _sizes(300, 60, 300),        # rows per length per domain (lengths: ROW_LENGTHS)
     "long": [10 ** 5, 10 ** 6, 10 ** 7],
-    "bwd_rows": {F32: 200, F64: 20},    # per length (8, 100, 1000)
-    "loss_n": {F32: 20_000, F64: 1_000},  # samples per class count (10, 1000)
+    "bwd_rows": _sizes(200, 20, 200),    # per length (8, 100, 1000)
+    "loss_n": _sizes(20_000, 1_000, 20_000),  # samples per class count (10, 1000)
 }
 QUICK = {
-    "elem_n": {F32: 20_000, F64: 300},
-    "ebwd_n": {F32: 20_000, F64: 200},
-    "rows": {F32: 4, F64: 1},
+    "elem_n": _sizes(20_000, 300, 20_000),
+    "ebwd_n": _sizes(20_000, 200, 20_000),
+    "rows": _sizes(4, 1, 4),
     "long": [10 ** 5],
-    "bwd_rows": {F32: 4, F64: 1},
-    "loss_n": {F32: 100, F64: 5},
+    "bwd_rows": _sizes(4, 1, 4),
+    "loss_n": _sizes(100, 5, 100),
 }
 
 ELEM_DOMAINS = ["elem-normal", "wide", "huge", "subnormal"]
@@ -63,31 +73,38 @@ METRIC_TEXT = {
 
 
 PRECISIONS = ("fast", "exact")
+# (dtype, precision) of the report's rows, per function: float64 has one
+# precision (measured in the exact run), the others both.
+COLUMNS = [("float32", "fast"), ("float32", "exact"), ("float64", "exact")] + [
+    (h.name, p) for h in HALF for p in PRECISIONS]
 
 
 def run(sizes, seed, log, precision):
-    """Measures every function in `precision` (float32; float64 only in the
-    exact run), with calls that use the process default set to it."""
-    rng = np.random.default_rng(seed)
+    """Measures every function in `precision` (float32, float16, bfloat16;
+    float64 only in the exact run), with calls that use the process default
+    set to it. The 16-bit formats draw from a generator of their own, so
+    float32's and float64's inputs do not depend on whether they are measured."""
     res = ac.Results(ab.bounds(precision))
-    dts = [np.float32] if precision == "fast" else [np.float32, np.float64]
+    groups = [("", [F32] if precision == "fast" else [F32, F64])] + ([(", 16-bit", HALF)] if HALF else [])
     lg.set_precision(precision)
-    steps = [
-        ("elementwise", lambda: ac.measure_elementwise(res, lg, dts, ELEM_DOMAINS, sizes["elem_n"], rng)),
-        ("elementwise gradients",
-         lambda: ac.measure_elem_backward(res, lg, dts, ["elem-normal", "wide"], sizes["ebwd_n"], rng)),
-        ("softmax family", lambda: ac.measure_axis(res, lg, dts, AXIS_DOMAINS, sizes["rows"], rng)),
-        ("long rows", lambda: ac.measure_long_rows(res, lg, dts, sizes["long"], rng)),
-        ("softmax-family gradients",
-         lambda: ac.measure_axis_backward(res, lg, dts, ["normal", "wide"], sizes["bwd_rows"], rng)),
-        ("losses", lambda: ac.measure_losses(res, lg, dts, ["normal", "wide"], sizes["loss_n"], rng)),
-    ]
     timings = {}
-    for name, fn in steps:
-        t = time.time()
-        fn()
-        timings[f"{name} ({precision})"] = time.time() - t
-        log(f"  {name} ({precision}): {time.time() - t:.1f} s")
+    for label, dts in groups:
+        rng = np.random.default_rng(seed)
+        steps = [
+            ("elementwise", lambda: ac.measure_elementwise(res, lg, dts, ELEM_DOMAINS, sizes["elem_n"], rng)),
+            ("elementwise gradients",
+             lambda: ac.measure_elem_backward(res, lg, dts, ["elem-normal", "wide"], sizes["ebwd_n"], rng)),
+            ("softmax family", lambda: ac.measure_axis(res, lg, dts, AXIS_DOMAINS, sizes["rows"], rng)),
+            ("long rows", lambda: ac.measure_long_rows(res, lg, dts, sizes["long"], rng)),
+            ("softmax-family gradients",
+             lambda: ac.measure_axis_backward(res, lg, dts, ["normal", "wide"], sizes["bwd_rows"], rng)),
+            ("losses", lambda: ac.measure_losses(res, lg, dts, ["normal", "wide"], sizes["loss_n"], rng)),
+        ]
+        for name, fn in steps:
+            t = time.time()
+            fn()
+            timings[f"{name} ({precision}{label})"] = time.time() - t
+            log(f"  {name} ({precision}{label}): {time.time() - t:.1f} s")
     lg.set_precision(None)
     return res, timings
 
@@ -127,17 +144,27 @@ def worst(results):
 
 
 def update_list(results, path):
-    """Writes the maxima of this run into the `measured` fields of the list."""
+    """Writes the maxima of this run into the `measured` fields of the list:
+    float32 and float64 from the exact run (float32's fast maxima go to the
+    LOGITS_FAST_BOUND lines), float16 and bfloat16, whose one bound holds in
+    both precisions, the larger of the two runs'."""
     w = worst(results)
     text = open(path).read()
 
     def measured(v):
-        return "0" if v == 0 else f"{v:.3g}"
+        # 3 significant digits, rounded up (a maximum is never understated:
+        # 0.50012 is written 0.501, not 0.5).
+        if v == 0:
+            return "0"
+        text = f"{v:.3g}"
+        return text if float(text) >= v else f"{float(text) + 10 ** (math.floor(math.log10(abs(v))) - 2):.3g}"
 
     def bound_line(m):
         c, suffix, metric, bound = m.group(1), m.group(2), m.group(3), m.group(4)
-        dt = {"f32": "float32", "f64": "float64"}[suffix]
-        v = w.get((c, dt, "exact"))
+        t = {t.suffix: t for t in ab.TYPES}[suffix]
+        runs = ("exact", "fast") if t.storage else ("exact",)
+        found = [w[(c, t.numpy, p)] for p in runs if (c, t.numpy, p) in w]
+        v = max(found) if found else None
         return m.group(0) if v is None else f"LOGITS_BOUND({c}, {suffix}, {metric}, {bound}, {measured(v)})"
 
     def fast_line(m):
@@ -157,9 +184,9 @@ def write_report(results, timings, sizes, seed, path, quick):
     rows_summary, detail = [], []
     violations = []
     for fn in FUNCTIONS:
-        for dt, precision in (("float32", "fast"), ("float32", "exact"), ("float64", "exact")):
+        for dt, precision in COLUMNS:
             res = results[precision]
-            shown = precision if dt == "float32" else "(one)"
+            shown = "(one)" if dt == "float64" else precision
             metric, bound = res.bounds[(fn, dt)]
             cells = {k: v for k, v in res.cells.items() if k[0] == fn and k[1] == dt}
             domains = sorted({k[2] for k in cells}, key=lambda d: (d == "special", d))
@@ -211,23 +238,35 @@ def write_report(results, timings, sizes, seed, path, quick):
       "lanes and rounds each result once. float64 has one precision (column *precision* "
       "\"(one)\"). The fast rows are measured with the same inputs as the exact ones.")
     w("")
+    w("float16 and bfloat16 (`ml_dtypes.bfloat16`) are storage formats: the library widens the "
+      "inputs to float32, runs the float32 kernels of the precision chosen and rounds each result "
+      "once to the format; the losses return float32 values (the gradient in the input's format). "
+      "They are measured in both precisions, against one bound per function that holds in both "
+      "(the f16 and bf16 LOGITS_BOUND lines: 0.51 ulp of the format, the losses 10⁻⁶ relative).")
+    w("")
     w(f"- Library: `liblogits.so` {lg.version()}, commit {git_info()}, CPU kernels "
       f"`{lg.cpu_kernels()}` (LOGITS_CPU=baseline or x86-64-v3 measures the other copies), "
       f"measured {now}{' (QUICK run: small samples)' if quick else ''}.")
-    w(f"- Peers: numpy {np.__version__}, SciPy {scipy.__version__}; references: mpmath {mpmath.__version__} "
+    mld = f", ml_dtypes {ac.ml_dtypes.__version__} (bfloat16)" if BF16 is not None else \
+        " (ml_dtypes missing: no bfloat16 rows)"
+    w(f"- Peers: numpy {np.__version__}, SciPy {scipy.__version__}{mld}; references: mpmath {mpmath.__version__} "
       f"at 128 bits; Python {platform.python_version()} on {platform.machine()}.")
     w(f"- Seed {seed}; the run took {total:.0f} s.")
     w("")
     w("## Method")
     w("")
     w("Every function is called through the Python binding (`bindings/python/logits`, the C "
-      "library underneath) on float32 and float64 inputs, and every output is compared with "
-      "the exact result for the *same* (already rounded) inputs. numpy/SciPy get the same "
-      "inputs in the same dtype and are measured the same way.")
+      "library underneath) on float32, float64, float16 and bfloat16 inputs, and every output is "
+      "compared with the exact result for the *same* (already rounded) inputs. numpy/SciPy get the "
+      "same inputs in the same dtype and are measured the same way; for float16 and bfloat16, which "
+      "most of their functions have no kernels for, they compute in float32 on the widened input and "
+      "the result is rounded to the format (the losses stay float32).")
     w("")
     w("**ulp.** For an exact result r, ulp(r) = 2^(e − p + 1) where 2^e ≤ |r| < 2^(e+1) and p is "
-      "the precision (24 for float32, 53 for float64), but never less than the subnormal spacing "
-      "(2^−149, 2^−1074); ulp(0) is the subnormal spacing. The error of an output y is "
+      "the precision (24 for float32, 53 for float64, 11 for float16, 8 for bfloat16) and e is at "
+      "least the smallest normal exponent (−126, −1022, −14, −126), so ulp(r) is never less than the "
+      "subnormal spacing (2^−149, 2^−1074, 2^−24, 2^−133); ulp(0) is the subnormal spacing. Ulps are "
+      "those of the output's format (float16 and bfloat16 for their results). The error of an output y is "
       "|y − r| / ulp(r): a correctly rounded result has at most 0.5 ulp.")
     w("")
     w("**Metrics** (one per function and dtype, the one its bound is stated in):")
@@ -243,7 +282,8 @@ def write_report(results, timings, sizes, seed, path, quick):
       "cancellation; this is the bound a backward-stable computation meets. The plain ulp "
       "error is listed too.")
     w("- `relative`: |y − r| / |r| per sample (losses, `reduction='none'`); |r| is floored at "
-      "the smallest normal of the dtype (a loss of 1e-50 correctly rounds to 0 in float32).")
+      "the smallest normal of the loss's dtype (a loss of 1e-50 correctly rounds to 0 in float32; "
+      "the losses of float16 and bfloat16 inputs are float32).")
     w("- `relative to max(|loss|, |max x/T|)` (float64 cross-entropy from logits): Logits computes "
       "lse(x/T) − x_label/T, which cancels down from the size of the largest logit; README's "
       "\"~1e-15 relative\" holds for logits of moderate size (domain `normal`). The plain "
@@ -265,6 +305,10 @@ def write_report(results, timings, sizes, seed, path, quick):
       "(few + |z|)·2⁻⁵³, i.e. under 10⁻⁶ float32 ulp wherever the float32 result is nonzero. "
       "Where cancellation could make that bound loose (logsumexp near 0; cross-entropy from "
       "probabilities with p > 0.5) the reference is recomputed with mpmath.")
+    w("- float16 and bfloat16 outputs (and the float32 losses of 16-bit inputs): the same float64 "
+      "formulas on the exact 16-bit inputs (every 16-bit value is exact in float64). Their error, "
+      "(few + |z|)·2⁻⁵³ relative, is below 2⁻³⁰ of a float16 or bfloat16 ulp: the reference cannot "
+      "move a result across the 0.01 ulp between correct rounding (0.5) and the bound (0.51).")
     w("- Long rows (10⁵, 10⁶, 10⁷ entries; mpmath over 10⁷ terms would take too long): the row "
       "is filled in random order from a pool of 2,048 distinct values, so the library sees a "
       "genuine long row while the exact sum is Σ count_v·e^v over the pool, in mpmath; every "
@@ -277,18 +321,22 @@ def write_report(results, timings, sizes, seed, path, quick):
     w("")
     w("Softmax-family rows have lengths " + ", ".join(map(str, ac.ROW_LENGTHS)) +
       " (SIMD widths ±1 included); gradients are measured at y = the library's own forward "
-      "output and dy ~ N(0, 1) (×10⁴ in `wide`); losses on 10 and 1,000 classes with random labels, "
-      "binary cross-entropy with hard and soft targets, cross-entropy from probabilities on "
-      "unnormalised positive rows (one tiny entry per row, so the clip at eps = 1e-7 is active).")
+      "output and dy ~ N(0, 1) (×10⁴ in `wide`, ×10² for float16, whose sums would overflow); "
+      "losses on 10 and 1,000 classes with random labels, binary cross-entropy with hard and soft "
+      "targets, cross-entropy from probabilities on "
+      "unnormalised positive rows (one tiny entry per row, ×10⁻⁹, ×10⁻⁵ for float16, so the clip at "
+      "eps = 1e-7 is active).")
     w("")
-    w("**Sample sizes** (per dtype and domain): elementwise "
-      f"{sizes['elem_n'][F32]:,} (float32) / {sizes['elem_n'][F64]:,} (float64) points; elementwise "
-      f"gradients {sizes['ebwd_n'][F32]:,} / {sizes['ebwd_n'][F64]:,}; softmax family "
-      f"{sizes['rows'][F32]} / {sizes['rows'][F64]} rows of each length; long rows "
-      + ", ".join(f"{n:,}" for n in sizes["long"]) +
-      f" entries; gradients {sizes['bwd_rows'][F32]} / {sizes['bwd_rows'][F64]} rows of 8, 100 and "
-      f"1,000; losses {sizes['loss_n'][F32]:,} / {sizes['loss_n'][F64]:,} samples per class count. The "
-      "column *n* gives the number of measured outputs.")
+    h = F16  # the 16-bit formats share their sizes
+
+    def per(key, f=","):
+        return f"{sizes[key][F32]:{f}} / {sizes[key][F64]:{f}} / {sizes[key][h]:{f}}"
+    w("**Sample sizes** (per dtype and domain; float32 / float64 / each 16-bit format): elementwise "
+      f"{per('elem_n')} points (the 16-bit formats also on every finite value, domain `every`); "
+      f"elementwise gradients {per('ebwd_n')}; softmax family {per('rows', '')} rows of each length; "
+      "long rows " + ", ".join(f"{n:,}" for n in sizes["long"]) +
+      f" entries; gradients {per('bwd_rows', '')} rows of 8, 100 and 1,000; losses {per('loss_n')} "
+      "samples per class count. The column *n* gives the number of measured outputs.")
     w("")
     w("## Summary")
     w("")

@@ -17,6 +17,17 @@ References
   every argument that produces a nonzero float32 result; where that bound is
   not small (logsumexp near 0 by cancellation) the row is recomputed with
   mpmath ("escalated"), so the float32 reference error is < 1e-3 ulp always.
+* float16 and bfloat16 results: the float32 branch's float64 formulas, on
+  the exact 16-bit inputs (every float16 and bfloat16 value is exact in
+  float64). Their relative error, (few + |z|) * 2^-53 with |z| < 100 where
+  a 16-bit result is nonzero, is below 2^-30 of a float16 ulp (at least
+  2^-11 of the value) or a bfloat16 ulp (at least 2^-8): far below the
+  0.01 ulp between a correctly rounded 16-bit result (0.5 ulp) and its
+  bound (0.51); logsumexp near 0 is escalated to mpmath as for float32.
+  The losses of 16-bit inputs are float32 values, measured like float32
+  losses against the float64 loss of the same 16-bit inputs.
+  numpy/SciPy, which have no 16-bit kernels for most of these functions, are
+  measured on the input widened to float32, the result rounded to the format.
 * Long rows (10^5 to 10^7 entries) take their values from a pool of 2,048
   distinct numbers in random order: the library sees a genuine long row while
   the exact sum is sum(count_v * exp(v)) over the pool, computed with mpmath.
@@ -36,9 +47,36 @@ from logits import _operations as _ops
 mp.prec = 128
 
 F32, F64 = np.dtype(np.float32), np.dtype(np.float64)
-PREC = {F32: 24, F64: 53}
-EMIN = {F32: -126, F64: -1022}
-EMIN_SUB = {F32: -149, F64: -1074}
+F16 = np.dtype(np.float16)
+try:  # bfloat16 is ml_dtypes' dtype (optional, as in the binding)
+    import ml_dtypes
+    BF16: np.dtype | None = np.dtype(ml_dtypes.bfloat16)
+except ImportError:  # pragma: no cover - ml_dtypes is a dev requirement
+    BF16 = None
+HALF = [F16] + ([BF16] if BF16 is not None else [])  # the 16-bit storage formats
+# precision p, smallest normal exponent, subnormal spacing exponent
+PREC = {F32: 24, F64: 53, F16: 11}
+EMIN = {F32: -126, F64: -1022, F16: -14}
+EMIN_SUB = {F32: -149, F64: -1074, F16: -24}
+if BF16 is not None:
+    PREC[BF16], EMIN[BF16], EMIN_SUB[BF16] = 8, -126, -133
+
+
+def is_half(dtype) -> bool:
+    """float16 or bfloat16: a storage format the library widens to float32."""
+    return np.dtype(dtype).itemsize == 2
+
+
+def f64_reference(dtype) -> bool:
+    """Whether float64 formulas are the reference (float32 and the 16-bit
+    formats; float64 results take mpmath)."""
+    return np.dtype(dtype) != F64
+
+
+def work_dtype(dtype):
+    """The dtype the library computes a `dtype` input in (and takes the
+    temperature in): float32 for the 16-bit formats."""
+    return F32 if is_half(dtype) else np.dtype(dtype)
 
 
 # --------------------------------------------------------------------------
@@ -157,7 +195,7 @@ def ref_elementwise(name: str, x: np.ndarray, dtype) -> tuple[np.ndarray, np.nda
     """(hi, lo) of the exact result for every entry of x (values of dtype)."""
     dtype = np.dtype(dtype)
     x = np.asarray(x, dtype=dtype)
-    if dtype == F32:
+    if f64_reference(dtype):
         return _f64_elem(name, x), np.zeros(x.shape)
     flat = x.astype(np.float64).ravel()
     uniq, inv = np.unique(flat, return_inverse=True)
@@ -170,7 +208,7 @@ def ref_elem_backward(name: str, y: np.ndarray, dy: np.ndarray, dtype):
     dtype = np.dtype(dtype)
     y = np.asarray(y, dtype=dtype).astype(np.float64)
     dy = np.asarray(dy, dtype=dtype).astype(np.float64)
-    if dtype == F32:
+    if f64_reference(dtype):
         with np.errstate(all="ignore"):
             if name == "sigmoid_backward":
                 r = dy * y * (1 - y)  # dy*y exact, 1-y exact: one rounding
@@ -243,8 +281,8 @@ def ref_row(x: np.ndarray, dtype, T: float = 1.0, counts: np.ndarray | None = No
     cnt = np.ones(x.size) if counts is None else np.asarray(counts, dtype=np.float64)
     fin = np.isfinite(x)
     imax = int(np.argmax(np.where(fin, x, -np.inf)))
-    if dtype == F32 and counts is None:
-        Tq = float(np.float32(T))
+    if f64_reference(dtype) and counts is None:
+        Tq = float(np.float32(T))  # the temperature of float32 and 16-bit calls
         z = np.where(fin, (x - x[imax]) / Tq, -np.inf)  # <= 2^-53 relative each
         with np.errstate(all="ignore"):
             e = np.exp(z)
@@ -266,7 +304,7 @@ def ref_row(x: np.ndarray, dtype, T: float = 1.0, counts: np.ndarray | None = No
             lse_pair = (lse, 0.0)
         return RowRef((soft, np.zeros(x.size)), (lsm, np.zeros(x.size)), lse_pair, z, shift, False)
     # mpmath
-    Tm = mp.mpf(float(np.asarray(T, dtype=dtype)))
+    Tm = mp.mpf(float(np.asarray(T, dtype=work_dtype(dtype))))
     xm = mp.mpf(float(x[imax]))
     zs = [((mp.mpf(float(v)) - xm) / Tm) if np.isfinite(v) else mp.mpf("-inf") for v in x]
     es = [mp.exp(z) for z in zs]
@@ -328,10 +366,17 @@ def gen_values(domain: str, n: int, dtype, rng) -> np.ndarray:
     elif domain == "huge":                      # |x| from 1 to the largest float
         e = rng.integers(0, fi.maxexp, n)
         v = _sign(rng, n) * np.ldexp(rng.uniform(1.0, 2.0, n), e)
-        v = np.where(np.isfinite(v.astype(dtype)), v, _sign(rng, n) * float(fi.max))
+        with np.errstate(over="ignore"):
+            v = np.where(np.isfinite(v.astype(dtype)), v, _sign(rng, n) * float(fi.max))
     elif domain == "subnormal":
         p = PREC[dtype] - 1
         v = _sign(rng, n) * np.ldexp(rng.integers(1, 2 ** p, n).astype(np.float64), EMIN_SUB[dtype])
+    elif domain == "every":                     # 16-bit formats: every finite value (n is ignored)
+        if not is_half(dtype):
+            raise ValueError(f"domain 'every' needs a 16-bit dtype, not {dtype}")
+        v = np.arange(2 ** 16, dtype=np.uint16).view(dtype)
+        with np.errstate(invalid="ignore"):
+            return v[np.isfinite(v.astype(np.float64))]
     else:
         raise ValueError(domain)
     return v.astype(dtype)
@@ -341,8 +386,10 @@ DOMAIN_TEXT = {
     "elem-normal": "x ~ U(-20, 20)",
     "normal": "x ~ N(0, 3^2)",
     "wide": "|x| = 10^U(-3, 4) (up to 1e4), random sign",
-    "huge": "|x| = U(1, 2) * 2^k, k uniform up to the largest exponent (up to the largest finite float)",
+    "huge": "|x| = U(1, 2) * 2^k, k uniform up to the largest exponent (up to the largest finite value "
+            "of the dtype: 3.4e38 float32, 1.8e308 float64, 65504 float16, 3.39e38 bfloat16)",
     "subnormal": "random subnormals of the dtype, random sign",
+    "every": "every finite value of the format (float16 and bfloat16 only: 63,488 and 65,280 inputs)",
     "T=0.37": "x ~ N(0, 3^2), temperature 0.37 (the _axis form)",
     "long": "rows of 10^5, 10^6 and 10^7 entries from a pool of 2,048 values ~ N(0, 3^2)",
     "special": "+-inf, NaN, +-0, fully masked rows, +inf entries, empty axis: documented results, exactly",
@@ -362,8 +409,13 @@ AXIS_BWD = _ops.functions("AXIS_BWD")
 
 
 def _numpy_impl(name: str, x, dtype, T=1.0):
-    """SciPy / numpy formulations, computed in the input dtype."""
+    """SciPy / numpy formulations, computed in the input dtype (16-bit
+    formats: in float32 on the widened input, rounded to the format)."""
     import scipy.special as sp
+    if is_half(dtype):
+        r = _numpy_impl(name, np.asarray(x, dtype=dtype).astype(F32), F32, T)
+        with np.errstate(all="ignore"):
+            return np.asarray(r, dtype=F32).astype(dtype)
     x = np.asarray(x, dtype=dtype)
     with np.errstate(all="ignore"):
         if T != 1.0:
@@ -443,7 +495,8 @@ def record(stat: Stat, got, hi, lo, dtype, err_fn=None):
 def measure_elementwise(res: Results, lg, dtypes, domains, n_by_dtype, rng):
     for dtype in dtypes:
         n = n_by_dtype[np.dtype(dtype)]
-        for dom in domains:
+        # the 16-bit formats also on every finite value (at most 65,536 inputs)
+        for dom in list(domains) + (["every"] if is_half(dtype) and "every" not in domains else []):
             x = gen_values(dom, n, dtype, rng)
             for name in ELEMENTWISE:
                 hi, lo = ref_elementwise(name, x, dtype)
@@ -470,11 +523,13 @@ def measure_elem_backward(res: Results, lg, dtypes, domains, n_by_dtype, rng):
                 y = getattr(lg, fwd)(x)
                 hi, lo = ref_elem_backward(name, y, dy, dtype)
                 record(res.stat(name, dtype, dom, "logits"), getattr(lg, name)(y, dy), hi, lo, dtype)
-                yd, dyd = y.astype(dtype), dy.astype(dtype)
+                w = work_dtype(dtype)  # numpy: float32 for the 16-bit formats, rounded back
+                yd, dyd = np.asarray(y).astype(w), dy.astype(w)
                 with np.errstate(all="ignore"):
-                    one = np.asarray(1, dtype=dtype)
+                    one = np.asarray(1, dtype=w)
                     npv = (dyd * yd * (one - yd) if fwd == "sigmoid" else
                            dyd * -np.expm1(yd) if fwd == "log_sigmoid" else dyd * -np.expm1(-yd))
+                    npv = npv.astype(dtype)
                 record(res.stat(name, dtype, dom, "numpy"), npv, hi, lo, dtype)
 
 
@@ -492,7 +547,7 @@ def measure_axis(res: Results, lg, dtypes, domains, rows_by_dtype, rng, lengths=
     for dtype in dtypes:
         for dom in domains:
             T = 0.37 if dom == "T=0.37" else 1.0
-            Teff = float(np.asarray(T, dtype=dtype))
+            Teff = float(np.asarray(T, dtype=work_dtype(dtype)))  # the temperature as the call takes it
             for x in _rows(dom, dtype, rng, rows_by_dtype[np.dtype(dtype)], lengths):
                 ref = ref_row(x, dtype, T)
                 for name in AXIS:
@@ -575,24 +630,39 @@ def measure_axis_backward(res: Results, lg, dtypes, domains, rows_by_dtype, rng,
             for L in lengths:
                 for _ in range(rows_by_dtype[dtype]):
                     x = gen_values(dom, L, dtype, rng)
-                    dy = (rng.normal(0, 1, L) * (1e4 if dom == "wide" else 1)).astype(dtype)
+                    dy = (rng.normal(0, 1, L) * _dy_scale(dom, dtype)).astype(dtype)
                     for name in AXIS_BWD:
                         y = (lg.softmax if name == "softmax_backward" else lg.log_softmax)(x)
                         hi, lo, scale = _ref_axis_bwd(name, y, dy, dtype)
+                        w = work_dtype(dtype)  # numpy: float32 for the 16-bit formats, rounded back
+                        yw, dyw = np.asarray(y).astype(w), dy.astype(w)
                         with np.errstate(all="ignore"):
                             if name == "softmax_backward":
-                                npv = y * (dy - np.sum(y * dy, dtype=dtype))
+                                npv = yw * (dyw - np.sum(yw * dyw, dtype=w))
                             else:
-                                npv = dy - np.exp(y) * np.sum(dy, dtype=dtype)
+                                npv = dyw - np.exp(yw) * np.sum(dyw, dtype=w)
+                            npv = npv.astype(dtype)
                         for impl, got in (("logits", getattr(lg, name)(y, dy)), ("numpy", npv)):
-                            e = abs_err(got, hi, lo)
-                            res.stat(name, dtype, dom, impl).add(e / ulp(scale, dtype), e / ulp(hi, dtype))
+                            st = res.stat(name, dtype, dom, impl)
+                            got = np.asarray(got)
+                            ordinary, ok = _split(got, hi, dtype)  # overflow: exactly +-inf
+                            st.special(ok)
+                            e = abs_err(got[ordinary], hi[ordinary], lo[ordinary])
+                            st.add(e / ulp(scale[ordinary], dtype), e / ulp(hi[ordinary], dtype))
+
+
+def _dy_scale(domain, dtype):
+    """dy ~ N(0, 1) times this: 10^4 in `wide` (10^2 for float16: the sum
+    of 1,000 terms of size 10^4 would pass its largest value, 65504)."""
+    if domain != "wide":
+        return 1.0
+    return 1e2 if np.dtype(dtype) == F16 else 1e4
 
 
 def _ref_axis_bwd(name, y, dy, dtype):
     """(hi, lo, term scale) of the axis gradients (T = 1)."""
     y64, dy64 = y.astype(np.float64), dy.astype(np.float64)
-    if dtype == F32:
+    if f64_reference(dtype):
         if name == "softmax_backward":
             s = math.fsum(y64 * dy64)          # products of float32s are exact in float64
             ref = y64 * (dy64 - s)
@@ -622,6 +692,7 @@ def measure_losses(res: Results, lg, dtypes, domains, samples_by_dtype, rng, cla
     for dtype in dtypes:
         dtype = np.dtype(dtype)
         ns = samples_by_dtype[dtype]
+        out = work_dtype(dtype)  # the loss's dtype: float32 for 16-bit inputs (and numpy's)
         for dom in domains:
             for C in classes:
                 x = gen_values(dom, ns * C, dtype, rng).reshape(ns, C)
@@ -631,16 +702,16 @@ def measure_losses(res: Results, lg, dtypes, domains, samples_by_dtype, rng, cla
                 lo = np.array([r[1] for r in ref])
                 got = lg.cross_entropy(x, lab, reduction="none")
                 with np.errstate(all="ignore"):
-                    npv = -sp.log_softmax(x, axis=-1)[np.arange(ns), lab]
+                    npv = -sp.log_softmax(x.astype(out), axis=-1)[np.arange(ns), lab]
                 metric = res.bounds[("cross_entropy_logits", dtype.name)][0]
-                err_fn = _rel_for(dtype) if metric == "rel" else _rel_shift_for(dtype, x.max(axis=-1))
+                err_fn = _rel_for(out) if metric == "rel" else _rel_shift_for(out, x.max(axis=-1))
                 for impl, g in (("logits", got), ("numpy", npv)):
-                    record(res.stat("cross_entropy_logits", dtype, dom, impl), g, hi, lo, dtype, err_fn)
+                    record(res.stat("cross_entropy_logits", dtype, dom, impl), g, hi, lo, out, err_fn)
             # binary cross-entropy from logits, hard and soft targets
             n = ns * 10
             xb = gen_values("elem-normal" if dom == "normal" else dom, n, dtype, rng)
             yb = np.where(rng.random(n) < 0.5, rng.integers(0, 2, n), rng.random(n)).astype(dtype)
-            if dtype == F32:  # nonnegative terms, each a few float64 roundings
+            if f64_reference(dtype):  # nonnegative terms, each a few float64 roundings
                 x64, y64 = xb.astype(np.float64), yb.astype(np.float64)
                 hi = (1 - y64) * _f64_elem("softplus", x64) + y64 * _f64_elem("softplus", -x64)
                 lo = np.zeros(n)
@@ -649,25 +720,29 @@ def measure_losses(res: Results, lg, dtypes, domains, samples_by_dtype, rng, cla
                 hi = np.array([r[0] for r in ref])
                 lo = np.array([r[1] for r in ref])
             got = lg.binary_cross_entropy_with_logits(xb, yb, reduction="none")
+            xw, yw = xb.astype(out), yb.astype(out)
             with np.errstate(all="ignore"):
-                npv = np.maximum(xb, 0) - xb * yb + np.log1p(np.exp(-np.abs(xb)))
+                npv = np.maximum(xw, 0) - xw * yw + np.log1p(np.exp(-np.abs(xw)))
             for impl, g in (("logits", got), ("numpy", npv)):
-                record(res.stat("binary_cross_entropy", dtype, dom, impl), g, hi, lo, dtype, _rel_for(dtype))
+                record(res.stat("binary_cross_entropy", dtype, dom, impl), g, hi, lo, out, _rel_for(out))
         # from probabilities (Keras): positive rows, not normalised
         for C in classes:
-            x = rng.uniform(0.0, 1.0, (ns, C)).astype(dtype)
-            x[:, 0] = x[:, 0] * 1e-9  # some tiny probabilities: the clip matters
+            x = rng.uniform(0.0, 1.0, (ns, C))
+            # some tiny probabilities: the clip matters (float16: subnormals, 1e-9 would be 0)
+            x[:, 0] = x[:, 0] * (1e-5 if dtype == F16 else 1e-9)
+            x = x.astype(dtype)
             lab = rng.integers(0, C, ns)
             ref = [_ref_ce_probs(x[i], lab[i], dtype) for i in range(ns)]
             hi = np.array([r[0] for r in ref])
             lo = np.array([r[1] for r in ref])
             got = lg.cross_entropy(x, lab, from_logits=False, reduction="none")
+            xw = x.astype(out)
             with np.errstate(all="ignore"):
-                p = x / np.sum(x, axis=-1, keepdims=True, dtype=dtype)
-                eps = np.asarray(1e-7, dtype=dtype)
+                p = xw / np.sum(xw, axis=-1, keepdims=True, dtype=out)
+                eps = np.asarray(1e-7, dtype=out)
                 npv = -np.log(np.clip(p, eps, 1 - eps))[np.arange(ns), lab]
             for impl, g in (("logits", got), ("numpy", npv)):
-                record(res.stat("cross_entropy_probs", dtype, "probabilities", impl), g, hi, lo, dtype, _rel_for(dtype))
+                record(res.stat("cross_entropy_probs", dtype, "probabilities", impl), g, hi, lo, out, _rel_for(out))
 
 
 def _rel_for(dtype):
@@ -697,7 +772,7 @@ def _ref_ce_logits(x, label, dtype):
     """loss = lse(x) - x[label] without cancellation: (m - x_l) + log1p(rest)."""
     x = np.asarray(x, dtype=np.float64)
     imax = int(np.argmax(x))
-    if dtype == F32:
+    if f64_reference(dtype):
         e = np.exp(x - x[imax])
         L = math.log1p(math.fsum(np.delete(e, imax)))
         return (x[imax] - x[label]) + L, 0.0
@@ -710,7 +785,7 @@ def _ref_ce_probs(x, label, dtype, eps=1e-7):
     """Keras: -log(clip(x_l / sum(x), eps, 1 - eps)); the clip bounds are
     doubles (eps and 1 - eps rounded to double), as the library uses them."""
     hi_clip = 1.0 - eps
-    if dtype == F32:
+    if f64_reference(dtype):
         p = float(x[label]) / math.fsum(np.asarray(x, dtype=np.float64))
         if p <= 0.5:  # -log(p) >= log 2: the float64 value is within 2^-51 relative
             return -math.log(min(max(p, eps), hi_clip)), 0.0

@@ -14,26 +14,27 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bindings" / "python" / "logits"))
 import _operations as ops  # noqa: E402 (the module alone: no library needed)
 
-# The parameter types of each kind (T: the element type), as the header writes them.
+# The parameter types of each kind (T: the element type, W: its work type), as
+# the header writes them.
 SIGNATURES = {
     "ROW_FWD": "const T *, T *, size_t, size_t",
     "ROW_LSE": "const T *, T *, size_t, size_t",
     "ROW_BWD": "const T *, const T *, T *, size_t, size_t",
-    "AXIS_FWD": "const T *, T *, size_t, size_t, size_t, T, logits_precision",
-    "AXIS_LSE": "const T *, T *, size_t, size_t, size_t, T, logits_precision",
-    "AXIS_BWD": "const T *, const T *, T *, size_t, size_t, size_t, T, logits_precision",
+    "AXIS_FWD": "const T *, T *, size_t, size_t, size_t, W, logits_precision",
+    "AXIS_LSE": "const T *, T *, size_t, size_t, size_t, W, logits_precision",
+    "AXIS_BWD": "const T *, const T *, T *, size_t, size_t, size_t, W, logits_precision",
     "EW": "const T *, T *, size_t",
     "EW_BWD": "const T *, const T *, T *, size_t",
     "EW_EX": "const T *, T *, size_t, logits_precision",
     "EW_BWD_EX": "const T *, const T *, T *, size_t, logits_precision",
-    "CE_LABELS": "const T *, const int64_t *, const T *, T *, T *, size_t, size_t, size_t, "
+    "CE_LABELS": "const T *, const int64_t *, const W *, W *, T *, size_t, size_t, size_t, "
                  "const logits_ce_options *",
-    "CE_SOFT": "const T *, const T *, const T *, T *, T *, size_t, size_t, size_t, "
+    "CE_SOFT": "const T *, const T *, const W *, W *, T *, size_t, size_t, size_t, "
                "const logits_ce_options *",
-    "BCE": "const T *, const T *, const T *, const T *, T *, T *, size_t, size_t, "
+    "BCE": "const T *, const T *, const W *, const W *, W *, T *, size_t, size_t, "
            "const logits_bce_options *",
-    "SAMPLE": "const T *, int64_t *, T *, T *, size_t, size_t, const logits_sampler_options *",
-    "SAMPLE_U": "const T *, const double *, int64_t *, T *, T *, size_t, size_t, "
+    "SAMPLE": "const T *, int64_t *, W *, W *, size_t, size_t, const logits_sampler_options *",
+    "SAMPLE_U": "const T *, const double *, int64_t *, W *, W *, size_t, size_t, "
                 "const logits_sampler_options *",
     "TOP_K": "const T *, T *, int64_t *, size_t, size_t, size_t",
     "ARGMAX": "const T *, int64_t *, size_t, size_t",
@@ -90,8 +91,10 @@ def main() -> int:
             fail(f"{op.name}: unknown kind {op.kind}")
             continue
         for t in ops.TYPES:
+            if not op.has(t):
+                continue
             sym = f"logits_{op.name}_{t.suffix}"
-            want = SIGNATURES[op.kind].replace("T", t.ctype)
+            want = SIGNATURES[op.kind].replace("T", t.ctype).replace("W", t.work)
             got = protos.get(sym)
             if got is not None and got != want:
                 fail(f"{sym}: the header declares ({got}); kind {op.kind} means ({want})")
@@ -103,6 +106,8 @@ def main() -> int:
     # just before its prototypes has a "Bound" sentence with the list's number.
     for op in ops.OPS:
         for t in ops.TYPES:
+            if not op.has(t):
+                continue
             sym = f"logits_{op.name}_{t.suffix}"
             at = re.search(rf"\b{sym}\s*\(", header)
             if at is None:
@@ -125,6 +130,8 @@ def main() -> int:
     sources = {p.name: p.read_text() for p in binding.glob("*.py") if p.name != "_operations.py"}
     for op in ops.OPS:
         for t in ops.TYPES:
+            if not op.has(t):
+                continue
             sym = f"logits_{op.name}_{t.suffix}"
             uses = [name for name, text in sources.items()
                     for _ in re.finditer(rf'"{sym}"', text)]
@@ -139,7 +146,7 @@ def main() -> int:
     for f in failures:
         print("check_operations: " + f, file=sys.stderr)
     n = len(ops.OPS)
-    print(f"check_operations: {n} operations x {len(ops.TYPES)} types + {len(ops.SUPPORT)} "
+    print(f"check_operations: {n} operations over {len(ops.TYPES)} types + {len(ops.SUPPORT)} "
           f"support functions = {len(listed)} exports; header, exports.txt and the Python "
           f"binding agree" if not failures else f"check_operations: {len(failures)} problems")
     return 1 if failures else 0

@@ -13,7 +13,7 @@
 // or by URL (the baseline kernels: SwiftPM refuses unsafeFlags in a remote
 // package, so the trait cannot be enabled there):
 //
-//     .package(url: "<repository>", from: "0.5.0")
+//     .package(url: "<repository>", from: "0.6.0")
 import PackageDescription
 
 let package = Package(

@@ -115,3 +115,85 @@ public func logits_argmax_f64(
 ) -> logits_status {
     status(checkedArgmax(x, indices, rows: rows, cols: cols))
 }
+
+// The 16-bit forms (float16, bfloat16): the logits (and top-k values) in the
+// format, log-probabilities float32. See CheckedHalfSampling.swift.
+
+@inline(__always)
+func halfSample(
+    _ format: HalfFormat, _ x: UnsafePointer<UInt16>?, _ uniform: UnsafePointer<Double>?, useUniform: Bool,
+    _ tokens: UnsafeMutablePointer<Int64>?, _ logprobs: UnsafeMutablePointer<Float>?,
+    _ raw: UnsafeMutablePointer<Float>?, _ rows: Int, _ vocab: Int,
+    _ options: UnsafePointer<logits_sampler_options>?
+) -> logits_status {
+    var s = SamplerSettings()
+    return status(samplerSettings(options, &s)
+        ?? checkedHalfSample(format, x, uniform: uniform, useUniform: useUniform, tokens, logprobs, raw,
+                             rows: rows, vocab: vocab, s, kernels: defaultKernels()))
+}
+
+@c @implementation
+public func logits_sample_f16(
+    _ logits: UnsafePointer<logits_f16>?, _ tokens: UnsafeMutablePointer<Int64>?,
+    _ logprobs: UnsafeMutablePointer<Float>?, _ rawLogprobs: UnsafeMutablePointer<Float>?,
+    _ rows: Int, _ vocab: Int, _ options: UnsafePointer<logits_sampler_options>?
+) -> logits_status {
+    halfSample(.f16, logits, nil, useUniform: false, tokens, logprobs, rawLogprobs, rows, vocab, options)
+}
+
+@c @implementation
+public func logits_sample_bf16(
+    _ logits: UnsafePointer<logits_bf16>?, _ tokens: UnsafeMutablePointer<Int64>?,
+    _ logprobs: UnsafeMutablePointer<Float>?, _ rawLogprobs: UnsafeMutablePointer<Float>?,
+    _ rows: Int, _ vocab: Int, _ options: UnsafePointer<logits_sampler_options>?
+) -> logits_status {
+    halfSample(.bf16, logits, nil, useUniform: false, tokens, logprobs, rawLogprobs, rows, vocab, options)
+}
+
+@c @implementation
+public func logits_sample_from_uniform_f16(
+    _ logits: UnsafePointer<logits_f16>?, _ uniform: UnsafePointer<Double>?, _ tokens: UnsafeMutablePointer<Int64>?,
+    _ logprobs: UnsafeMutablePointer<Float>?, _ rawLogprobs: UnsafeMutablePointer<Float>?,
+    _ rows: Int, _ vocab: Int, _ options: UnsafePointer<logits_sampler_options>?
+) -> logits_status {
+    halfSample(.f16, logits, uniform, useUniform: true, tokens, logprobs, rawLogprobs, rows, vocab, options)
+}
+
+@c @implementation
+public func logits_sample_from_uniform_bf16(
+    _ logits: UnsafePointer<logits_bf16>?, _ uniform: UnsafePointer<Double>?, _ tokens: UnsafeMutablePointer<Int64>?,
+    _ logprobs: UnsafeMutablePointer<Float>?, _ rawLogprobs: UnsafeMutablePointer<Float>?,
+    _ rows: Int, _ vocab: Int, _ options: UnsafePointer<logits_sampler_options>?
+) -> logits_status {
+    halfSample(.bf16, logits, uniform, useUniform: true, tokens, logprobs, rawLogprobs, rows, vocab, options)
+}
+
+@c @implementation
+public func logits_top_k_f16(
+    _ x: UnsafePointer<logits_f16>?, _ values: UnsafeMutablePointer<logits_f16>?,
+    _ indices: UnsafeMutablePointer<Int64>?, _ rows: Int, _ cols: Int, _ k: Int
+) -> logits_status {
+    status(checkedHalfTopK(.f16, x, values, indices, rows: rows, cols: cols, k: k, kernels: defaultKernels()))
+}
+
+@c @implementation
+public func logits_top_k_bf16(
+    _ x: UnsafePointer<logits_bf16>?, _ values: UnsafeMutablePointer<logits_bf16>?,
+    _ indices: UnsafeMutablePointer<Int64>?, _ rows: Int, _ cols: Int, _ k: Int
+) -> logits_status {
+    status(checkedHalfTopK(.bf16, x, values, indices, rows: rows, cols: cols, k: k, kernels: defaultKernels()))
+}
+
+@c @implementation
+public func logits_argmax_f16(
+    _ x: UnsafePointer<logits_f16>?, _ indices: UnsafeMutablePointer<Int64>?, _ rows: Int, _ cols: Int
+) -> logits_status {
+    status(checkedHalfArgmax(.f16, x, indices, rows: rows, cols: cols, kernels: defaultKernels()))
+}
+
+@c @implementation
+public func logits_argmax_bf16(
+    _ x: UnsafePointer<logits_bf16>?, _ indices: UnsafeMutablePointer<Int64>?, _ rows: Int, _ cols: Int
+) -> logits_status {
+    status(checkedHalfArgmax(.bf16, x, indices, rows: rows, cols: cols, kernels: defaultKernels()))
+}

@@ -2,7 +2,7 @@
  * test_bad_input.c: every class of bad input through every C entry point of
  * include/logits.h, as one table-driven matrix:
  *
- *   entry points (43: activations row/_axis/backward f32/f64, sigmoid family,
+ *   entry points (activations row/_axis/backward in f32, f64, f16 and bf16, sigmoid family,
  *   losses, options init, status/version)  x  bad-input classes:
  *   NULL pointers, zero sizes, sizes whose product or byte count overflows,
  *   huge single sizes, bad temperatures, overlapping outputs, out-of-range
@@ -22,6 +22,7 @@
  * case); exits non-zero on failure.
  */
 #include "logits.h"
+#include "half.h"
 
 #include <float.h>
 #include <math.h>
@@ -55,46 +56,67 @@ enum {
 #define PREC_KINDS (AXIS_KINDS | KB(K_EW_EX) | KB(K_EW_BWD_EX) | LOSS_KINDS)
 
 typedef void (*fnp)(void);
+/* Element types: float32, float64, and the 16-bit storage types (their
+ * temperatures are float). */
+enum { T_F32, T_F64, T_F16, T_BF16 };
 typedef struct {
     const char *name;
-    int kind, is64;
+    int kind, type;
     fnp fn;
 } entry_t;
 
 /* One entry per operation and type of the operation list (abi/operations.h),
  * but sampling, top-k and argmax, whose bad input Tests/c/test_sampling.c
  * checks the same way (canary arena, every class). */
-#define ENTRY(name, kind) {#name "_f32", K_##kind, 0, (fnp)logits_##name##_f32}, \
-                          {#name "_f64", K_##kind, 1, (fnp)logits_##name##_f64},
-#define LOGITS_OP(name, kind, function) ENTRY_##kind(name)
-#define ENTRY_ROW_FWD(name) ENTRY(name, ROW_FWD)
-#define ENTRY_ROW_LSE(name) ENTRY(name, ROW_LSE)
-#define ENTRY_ROW_BWD(name) ENTRY(name, ROW_BWD)
-#define ENTRY_AXIS_FWD(name) ENTRY(name, AXIS_FWD)
-#define ENTRY_AXIS_LSE(name) ENTRY(name, AXIS_LSE)
-#define ENTRY_AXIS_BWD(name) ENTRY(name, AXIS_BWD)
-#define ENTRY_EW(name) ENTRY(name, EW)
-#define ENTRY_EW_BWD(name) ENTRY(name, EW_BWD)
-#define ENTRY_EW_EX(name) ENTRY(name, EW_EX)
-#define ENTRY_EW_BWD_EX(name) ENTRY(name, EW_BWD_EX)
-#define ENTRY_CE_LABELS(name) ENTRY(name, CE_LABELS)
-#define ENTRY_CE_SOFT(name) ENTRY(name, CE_SOFT)
-#define ENTRY_BCE(name) ENTRY(name, BCE)
-#define ENTRY_SAMPLE(name)
-#define ENTRY_SAMPLE_U(name)
-#define ENTRY_TOP_K(name)
-#define ENTRY_ARGMAX(name)
+#define ENTRY_WIDE(name, kind) {#name "_f32", K_##kind, T_F32, (fnp)logits_##name##_f32}, \
+                               {#name "_f64", K_##kind, T_F64, (fnp)logits_##name##_f64},
+#define ENTRY_ALL(name, kind) ENTRY_WIDE(name, kind) \
+                              {#name "_f16", K_##kind, T_F16, (fnp)logits_##name##_f16}, \
+                              {#name "_bf16", K_##kind, T_BF16, (fnp)logits_##name##_bf16},
+#define LOGITS_OP(name, kind, function, types) ENTRY_##kind(name, types)
+#define ENTRY_ROW_FWD(name, types) ENTRY_##types(name, ROW_FWD)
+#define ENTRY_ROW_LSE(name, types) ENTRY_##types(name, ROW_LSE)
+#define ENTRY_ROW_BWD(name, types) ENTRY_##types(name, ROW_BWD)
+#define ENTRY_AXIS_FWD(name, types) ENTRY_##types(name, AXIS_FWD)
+#define ENTRY_AXIS_LSE(name, types) ENTRY_##types(name, AXIS_LSE)
+#define ENTRY_AXIS_BWD(name, types) ENTRY_##types(name, AXIS_BWD)
+#define ENTRY_EW(name, types) ENTRY_##types(name, EW)
+#define ENTRY_EW_BWD(name, types) ENTRY_##types(name, EW_BWD)
+#define ENTRY_EW_EX(name, types) ENTRY_##types(name, EW_EX)
+#define ENTRY_EW_BWD_EX(name, types) ENTRY_##types(name, EW_BWD_EX)
+#define ENTRY_CE_LABELS(name, types) ENTRY_##types(name, CE_LABELS)
+#define ENTRY_CE_SOFT(name, types) ENTRY_##types(name, CE_SOFT)
+#define ENTRY_BCE(name, types) ENTRY_##types(name, BCE)
+#define ENTRY_SAMPLE(name, types)
+#define ENTRY_SAMPLE_U(name, types)
+#define ENTRY_TOP_K(name, types)
+#define ENTRY_ARGMAX(name, types)
 static const entry_t ENTRIES[] = {
 #include "operations.h"
 };
-/* The entries above spell out f32 and f64: a type added to the list must be added here. */
-#define LOGITS_TYPE(suffix, ctype, numpy) + 1
+/* The entries above spell out f32, f64, f16 and bf16: a type added to the list must be added here. */
+#define LOGITS_TYPE(suffix, ctype, numpy, work) + 1
 enum { LIST_TYPES = 0
 #include "operations.h"
 };
-typedef char every_listed_type_is_tested[LIST_TYPES == 2 ? 1 : -1];
+typedef char every_listed_type_is_tested[LIST_TYPES == 4 ? 1 : -1];
 #define N_ENTRIES (sizeof ENTRIES / sizeof ENTRIES[0])
 
+typedef logits_status (*row_fwd16)(const uint16_t *, uint16_t *, size_t, size_t);
+typedef logits_status (*axis_fwd16)(const uint16_t *, uint16_t *, size_t, size_t, size_t, float, logits_precision);
+typedef logits_status (*row_bwd16)(const uint16_t *, const uint16_t *, uint16_t *, size_t, size_t);
+typedef logits_status (*axis_bwd16)(const uint16_t *, const uint16_t *, uint16_t *, size_t, size_t, size_t, float,
+                                    logits_precision);
+typedef logits_status (*ew16)(const uint16_t *, uint16_t *, size_t);
+typedef logits_status (*ewb16)(const uint16_t *, const uint16_t *, uint16_t *, size_t);
+typedef logits_status (*ewx16)(const uint16_t *, uint16_t *, size_t, logits_precision);
+typedef logits_status (*ewbx16)(const uint16_t *, const uint16_t *, uint16_t *, size_t, logits_precision);
+typedef logits_status (*cel16)(const uint16_t *, const int64_t *, const float *, float *, uint16_t *, size_t,
+                               size_t, size_t, const logits_ce_options *);
+typedef logits_status (*ces16)(const uint16_t *, const uint16_t *, const float *, float *, uint16_t *, size_t,
+                               size_t, size_t, const logits_ce_options *);
+typedef logits_status (*bce16)(const uint16_t *, const uint16_t *, const float *, const float *, float *,
+                               uint16_t *, size_t, size_t, const logits_bce_options *);
 typedef logits_status (*row_fwd32)(const float *, float *, size_t, size_t);
 typedef logits_status (*row_fwd64)(const double *, double *, size_t, size_t);
 typedef logits_status (*axis_fwd32)(const float *, float *, size_t, size_t, size_t, float, logits_precision);
@@ -153,13 +175,25 @@ typedef struct {
     logits_bce_options bce;
 } call_t;
 
-static size_t es_of(const call_t *c) { return c->e->is64 ? 8 : 4; }
+static size_t es_of(const call_t *c) { return c->e->type == T_F64 ? 8 : c->e->type == T_F32 ? 4 : 2; }
 static void *at(size_t off) { return g_arena + off; }
 static void *shift(void *p, const call_t *c, long k) { return (char *)p + k * (long)es_of(c); }
 
 static void put(const call_t *c, void *p, size_t i, double v)
 {
-    if (c->e->is64) memcpy((char *)p + 8 * i, &v, 8);
+    if (c->e->type == T_F64) memcpy((char *)p + 8 * i, &v, 8);
+    else if (c->e->type == T_F32) { float f = (float)v; memcpy((char *)p + 4 * i, &f, 4); }
+    else {
+        uint16_t h = half_from_double(c->e->type == T_F16 ? HALF_F16 : HALF_BF16, v);
+        memcpy((char *)p + 2 * i, &h, 2);
+    }
+}
+
+/* Weights (class, pos_weight, element) in the work type: float for the
+ * 16-bit types. */
+static void put_w(const call_t *c, void *p, size_t i, double v)
+{
+    if (c->e->type == T_F64) memcpy((char *)p + 8 * i, &v, 8);
     else { float f = (float)v; memcpy((char *)p + 4 * i, &f, 4); }
 }
 
@@ -182,9 +216,9 @@ static void base_call(call_t *c, const entry_t *e)
     for (k = 0; k < n; k++) {
         put(c, c->a, k, 0.05 + 0.1 * (double)k);          /* logits and valid probabilities alike */
         put(c, c->b, k, (k % 3) / 2.0);                     /* dy / soft or binary targets in [0, 1] */
-        put(c, c->w2, k, 1.0);
+        put_w(c, c->w2, k, 1.0);
     }
-    for (k = 0; k < c->s2; k++) put(c, c->w, k, 1.0 + (double)k);
+    for (k = 0; k < c->s2; k++) put_w(c, c->w, k, 1.0 + (double)k);
     if (e->kind == K_CE_LABELS) {
         int64_t lab[4] = {0, 2, 1, 2};
         memcpy(c->b, lab, sizeof lab);
@@ -201,7 +235,21 @@ static logits_status do_call(const call_t *c)
     const logits_ce_options *ce = c->opt_null ? NULL : &c->ce;
     const logits_bce_options *bo = c->opt_null ? NULL : &c->bce;
     float Tf = (float)c->T;
-    switch (e->kind * 2 + e->is64) {
+    if (e->type >= T_F16) switch (e->kind) { /* the 16-bit forms: the softmax family and elementwise */
+    case K_ROW_FWD: case K_ROW_LSE: return ((row_fwd16)e->fn)(c->a, c->out, c->s1, c->s2);
+    case K_AXIS_FWD: case K_AXIS_LSE: return ((axis_fwd16)e->fn)(c->a, c->out, c->s1, c->s2, c->s3, Tf, c->precision);
+    case K_ROW_BWD: return ((row_bwd16)e->fn)(c->a, c->b, c->out, c->s1, c->s2);
+    case K_AXIS_BWD: return ((axis_bwd16)e->fn)(c->a, c->b, c->out, c->s1, c->s2, c->s3, Tf, c->precision);
+    case K_EW: return ((ew16)e->fn)(c->a, c->out, c->s1);
+    case K_EW_BWD: return ((ewb16)e->fn)(c->a, c->b, c->out, c->s1);
+    case K_EW_EX: return ((ewx16)e->fn)(c->a, c->out, c->s1, c->precision);
+    case K_EW_BWD_EX: return ((ewbx16)e->fn)(c->a, c->b, c->out, c->s1, c->precision);
+    case K_CE_LABELS: return ((cel16)e->fn)(c->a, c->b, c->w, c->out, c->grad, c->s1, c->s2, c->s3, ce);
+    case K_CE_SOFT: return ((ces16)e->fn)(c->a, c->b, c->w, c->out, c->grad, c->s1, c->s2, c->s3, ce);
+    case K_BCE: return ((bce16)e->fn)(c->a, c->b, c->w, c->w2, c->out, c->grad, c->s1, c->s2, bo);
+    default: fprintf(stderr, "no 16-bit call for kind %d\n", e->kind); abort();
+    }
+    switch (e->kind * 2 + (e->type == T_F64)) {
     case K_ROW_FWD * 2: case K_ROW_LSE * 2: return ((row_fwd32)e->fn)(c->a, c->out, c->s1, c->s2);
     case K_ROW_FWD * 2 + 1: case K_ROW_LSE * 2 + 1: return ((row_fwd64)e->fn)(c->a, c->out, c->s1, c->s2);
     case K_AXIS_FWD * 2: case K_AXIS_LSE * 2:
@@ -344,8 +392,8 @@ static void m_t_neg(call_t *c) { c->T = -1.0; }
 static void m_t_nan(call_t *c) { c->T = NAN; }
 static void m_t_inf(call_t *c) { c->T = INFINITY; }
 static void m_t_ninf(call_t *c) { c->T = -INFINITY; }
-static void m_t_tiny_ok(call_t *c) { c->T = c->e->is64 ? 4.9406564584124654e-324 : 1.40129846e-45; }
-static void m_t_huge_ok(call_t *c) { c->T = c->e->is64 ? DBL_MAX : FLT_MAX; }
+static void m_t_tiny_ok(call_t *c) { c->T = c->e->type == T_F64 ? 4.9406564584124654e-324 : 1.40129846e-45; }
+static void m_t_huge_ok(call_t *c) { c->T = c->e->type == T_F64 ? DBL_MAX : FLT_MAX; }
 
 /* overlap */
 static void m_out_plus1(call_t *c) { c->out = shift(c->a, c, 1); }
@@ -448,9 +496,9 @@ static void last_of_b(call_t *c, double v) { put(c, c->b, c->s1 * c->s2 * c->s3 
 static void m_soft_neg(call_t *c) { last_of_b(c, -0.5); }
 static void m_soft_nan(call_t *c) { last_of_b(c, NAN); }
 static void m_soft_inf(call_t *c) { last_of_b(c, INFINITY); }
-static void m_cw_neg(call_t *c) { put(c, c->w, 2, -1); }
-static void m_cw_nan(call_t *c) { put(c, c->w, 2, NAN); }
-static void m_cw_inf(call_t *c) { put(c, c->w, 2, INFINITY); }
+static void m_cw_neg(call_t *c) { put_w(c, c->w, 2, -1); }
+static void m_cw_nan(call_t *c) { put_w(c, c->w, 2, NAN); }
+static void m_cw_inf(call_t *c) { put_w(c, c->w, 2, INFINITY); }
 static void m_prob_neg(call_t *c) { c->ce.from_logits = c->bce.from_logits = 0; last_of_a(c, -0.25); }
 static void m_prob_nan(call_t *c) { c->ce.from_logits = c->bce.from_logits = 0; last_of_a(c, NAN); }
 static void m_prob_inf(call_t *c) { c->ce.from_logits = c->bce.from_logits = 0; last_of_a(c, INFINITY); }
@@ -465,8 +513,8 @@ static void m_bt_big(call_t *c) { last_of_b(c, 1.5); }
 static void m_bt_neg(call_t *c) { last_of_b(c, -0.5); }
 static void m_bt_nan(call_t *c) { last_of_b(c, NAN); }
 static void m_bprob_big(call_t *c) { c->bce.from_logits = 0; last_of_a(c, 1.25); }
-static void m_bw_neg(call_t *c) { put(c, c->w2, 5, -1); }
-static void m_bw_inf(call_t *c) { put(c, c->w2, 5, INFINITY); }
+static void m_bw_neg(call_t *c) { put_w(c, c->w2, 5, -1); }
+static void m_bw_inf(call_t *c) { put_w(c, c->w2, 5, INFINITY); }
 
 static const mut_t MUTATIONS[] = {
     {"null", "first input NULL", ALL_KINDS, E_NULL, m_null_a},

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "half.h"
 #include "logits.h"
 #include "operation_list.h"
 
@@ -72,6 +73,11 @@ static float bce_x32[BCE_N], bce_t32[BCE_N], bce_pw32[BCE_CLASSES], bce_w32[BCE_
     bce_p32[BCE_N], bce_bad_t32[BCE_N];
 static double bce_x64[BCE_N], bce_t64[BCE_N], bce_pw64[BCE_CLASSES], bce_w64[BCE_N],
     bce_p64[BCE_N];
+/* The same inputs in the 16-bit formats ([HALF_F16], [HALF_BF16]), rounded
+ * from the float32 ones (the forward outputs from the float32 forward's). */
+static uint16_t h_ax[2][AXN], h_sm[2][AXN], h_lsm[2][AXN], h_dy[2][AXN];
+static uint16_t h_ew[2][EWN], h_sg[2][EWN], h_ls[2][EWN], h_sp[2][EWN], h_ewdy[2][EWN];
+static uint16_t h_ce_x[2][CE_N], h_ce_t[2][CE_N], h_bce_x[2][BCE_N], h_bce_t[2][BCE_N];
 static logits_ce_options ce_opt_mean, ce_opt_none, ce_opt_probs;
 static logits_bce_options bce_opt_focal, bce_opt_none, bce_opt_probs;
 
@@ -191,6 +197,97 @@ static logits_status c_softplus_backward_ex_f32(unsigned char *o)
 { return logits_softplus_backward_ex_f32(sp32, ewdy32, F32(o), EWN, LOGITS_PRECISION_FAST); }
 static logits_status c_softplus_backward_ex_f64(unsigned char *o)
 { return logits_softplus_backward_ex_f64(sp64, ewdy64, F64(o), EWN, LOGITS_PRECISION_EXACT); }
+/* The 16-bit forms: every operation of the list with types ALL, in both
+ * formats, with the process default and per-call precisions. */
+#define H(p) ((uint16_t *)(void *)(p))
+#define HALF_CASES(sfx, F) \
+    static logits_status c_softmax_##sfx(unsigned char *o) \
+    { return logits_softmax_##sfx(h_ax[F], H(o), OUTER * INNER, AXIS); } \
+    static logits_status c_softmax_axis_##sfx(unsigned char *o) \
+    { return logits_softmax_axis_##sfx(h_ax[F], H(o), OUTER, AXIS, INNER, 0.7f, LOGITS_PRECISION_FAST); } \
+    static logits_status c_log_softmax_##sfx(unsigned char *o) \
+    { return logits_log_softmax_##sfx(h_ax[F], H(o), OUTER * INNER, AXIS); } \
+    static logits_status c_log_softmax_axis_##sfx(unsigned char *o) \
+    { return logits_log_softmax_axis_##sfx(h_ax[F], H(o), OUTER, AXIS, INNER, 1.3f, LOGITS_PRECISION_EXACT); } \
+    static logits_status c_logsumexp_##sfx(unsigned char *o) \
+    { return logits_logsumexp_##sfx(h_ax[F], H(o), OUTER * INNER, AXIS); } \
+    static logits_status c_logsumexp_axis_##sfx(unsigned char *o) \
+    { return logits_logsumexp_axis_##sfx(h_ax[F], H(o), OUTER, AXIS, INNER, 3.0f, LOGITS_PRECISION_DEFAULT); } \
+    static logits_status c_softmax_backward_##sfx(unsigned char *o) \
+    { return logits_softmax_backward_##sfx(h_sm[F], h_dy[F], H(o), OUTER * INNER, AXIS); } \
+    static logits_status c_softmax_backward_axis_##sfx(unsigned char *o) \
+    { return logits_softmax_backward_axis_##sfx(h_sm[F], h_dy[F], H(o), OUTER, AXIS, INNER, 0.7f, \
+                                                LOGITS_PRECISION_DEFAULT); } \
+    static logits_status c_log_softmax_backward_##sfx(unsigned char *o) \
+    { return logits_log_softmax_backward_##sfx(h_lsm[F], h_dy[F], H(o), OUTER * INNER, AXIS); } \
+    static logits_status c_log_softmax_backward_axis_##sfx(unsigned char *o) \
+    { return logits_log_softmax_backward_axis_##sfx(h_lsm[F], h_dy[F], H(o), OUTER, AXIS, INNER, 1.3f, \
+                                                    LOGITS_PRECISION_FAST); } \
+    static logits_status c_sigmoid_##sfx(unsigned char *o) { return logits_sigmoid_##sfx(h_ew[F], H(o), EWN); } \
+    static logits_status c_log_sigmoid_##sfx(unsigned char *o) \
+    { return logits_log_sigmoid_##sfx(h_ew[F], H(o), EWN); } \
+    static logits_status c_softplus_##sfx(unsigned char *o) { return logits_softplus_##sfx(h_ew[F], H(o), EWN); } \
+    static logits_status c_sigmoid_backward_##sfx(unsigned char *o) \
+    { return logits_sigmoid_backward_##sfx(h_sg[F], h_ewdy[F], H(o), EWN); } \
+    static logits_status c_log_sigmoid_backward_##sfx(unsigned char *o) \
+    { return logits_log_sigmoid_backward_##sfx(h_ls[F], h_ewdy[F], H(o), EWN); } \
+    static logits_status c_softplus_backward_##sfx(unsigned char *o) \
+    { return logits_softplus_backward_##sfx(h_sp[F], h_ewdy[F], H(o), EWN); } \
+    static logits_status c_sigmoid_ex_##sfx(unsigned char *o) \
+    { return logits_sigmoid_ex_##sfx(h_ew[F], H(o), EWN, LOGITS_PRECISION_EXACT); } \
+    static logits_status c_log_sigmoid_ex_##sfx(unsigned char *o) \
+    { return logits_log_sigmoid_ex_##sfx(h_ew[F], H(o), EWN, LOGITS_PRECISION_FAST); } \
+    static logits_status c_softplus_ex_##sfx(unsigned char *o) \
+    { return logits_softplus_ex_##sfx(h_ew[F], H(o), EWN, LOGITS_PRECISION_EXACT); } \
+    static logits_status c_sigmoid_backward_ex_##sfx(unsigned char *o) \
+    { return logits_sigmoid_backward_ex_##sfx(h_sg[F], h_ewdy[F], H(o), EWN, LOGITS_PRECISION_FAST); } \
+    static logits_status c_log_sigmoid_backward_ex_##sfx(unsigned char *o) \
+    { return logits_log_sigmoid_backward_ex_##sfx(h_ls[F], h_ewdy[F], H(o), EWN, LOGITS_PRECISION_EXACT); } \
+    static logits_status c_softplus_backward_ex_##sfx(unsigned char *o) \
+    { return logits_softplus_backward_ex_##sfx(h_sp[F], h_ewdy[F], H(o), EWN, LOGITS_PRECISION_FAST); } \
+    /* losses: float32 losses first, then the 16-bit gradient */ \
+    static logits_status c_ce_labels_##sfx(unsigned char *o) \
+    { return logits_cross_entropy_labels_##sfx(h_ce_x[F], ce_labels, ce_w32, F32(o), H(o + 4), CE_OUTER, \
+                                               CE_CLASSES, CE_INNER, &ce_opt_mean); } \
+    static logits_status c_ce_soft_##sfx(unsigned char *o) \
+    { return logits_cross_entropy_soft_##sfx(h_ce_x[F], h_ce_t[F], ce_w32, F32(o), H(o + CE_S * 4), CE_OUTER, \
+                                             CE_CLASSES, CE_INNER, &ce_opt_none); } \
+    static logits_status c_bce_##sfx(unsigned char *o) \
+    { return logits_binary_cross_entropy_##sfx(h_bce_x[F], h_bce_t[F], bce_pw32, bce_w32, F32(o), H(o + 4), \
+                                               BCE_ROWS, BCE_CLASSES, &bce_opt_focal); }
+HALF_CASES(f16, HALF_F16)
+HALF_CASES(bf16, HALF_BF16)
+#define HALF_ENTRIES(sfx) \
+    {"softmax_" #sfx " (rows)", c_softmax_##sfx, AXN * 2, OK}, \
+    {"softmax_axis_" #sfx " (fast)", c_softmax_axis_##sfx, AXN * 2, OK}, \
+    {"log_softmax_" #sfx " (rows)", c_log_softmax_##sfx, AXN * 2, OK}, \
+    {"log_softmax_axis_" #sfx " (exact)", c_log_softmax_axis_##sfx, AXN * 2, OK}, \
+    {"logsumexp_" #sfx " (rows)", c_logsumexp_##sfx, ROWS_N * 2, OK}, \
+    {"logsumexp_axis_" #sfx, c_logsumexp_axis_##sfx, LSEN * 2, OK}, \
+    {"softmax_backward_" #sfx " (rows)", c_softmax_backward_##sfx, AXN * 2, OK}, \
+    {"softmax_backward_axis_" #sfx, c_softmax_backward_axis_##sfx, AXN * 2, OK}, \
+    {"log_softmax_backward_" #sfx " (rows)", c_log_softmax_backward_##sfx, AXN * 2, OK}, \
+    {"log_softmax_backward_axis_" #sfx " (fast)", c_log_softmax_backward_axis_##sfx, AXN * 2, OK}, \
+    {"sigmoid_" #sfx, c_sigmoid_##sfx, EWN * 2, OK}, \
+    {"log_sigmoid_" #sfx, c_log_sigmoid_##sfx, EWN * 2, OK}, \
+    {"softplus_" #sfx, c_softplus_##sfx, EWN * 2, OK}, \
+    {"sigmoid_backward_" #sfx, c_sigmoid_backward_##sfx, EWN * 2, OK}, \
+    {"log_sigmoid_backward_" #sfx, c_log_sigmoid_backward_##sfx, EWN * 2, OK}, \
+    {"softplus_backward_" #sfx, c_softplus_backward_##sfx, EWN * 2, OK}, \
+    {"sigmoid_ex_" #sfx " (exact)", c_sigmoid_ex_##sfx, EWN * 2, OK}, \
+    {"log_sigmoid_ex_" #sfx " (fast)", c_log_sigmoid_ex_##sfx, EWN * 2, OK}, \
+    {"softplus_ex_" #sfx " (exact)", c_softplus_ex_##sfx, EWN * 2, OK}, \
+    {"sigmoid_backward_ex_" #sfx " (fast)", c_sigmoid_backward_ex_##sfx, EWN * 2, OK}, \
+    {"log_sigmoid_backward_ex_" #sfx " (exact)", c_log_sigmoid_backward_ex_##sfx, EWN * 2, OK}, \
+    {"softplus_backward_ex_" #sfx " (fast)", c_softplus_backward_ex_##sfx, EWN * 2, OK}, \
+    {"cross_entropy_labels_" #sfx " mean weights smoothing T ignore", c_ce_labels_##sfx, 4 + CE_N * 2, OK}, \
+    {"cross_entropy_soft_" #sfx " none weights", c_ce_soft_##sfx, CE_S * 4 + CE_N * 2, OK}, \
+    {"binary_cross_entropy_" #sfx " focal alpha pos_weight weight", c_bce_##sfx, 4 + BCE_N * 2, OK}, \
+    {"sample_" #sfx " penalties top-k top-p min-p", c_sample_##sfx, ROWS_N * (8 + 2 * 4), OK}, \
+    {"sample_from_uniform_" #sfx " llama.cpp order", c_sample_from_uniform_##sfx, ROWS_N * (8 + 4), OK}, \
+    {"top_k_" #sfx " k=7", c_top_k_##sfx, ROWS_N * 8 * 2 + ROWS_N * 7 * 8, OK}, \
+    {"argmax_" #sfx, c_argmax_##sfx, ROWS_N * 8, OK},
+
 /* Sampling over the axis data seen as ROWS_N x AXIS rows (ax*[5] is -inf). */
 static const int64_t sample_history[ROWS_N * 3] = {1, 2, 2, 0, -1, 5, 36, 36, 36, 4, 3, 2, 7, 8, 9,
                                                      1, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
@@ -247,6 +344,22 @@ static logits_status c_argmax_f32(unsigned char *o)
 { return logits_argmax_f32(ax32, (int64_t *)(void *)o, ROWS_N, AXIS); }
 static logits_status c_argmax_f64(unsigned char *o)
 { return logits_argmax_f64(ax64, (int64_t *)(void *)o, ROWS_N, AXIS); }
+/* The 16-bit sampler, top-k and argmax (tokens first, float32 log-probabilities after). */
+#define HALF_SAMPLING_CASES(sfx, F) \
+    static logits_status c_sample_##sfx(unsigned char *o) \
+    { logits_sampler_options opt; sample_options(&opt, 0); \
+      return logits_sample_##sfx(h_ax[F], (int64_t *)(void *)o, F32(o + ROWS_N * 8), F32(o + ROWS_N * 12), \
+                                 ROWS_N, AXIS, &opt); } \
+    static logits_status c_sample_from_uniform_##sfx(unsigned char *o) \
+    { logits_sampler_options opt; sample_options(&opt, 1); \
+      return logits_sample_from_uniform_##sfx(h_ax[F], sample_uniform, (int64_t *)(void *)o, \
+                                              F32(o + ROWS_N * 8), NULL, ROWS_N, AXIS, &opt); } \
+    static logits_status c_top_k_##sfx(unsigned char *o) \
+    { return logits_top_k_##sfx(h_ax[F], H(o), (int64_t *)(void *)(o + ROWS_N * 8 * 2), ROWS_N, AXIS, 7); } \
+    static logits_status c_argmax_##sfx(unsigned char *o) \
+    { return logits_argmax_##sfx(h_ax[F], (int64_t *)(void *)o, ROWS_N, AXIS); }
+HALF_SAMPLING_CASES(f16, HALF_F16)
+HALF_SAMPLING_CASES(bf16, HALF_BF16)
 static logits_status c_softmax_rows_fast_f32(unsigned char *o)
 { return logits_softmax_axis_f32(ax32, F32(o), OUTER * INNER, AXIS, 1, 1.0f, LOGITS_PRECISION_FAST); }
 static logits_status c_softmax_rows_exact_f32(unsigned char *o)
@@ -432,6 +545,8 @@ static const case_t ok_cases[] = {
     {"top_k_f64 k=7", c_top_k_f64, ROWS_N * 7 * (DS + 8), OK},
     {"argmax_f32", c_argmax_f32, ROWS_N * 8, OK},
     {"argmax_f64", c_argmax_f64, ROWS_N * 8, OK},
+    HALF_ENTRIES(f16)
+    HALF_ENTRIES(bf16)
 };
 #define N_OK_CASES (sizeof ok_cases / sizeof ok_cases[0])
 #define N_CASES (N_OK_CASES + N_ERROR_CASES)
@@ -536,6 +651,33 @@ static int make_forward_inputs(void)
     bad |= logits_log_sigmoid_f64(ew64, ls64, EWN);
     bad |= logits_softplus_f32(ew32, sp32, EWN);
     bad |= logits_softplus_f64(ew64, sp64, EWN);
+    {
+        int f;
+        size_t i;
+        for (f = 0; f < 2; f++) {
+            for (i = 0; i < AXN; i++) {
+                h_ax[f][i] = half_from_double(f, ax32[i]);
+                h_sm[f][i] = half_from_double(f, sm32[i]);
+                h_lsm[f][i] = half_from_double(f, lsm32[i]);
+                h_dy[f][i] = half_from_double(f, dy32[i]);
+            }
+            for (i = 0; i < CE_N; i++) {
+                h_ce_x[f][i] = half_from_double(f, ce_x32[i]);
+                h_ce_t[f][i] = half_from_double(f, ce_t32[i]);
+            }
+            for (i = 0; i < BCE_N; i++) {
+                h_bce_x[f][i] = half_from_double(f, bce_x32[i]);
+                h_bce_t[f][i] = half_from_double(f, bce_t32[i]);
+            }
+            for (i = 0; i < EWN; i++) {
+                h_ew[f][i] = half_from_double(f, ew32[i]);
+                h_sg[f][i] = half_from_double(f, sg32[i]);
+                h_ls[f][i] = half_from_double(f, ls32[i]);
+                h_sp[f][i] = half_from_double(f, sp32[i]);
+                h_ewdy[f][i] = half_from_double(f, ewdy32[i]);
+            }
+        }
+    }
     return bad == 0;
 }
 

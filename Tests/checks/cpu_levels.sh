@@ -27,6 +27,11 @@ printf '#include <stdio.h>\n#include "logits.h"\nint main(void){puts(logits_cpu_
 got=$("$QEMU" -cpu Nehalem ./build/cpu_kernels 2>/dev/null)
 echo "qemu -cpu Nehalem: logits_cpu_kernels() = $got"
 [ "$got" = baseline ] || { echo "expected baseline under Nehalem"; exit 1; }
+# The 16-bit conversions' portable code on a CPU without F16C or AVX (the
+# quick cases of test_half: every pattern, special values, refusals).
+rc=0; out=$(LOGITS_TEST_QUICK=1 "$QEMU" -cpu Nehalem ./build/test_half 2>/dev/null) || rc=$?
+echo "build/test_half (quick) under qemu -cpu Nehalem: $(echo "$out" | tail -1)"
+[ $rc -eq 0 ] || { echo "$out"; exit 1; }
 for precision in fast exact; do
     for t in build/test_losses build/test_threads_split build/test_guard_pages; do
         rc=0; out=$(LOGITS_PRECISION=$precision "$QEMU" -cpu Nehalem "./$t" 2>/dev/null) || rc=$?

@@ -27,7 +27,7 @@ if [ -z "$libdir" ]; then
     libdir=$root/build/lib
 fi
 echo "$libdir" > "$dir/libdir"
-for t in ${FUZZ_TARGETS:-activations losses}; do
+for t in ${FUZZ_TARGETS:-activations losses half}; do
     echo "$FUZZ_CC $FUZZ_CFLAGS -o $dir/fuzz_$t Tests/fuzz/fuzz_$t.c -L$libdir -llogits"
     # shellcheck disable=SC2086
     if ! $FUZZ_CC $FUZZ_CFLAGS -o "$dir/fuzz_$t" "Tests/fuzz/fuzz_$t.c" \

@@ -32,7 +32,7 @@
 
 static char g_desc[512]; /* what the current input does, printed on failure */
 
-static void fz_desc(const char *fmt, ...)
+static inline void fz_desc(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -41,14 +41,14 @@ static void fz_desc(const char *fmt, ...)
 }
 
 /* FUZZ_VERBOSE=1 prints each call before it is made (to diagnose hangs). */
-static void fz_announce(void)
+static inline void fz_announce(void)
 {
     static int verbose = -1;
     if (verbose < 0) verbose = getenv("FUZZ_VERBOSE") != NULL;
     if (verbose) fprintf(stderr, "call: %s\n", g_desc);
 }
 
-static void fz_fail(int line, const char *fmt, ...)
+static inline void fz_fail(int line, const char *fmt, ...)
 {
     va_list ap;
     fprintf(stderr, "\nFUZZ FINDING (line %d): %s\n  ", line, g_desc);
@@ -69,10 +69,10 @@ typedef struct {
     size_t n, i;
 } reader;
 
-static uint8_t rd_u8(reader *r) { return r->i < r->n ? r->p[r->i++] : 0; }
-static uint16_t rd_u16(reader *r) { uint16_t a = rd_u8(r); return (uint16_t)(a | (rd_u8(r) << 8)); }
-static uint32_t rd_u32(reader *r) { uint32_t a = rd_u16(r); return a | ((uint32_t)rd_u16(r) << 16); }
-static uint64_t rd_u64(reader *r) { uint64_t a = rd_u32(r); return a | ((uint64_t)rd_u32(r) << 32); }
+static inline uint8_t rd_u8(reader *r) { return r->i < r->n ? r->p[r->i++] : 0; }
+static inline uint16_t rd_u16(reader *r) { uint16_t a = rd_u8(r); return (uint16_t)(a | (rd_u8(r) << 8)); }
+static inline uint32_t rd_u32(reader *r) { uint32_t a = rd_u16(r); return a | ((uint32_t)rd_u16(r) << 16); }
+static inline uint64_t rd_u64(reader *r) { uint64_t a = rd_u32(r); return a | ((uint64_t)rd_u32(r) << 32); }
 
 /* ------------------------------------------------------------------------ */
 /* Sizes                                                                    */
@@ -89,7 +89,7 @@ static const size_t HUGE_SIZES[] = {
 #define N_HUGE (sizeof HUGE_SIZES / sizeof HUGE_SIZES[0])
 
 /* Mostly 0..max_small; 1 in 32 a huge or overflowing size. */
-static size_t rd_size(reader *r, unsigned max_small)
+static inline size_t rd_size(reader *r, unsigned max_small)
 {
     uint8_t b = rd_u8(r);
     if (b >= 248) return HUGE_SIZES[rd_u8(r) % N_HUGE];
@@ -98,7 +98,7 @@ static size_t rd_size(reader *r, unsigned max_small)
 }
 
 /* n * m with overflow into *ovf */
-static size_t mul_sz(size_t a, size_t b, int *ovf)
+static inline size_t mul_sz(size_t a, size_t b, int *ovf)
 {
     size_t p;
     if (__builtin_mul_overflow(a, b, &p)) { *ovf = 1; return SIZE_MAX; }
@@ -106,7 +106,7 @@ static size_t mul_sz(size_t a, size_t b, int *ovf)
 }
 
 /* True when n elements of es bytes are more than PTRDIFF_MAX bytes. */
-static int too_many(size_t n, size_t es)
+static inline int too_many(size_t n, size_t es)
 {
     size_t bytes;
     return n > PMAX || __builtin_mul_overflow(n, es, &bytes) || bytes > PMAX;
@@ -119,7 +119,7 @@ static int too_many(size_t n, size_t es)
 /* Values                                                                   */
 /* ------------------------------------------------------------------------ */
 
-static double special_value(uint8_t k, int is64)
+static inline double special_value(uint8_t k, int is64)
 {
     const double big = is64 ? DBL_MAX : FLT_MAX;
     const double tiny = is64 ? DBL_MIN : FLT_MIN;
@@ -153,7 +153,7 @@ static double special_value(uint8_t k, int is64)
 }
 
 /* A value for an input array: small, probability-like, special or raw. */
-static double rd_value(reader *r, int is64)
+static inline double rd_value(reader *r, int is64)
 {
     uint8_t sel = rd_u8(r);
     switch (sel & 7) {
@@ -174,7 +174,7 @@ static double rd_value(reader *r, int is64)
 }
 
 /* A temperature: mostly 1, sometimes good or bad extremes. */
-static double rd_temperature(reader *r, int is64)
+static inline double rd_temperature(reader *r, int is64)
 {
     uint8_t b = rd_u8(r);
     if (b < 128) return 1.0;
@@ -223,13 +223,13 @@ typedef struct {
     unsigned char *snaps[MAX_ARRAYS]; /* separate mode: copies before the call */
 } bufs_t;
 
-static void bufs_init(bufs_t *B, int arena_mode)
+static inline void bufs_init(bufs_t *B, int arena_mode)
 {
     memset(B, 0, sizeof *B);
     B->arena_mode = arena_mode;
 }
 
-static int bufs_add(bufs_t *B, size_t bytes, int is_output, int is_null)
+static inline int bufs_add(bufs_t *B, size_t bytes, int is_output, int is_null)
 {
     int k = B->count++;
     B->a[k].bytes = bytes;
@@ -242,7 +242,7 @@ static int bufs_add(bufs_t *B, size_t bytes, int is_output, int is_null)
  * Arena mode: consecutive arrays with gaps of 0..3 elements, read from r;
  * then `alias` may move array k to start at array j's offset + delta bytes
  * (done by the caller through bufs_place before bufs_alloc). */
-static void bufs_layout(bufs_t *B, reader *r, size_t es)
+static inline void bufs_layout(bufs_t *B, reader *r, size_t es)
 {
     size_t off = es * (rd_u8(r) % 3);
     int k;
@@ -253,7 +253,7 @@ static void bufs_layout(bufs_t *B, reader *r, size_t es)
     B->arena_bytes = off + es * (rd_u8(r) % 3);
 }
 
-static void bufs_alloc(bufs_t *B)
+static inline void bufs_alloc(bufs_t *B)
 {
     int k;
     if (B->arena_mode) {
@@ -276,9 +276,9 @@ static void bufs_alloc(bufs_t *B)
     }
 }
 
-static void *bufs_ptr(const bufs_t *B, int k) { return B->a[k].is_null ? NULL : B->a[k].ptr; }
+static inline void *bufs_ptr(const bufs_t *B, int k) { return B->a[k].is_null ? NULL : B->a[k].ptr; }
 
-static void bufs_snapshot(bufs_t *B)
+static inline void bufs_snapshot(bufs_t *B)
 {
     int k;
     if (B->arena_mode) {
@@ -293,7 +293,7 @@ static void bufs_snapshot(bufs_t *B)
 }
 
 /* Is byte `off` of the arena inside a (non-NULL) output array? */
-static int in_output(const bufs_t *B, size_t off)
+static inline int in_output(const bufs_t *B, size_t off)
 {
     int k;
     for (k = 0; k < B->count; k++)
@@ -304,7 +304,7 @@ static int in_output(const bufs_t *B, size_t off)
 }
 
 /* After the call: on error nothing may differ; on success only output bytes. */
-static void bufs_check_untouched(const bufs_t *B, int status_ok)
+static inline void bufs_check_untouched(const bufs_t *B, int status_ok)
 {
     int k;
     if (B->arena_mode) {
@@ -324,7 +324,7 @@ static void bufs_check_untouched(const bufs_t *B, int status_ok)
     }
 }
 
-static void bufs_free(bufs_t *B)
+static inline void bufs_free(bufs_t *B)
 {
     int k;
     free(B->arena);
@@ -336,14 +336,14 @@ static void bufs_free(bufs_t *B)
 }
 
 /* Do arrays j and k share a byte (both non-empty, non-NULL)? */
-static int bufs_overlap(const bufs_t *B, int j, int k)
+static inline int bufs_overlap(const bufs_t *B, int j, int k)
 {
     const array_t *x = &B->a[j], *y = &B->a[k];
     if (!B->arena_mode || x->is_null || y->is_null || !x->bytes || !y->bytes) return 0;
     return x->off < y->off + y->bytes && y->off < x->off + x->bytes;
 }
 
-static int bufs_same(const bufs_t *B, int j, int k)
+static inline int bufs_same(const bufs_t *B, int j, int k)
 {
     return B->arena_mode && !B->a[j].is_null && !B->a[k].is_null && B->a[j].off == B->a[k].off;
 }
@@ -352,13 +352,13 @@ static int bufs_same(const bufs_t *B, int j, int k)
 /* Element access                                                           */
 /* ------------------------------------------------------------------------ */
 
-static double get_v(const void *p, size_t i, int is64)
+static inline double get_v(const void *p, size_t i, int is64)
 {
     if (is64) { double d; memcpy(&d, (const char *)p + 8 * i, 8); return d; }
     { float f; memcpy(&f, (const char *)p + 4 * i, 4); return f; }
 }
 
-static void put_v(void *p, size_t i, double v, int is64)
+static inline void put_v(void *p, size_t i, double v, int is64)
 {
     if (is64) { memcpy((char *)p + 8 * i, &v, 8); return; }
     { float f = (float)v; memcpy((char *)p + 4 * i, &f, 4); }
@@ -372,7 +372,7 @@ static void put_v(void *p, size_t i, double v, int is64)
 
 /* `must`: errors that apply (the call must return one of them, or one of
  * `may`); if `must` is empty, the call must return OK or one of `may`. */
-static void check_status(logits_status st, unsigned must, unsigned may)
+static inline void check_status(logits_status st, unsigned must, unsigned may)
 {
     if (must) {
         FZ_CHECK(st > 0 && st <= 5 && ((must | may) & BIT(st)),
@@ -386,7 +386,7 @@ static void check_status(logits_status st, unsigned must, unsigned may)
 }
 
 /* Every status string and the version functions: cheap, checked per input. */
-static void check_status_strings(int32_t s)
+static inline void check_status_strings(int32_t s)
 {
     const char *m = logits_status_string(s);
     FZ_CHECK(m != NULL && strlen(m) > 0 && strlen(m) < 200, "status string of %d", (int)s);

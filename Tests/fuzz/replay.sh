@@ -7,7 +7,7 @@ cd "$root"
 dir=build/fuzz
 . "$root/Tests/fuzz/env.sh"
 echo "== Fuzz corpus replay (Tests/fuzz/corpus) =="
-for t in ${FUZZ_TARGETS:-activations losses}; do
+for t in ${FUZZ_TARGETS:-activations losses half}; do
     n=$(ls "Tests/fuzz/corpus/$t" | wc -l)
     "$dir/fuzz_$t" -runs=0 -timeout=20 "Tests/fuzz/corpus/$t" > "$dir/replay_$t.log" 2>&1 || {
         tail -40 "$dir/replay_$t.log"; echo "FAIL: fuzz_$t on its corpus"; exit 1; }

@@ -9,7 +9,7 @@ set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 dir=build/fuzz
-targets=${FUZZ_TARGETS:-activations losses}
+targets=${FUZZ_TARGETS:-activations losses half}
 seconds=${FUZZ_SECONDS:-300}
 if [ -n "${FUZZ_RUNS:-}" ]; then
     budget="-runs=$FUZZ_RUNS"; what="$FUZZ_RUNS executions"

@@ -1022,3 +1022,130 @@ def test_errors_are_logits_errors_with_status():
     with pytest.raises(logits.LogitsError) as ei:
         logits.binary_cross_entropy_with_logits(BCE_X, BCE_Y, gamma=-2.0)
     assert ei.value.status == 2
+
+
+# --------------------------------------------------------------------------
+# where= with a gradient: a refused call writes nothing
+# --------------------------------------------------------------------------
+#
+# With where= and a gradient the binding writes the masked logits into the
+# gradient's array (grad_out, or the logits themselves in place) and the
+# library writes the gradient over them; so it makes the library's checks
+# of that call first. A refused call raises the library's own error (the
+# same type, status and message as the call without a gradient, where the
+# masked logits go to a temporary and the library refuses them) and leaves
+# the logits and grad_out bit-identical.
+
+def _where_dtypes():
+    dtypes = [F32, F64, np.float16]
+    try:
+        import ml_dtypes
+    except ImportError:
+        return dtypes + [pytest.param("bfloat16", marks=pytest.mark.skip(reason="needs ml_dtypes"))]
+    return dtypes + [ml_dtypes.bfloat16]
+
+
+def _where_refusals(dtype, shape, axis):
+    """(name, input, target, keywords) of calls the library refuses."""
+    rng = np.random.default_rng(31)
+    x = (rng.normal(size=shape) * 2).astype(dtype)
+    axes = tuple(sorted(a % len(shape) for a in (axis if isinstance(axis, tuple) else (axis,))))
+    classes = math.prod(shape[a] for a in axes)
+    sample_shape = tuple(n for i, n in enumerate(shape) if i not in axes)
+    labels = rng.integers(0, classes, sample_shape)
+    soft = rng.random(shape).astype(dtype)
+    w = rng.uniform(0.5, 2.0, classes)
+    p = (np.abs(x.astype(F64)) + 0.25).astype(dtype)
+    cases = []
+    bad = labels.copy()
+    bad.flat[-1] = classes + 2
+    cases.append(("label out of range", x, bad, {}))
+    bad = labels.copy()
+    bad.flat[1] = -100
+    cases.append(("negative label", x, bad, {}))
+    cases.append(("label not the ignore index", x, bad, {"ignore_index": -1}))
+    negative = w.copy()
+    negative[classes // 2] = -1.0
+    cases.append(("negative class weight", x, labels, {"weight": negative}))
+    nan = w.copy()
+    nan[1] = -np.nan
+    cases.append(("NaN class weight", x, labels, {"weight": nan}))
+    cases.append(("negative class weight, soft", x, soft, {"weight": negative}))
+    bad = soft.copy()
+    bad.flat[-1] = -0.5
+    cases.append(("negative soft target", x, bad, {}))
+    bad = soft.copy()
+    bad.flat[2] = np.nan
+    cases.append(("NaN soft target", x, bad, {}))
+    cases.append(("label_smoothing", x, labels, {"label_smoothing": 1.5}))
+    cases.append(("eps", x, labels, {"eps": 0.5}))
+    cases.append(("temperature", x, labels, {"temperature": -1.0}))
+    cases.append(("temperature of probabilities", p, labels, {"temperature": 2.0, "from_logits": False}))
+    # Probabilities: a masked class is a -inf input, which the library refuses.
+    cases.append(("masked probabilities", p, labels, {"from_logits": False}))
+    return x, cases
+
+
+@pytest.mark.parametrize("dtype", _where_dtypes(), ids=lambda d: np.dtype(d).name)
+@pytest.mark.parametrize("shape,axis", [((4, 6), -1), ((3, 6, 2), 1), ((2, 3, 4, 2), (1, 2)),
+                                        ((3, 4, 5), (0, 2))], ids=str)
+def test_ce_where_with_a_gradient_writes_nothing_when_refused(dtype, shape, axis):
+    x, cases = _where_refusals(dtype, shape, axis)
+    m = np.ones(x.shape, bool)
+    m.reshape(-1)[1::3] = False
+    for name, a, t, kw in cases:
+        with pytest.raises(logits.LogitsError) as want:  # the library's own refusal
+            logits.cross_entropy(a, t, axis=axis, where=m, **kw)
+        keep = a.copy()
+        for how in ("return_grad", "grad_out", "in place"):
+            aa = a.copy()
+            before = aa.view(np.uint8).copy()
+            g = aa if how == "in place" else np.full(a.shape, 7, a.dtype)
+            grad_kw = {"return_grad": True} if how == "return_grad" else {"grad_out": g}
+            with pytest.raises(logits.LogitsError) as got:
+                logits.cross_entropy(aa, t, axis=axis, where=m, **grad_kw, **kw)
+            what = f"{name}, {how}"
+            assert type(got.value) is type(want.value), what
+            assert str(got.value) == str(want.value), what
+            assert got.value.status == want.value.status != 0, what
+            np.testing.assert_array_equal(aa.view(np.uint8), before, err_msg=f"{what}: logits written")
+            if how == "grad_out":
+                assert (g.astype(F64) == 7).all(), f"{what}: grad_out written"
+        np.testing.assert_array_equal(a.view(np.uint8), keep.view(np.uint8))
+    # The label and weight refusals are the ones named.
+    messages = {}
+    for name, a, t, kw in cases:
+        try:
+            logits.cross_entropy(a.copy(), t, axis=axis, where=m, return_grad=True, **kw)
+        except logits.LogitsError as e:
+            messages[name] = (str(e), e.status)
+    assert re.search(r"label \d+ at position \(.*\) is out of range", messages["label out of range"][0])
+    assert messages["label out of range"][1] == 5
+    assert "pass it as ignore_index" in messages["negative label"][0]
+    assert "is not the ignore index -1" in messages["label not the ignore index"][0]
+    assert re.search(r"weight must be finite and >= 0; weight at \(\d+,\) is -1$",
+                     messages["negative class weight"][0])
+    assert messages["NaN class weight"][0].endswith("weight at (1,) is -nan")
+    assert "soft targets must be finite and >= 0" in messages["negative soft target"][0]
+    assert "input must be a probability" in messages["masked probabilities"][0]
+
+
+def test_ce_where_grad_out_sharing_the_labels_or_weights_is_refused_first():
+    """grad_out overlapping the labels or the class weights: the library's
+    overlap error, before the masked logits are written."""
+    x = np.random.default_rng(32).normal(size=(4, 6))
+    m = np.arange(6) % 3 != 1
+    buf = np.zeros(30)
+    g = buf[:24].reshape(4, 6)
+    labels = buf[20:24].view(np.int64)  # zero bits: label 0
+    for where in (None, m):
+        with pytest.raises(logits.LogitsError, match="overlaps an input buffer") as e:
+            logits.cross_entropy(x, labels, where=where, grad_out=g)
+        assert e.value.status == 4
+        assert (buf == 0).all()
+    buf[:] = 1.0
+    for where in (None, m):
+        with pytest.raises(logits.LogitsError, match="overlaps an input buffer") as e:
+            logits.cross_entropy(x, np.arange(4), weight=buf[18:24], where=where, grad_out=g)
+        assert e.value.status == 4
+        assert (buf == 1).all()

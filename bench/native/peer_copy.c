@@ -21,7 +21,7 @@ int peer_prepare(bench_args *a) { return a->threads == 1 ? 0 : 1; }
 void peer_release(bench_args *a) { (void)a; }
 
 int peer_call(bench_args *a) {
-    size_t bytes = (size_t)a->rows * a->cols * (a->dtype == DT_F32 ? 4 : 8);
+    size_t bytes = (size_t)a->rows * a->cols * (a->dtype == DT_F64 ? 8 : a->dtype == DT_F32 ? 4 : 2);
 #ifdef STREAM
     const char *x = a->x;
     char *y = a->y;

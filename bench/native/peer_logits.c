@@ -2,6 +2,7 @@
  * built twice: precision fast (the default, peer "logits": the plain names,
  * checked to run fast) and exact (peer "logits_exact": the _axis and _ex
  * forms with LOGITS_PRECISION_EXACT, and the loss options' field).
+ * float32, float64 and the 16-bit storage forms (_f16, _bf16).
  * Thread control: logits_set_num_threads / logits_get_num_threads are looked
  * up at run time (they may not exist in this build); the driver also sets
  * LOGITS_NUM_THREADS=1 for the single-thread run. */
@@ -61,8 +62,38 @@ int peer_prepare(bench_args *a) {
     return 0;
 }
 
+/* The 16-bit forms (logits_f16, logits_bf16): x and y in the format, the
+ * loss a float; the same plain / _axis / _ex split as float32. */
+#if PRECISION == LOGITS_PRECISION_FAST
+#define HALF_FORWARD(SFX)                                                                     \
+        case OP_SOFTMAX: return logits_softmax_##SFX(x, y, r, c);                             \
+        case OP_LOG_SOFTMAX: return logits_log_softmax_##SFX(x, y, r, c);                     \
+        case OP_SIGMOID: return logits_sigmoid_##SFX(x, y, r * c);
+#else
+#define HALF_FORWARD(SFX)                                                                     \
+        case OP_SOFTMAX: return logits_softmax_axis_##SFX(x, y, r, c, 1, 1.0f, PRECISION);    \
+        case OP_LOG_SOFTMAX: return logits_log_softmax_axis_##SFX(x, y, r, c, 1, 1.0f, PRECISION); \
+        case OP_SIGMOID: return logits_sigmoid_ex_##SFX(x, y, r * c, PRECISION);
+#endif
+#define HALF_CALLS(T, SFX)                                                                    \
+    {                                                                                         \
+        const T *x = a->x; T *y = a->y; float *loss = a->loss;                                \
+        switch (a->op) {                                                                      \
+        HALF_FORWARD(SFX)                                                                     \
+        case OP_LOG_SIGMOID: return logits_log_sigmoid_ex_##SFX(x, y, r * c, PRECISION);      \
+        case OP_SOFTPLUS: return logits_softplus_ex_##SFX(x, y, r * c, PRECISION);            \
+        case OP_CE_FWD:                                                                       \
+            return logits_cross_entropy_labels_##SFX(x, a->labels, NULL, loss, NULL, r, c, 1, &ce_opts); \
+        case OP_CE_FWDGRAD:                                                                   \
+            return logits_cross_entropy_labels_##SFX(x, a->labels, NULL, loss, y, r, c, 1, &ce_opts); \
+        }                                                                                     \
+        return 99;                                                                            \
+    }
+
 int peer_call(bench_args *a) {
     size_t r = a->rows, c = a->cols;
+    if (a->dtype == DT_F16) HALF_CALLS(logits_f16, f16)
+    if (a->dtype == DT_BF16) HALF_CALLS(logits_bf16, bf16)
     if (a->dtype == DT_F32) {
         const float *x = a->x; float *y = a->y;
         switch (a->op) {

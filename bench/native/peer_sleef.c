@@ -15,7 +15,9 @@ const char *peer_message(void) { return "SLEEF Sleef_expf16_u10 / Sleef_expd8_u1
 const char *peer_version(void) {
     return "SLEEF " STR(SLEEF_VERSION_MAJOR) "." STR(SLEEF_VERSION_MINOR) "." STR(SLEEF_VERSION_PATCHLEVEL);
 }
-int peer_prepare(bench_args *a) { return a->op <= OP_SIGMOID ? 0 : 1; }
+int peer_prepare(bench_args *a) {
+    return a->op <= OP_SIGMOID && (a->dtype == DT_F32 || a->dtype == DT_F64) ? 0 : 1;
+}
 void peer_release(bench_args *a) { (void)a; }
 
 static void softmax_f32(const float *x, float *y, size_t rows, size_t cols, int logspace) {

@@ -12,7 +12,7 @@ import Darwin
 /// Runs `fill` on the uninitialized storage of a new `[T]` of `count`
 /// elements; `fill` must initialize all of them unless it throws.
 @inlinable
-func makeArray<T: LogitsFloat>(
+func makeArray<T>(
     count: Int, _ fill: (UnsafeMutablePointer<T>?) throws(LogitsError) -> Void
 ) throws(LogitsError) -> [T] {
     // An array Swift cannot allocate would trap: refuse it instead (a byte

@@ -121,7 +121,21 @@ func sampleRows<V: LogitsBuffer>(
     _ logits: V, _ rows: Int, _ options: SamplerOptions, _ history: [[Int64]], _ uniform: [Double]?,
     _ withLogprobs: Bool
 ) throws(LogitsError) -> SampledTokens<V.Element> where V.Element: LogitsFloat {
-    typealias T = V.Element
+    try sampleRows(logits, rows, options, history, uniform, withLogprobs) { x, u, t, l, r, vocab, s in
+        checkedSample(x.baseAddress, uniform: u, useUniform: uniform != nil, t, l, r, rows: rows, vocab: vocab, s)
+    }
+}
+
+/// The sampler's arguments from the Swift API's forms, handed to `sampler`
+/// (the checked entry point of the element type: logits, uniforms, tokens,
+/// log-probabilities, raw log-probabilities, vocabulary, settings).
+@inlinable
+func sampleRows<V: LogitsBuffer, T: LogitsFloat>(
+    _ logits: V, _ rows: Int, _ options: SamplerOptions, _ history: [[Int64]], _ uniform: [Double]?,
+    _ withLogprobs: Bool,
+    _ sampler: (UnsafeBufferPointer<V.Element>, UnsafePointer<Double>?, UnsafeMutablePointer<Int64>?,
+                UnsafeMutablePointer<T>?, UnsafeMutablePointer<T>?, Int, SamplerSettings) -> Refusal?
+) throws(LogitsError) -> SampledTokens<T> {
     let vocab = try rowsLayout(count: logits.bufferCount, rows: rows)
     guard history.isEmpty || history.count == rows else {
         throw .invalidArgument("history has \(history.count) rows; the logits have \(rows)")
@@ -153,10 +167,8 @@ func sampleRows<V: LogitsBuffer>(
                             try raw.withUnsafeMutableBufferPointer { (rw) throws(LogitsError) in
                                 try withOptionalDoubles(uniform) { (u) throws(LogitsError) in
                                     try refusing {
-                                        checkedSample(x.baseAddress, uniform: u, useUniform: uniform != nil,
-                                                      t.baseAddress, withLogprobs ? l.baseAddress : nil,
-                                                      withLogprobs ? rw.baseAddress : nil,
-                                                      rows: rows, vocab: vocab, s)
+                                        sampler(x, u, t.baseAddress, withLogprobs ? l.baseAddress : nil,
+                                                withLogprobs ? rw.baseAddress : nil, vocab, s)
                                     }
                                 }
                             }
@@ -195,17 +207,29 @@ public func topK<T: LogitsFloat>(_ x: [T], _ k: Int, rows: Int = 1) throws(Logit
 @inlinable
 func topKRows<V: LogitsBuffer>(_ x: V, _ k: Int, _ rows: Int) throws(LogitsError)
     -> (values: [V.Element], indices: [Int64]) where V.Element: LogitsFloat {
-    typealias T = V.Element
+    try topKRows(x, k, rows, zero: 0) { xb, v, i, cols in
+        checkedTopK(xb.baseAddress, v, i, rows: rows, cols: cols, k: k)
+    }
+}
+
+/// The top-k arrays of the Swift API's forms, filled by `select` (the
+/// checked entry point of the element type: x, values, indices, columns).
+@inlinable
+func topKRows<V: LogitsBuffer>(
+    _ x: V, _ k: Int, _ rows: Int, zero: V.Element,
+    _ select: (UnsafeBufferPointer<V.Element>, UnsafeMutablePointer<V.Element>?, UnsafeMutablePointer<Int64>?,
+               Int) -> Refusal?
+) throws(LogitsError) -> (values: [V.Element], indices: [Int64]) {
     let cols = try rowsLayout(count: x.bufferCount, rows: rows)
     guard k >= 0 else { throw .invalidArgument("k must be >= 0, not \(k)") }
     let (count, overflow) = rows.multipliedReportingOverflow(by: Swift.min(k, cols))
     guard !overflow else { throw .sizeOverflow }
-    var values = [T](repeating: 0, count: count)
+    var values = [V.Element](repeating: zero, count: count)
     var indices = [Int64](repeating: 0, count: count)
     try x.withUnsafeBufferPointer { (xb) throws(LogitsError) in
         try values.withUnsafeMutableBufferPointer { (v) throws(LogitsError) in
             try indices.withUnsafeMutableBufferPointer { (i) throws(LogitsError) in
-                try refusing { checkedTopK(xb.baseAddress, v.baseAddress, i.baseAddress, rows: rows, cols: cols, k: k) }
+                try refusing { select(xb, v.baseAddress, i.baseAddress, cols) }
             }
         }
     }
@@ -227,11 +251,20 @@ public func argmax<T: LogitsFloat>(_ x: [T], rows: Int = 1) throws(LogitsError) 
 
 @inlinable
 func argmaxRows<V: LogitsBuffer>(_ x: V, _ rows: Int) throws(LogitsError) -> [Int64] where V.Element: LogitsFloat {
+    try argmaxRows(x, rows) { xb, o, cols in checkedArgmax(xb.baseAddress, o, rows: rows, cols: cols) }
+}
+
+/// The argmax array of the Swift API's forms, filled by `select` (the
+/// checked entry point of the element type: x, indices, columns).
+@inlinable
+func argmaxRows<V: LogitsBuffer>(
+    _ x: V, _ rows: Int, _ select: (UnsafeBufferPointer<V.Element>, UnsafeMutablePointer<Int64>?, Int) -> Refusal?
+) throws(LogitsError) -> [Int64] {
     let cols = try rowsLayout(count: x.bufferCount, rows: rows)
     var out = [Int64](repeating: 0, count: rows)
     try x.withUnsafeBufferPointer { (xb) throws(LogitsError) in
         try out.withUnsafeMutableBufferPointer { (o) throws(LogitsError) in
-            try refusing { checkedArgmax(xb.baseAddress, o.baseAddress, rows: rows, cols: cols) }
+            try refusing { select(xb, o.baseAddress, cols) }
         }
     }
     return out

@@ -1,13 +1,16 @@
 // The softmax family over 16-bit storage (issue 15): the input is widened a
-// block at a time into float32 scratch, the float32 kernels of the chosen
-// precision run on the block, and each result is narrowed once into the
-// 16-bit output. No float32 copy of the whole array: the scratch holds at
-// most `halfBlockElements` floats, or one slice along the axis when a
-// slice is longer (a 128256-token row: 0.5 MB).
+// block at a time into float32 scratch (the kernel table's vectorised
+// conversions), the float32 kernels of the chosen precision run on the
+// block in place, and each result is narrowed once into the 16-bit output.
+// No float32 copy of the whole array: the scratch holds at most
+// `halfBlockElements` floats, or one slice along the axis when a slice is
+// longer (a 128256-token row: 0.5 MB), so a block stays in the core's L2
+// cache between widening, the kernel's passes and narrowing.
 
-/// Scratch size in floats per block: 2^18 (1 MB), the size at which the
-/// float32 kernels split a call over the library's threads.
-@usableFromInline let halfBlockElements = 1 << 18
+/// Scratch size in floats per block: 2^16 (256 KB, a quarter of this
+/// machine's 1 MB L2 per core), below the size at which the float32
+/// kernels split a call over the library's threads (2^18).
+@usableFromInline let halfBlockElements = 1 << 16
 
 /// The bits of -infinity in a 16-bit format (an empty logsumexp).
 @inlinable @inline(__always)
@@ -34,30 +37,31 @@ struct HalfBlocks {
         slice = layout.length &* layout.inner
         whole = slice <= halfBlockElements
         slicesPerBlock = Swift.max(1, halfBlockElements / Swift.max(slice, 1))
-        columnsPerBlock = whole ? layout.inner : Swift.max(1, halfBlockElements / layout.length)
+        columnsPerBlock = whole ? layout.inner : Swift.max(1, halfBlockElements / Swift.max(layout.length, 1))
         floats = whole ? Swift.min(slicesPerBlock, layout.outer) &* slice : layout.length &* columnsPerBlock
     }
 
-    /// Calls `body(o, j, k, c)` for each block: slices o..<o+k, columns
-    /// j..<j+c (all of them, j = 0, when whole).
+    /// Column blocks per slice (1 when whole).
+    @inlinable var columnBlocks: Int {
+        whole ? 1 : (layout.inner &+ columnsPerBlock &- 1) / Swift.max(columnsPerBlock, 1)
+    }
+
+    /// The number of blocks.
+    @inlinable var count: Int {
+        whole ? (layout.outer &+ slicesPerBlock &- 1) / Swift.max(slicesPerBlock, 1) : layout.outer &* columnBlocks
+    }
+
+    /// Block `b` as (o, j, k, c): slices o..<o+k, columns j..<j+c (all of
+    /// them, j = 0, when whole).
     @inlinable
-    func forEachBlock(_ body: (Int, Int, Int, Int) -> Void) {
-        var o = 0
-        while o < layout.outer {
-            if whole {
-                let k = Swift.min(slicesPerBlock, layout.outer &- o)
-                body(o, 0, k, layout.inner)
-                o &+= k
-                continue
-            }
-            var j = 0
-            while j < layout.inner {
-                let c = Swift.min(columnsPerBlock, layout.inner &- j)
-                body(o, j, 1, c)
-                j &+= c
-            }
-            o &+= 1
+    func block(_ b: Int) -> (Int, Int, Int, Int) {
+        if whole {
+            let o = b &* slicesPerBlock
+            return (o, 0, Swift.min(slicesPerBlock, layout.outer &- o), layout.inner)
         }
+        let cb = Swift.max(columnBlocks, 1)
+        let o = b / cb, j = (b &- o &* cb) &* columnsPerBlock
+        return (o, j, 1, Swift.min(columnsPerBlock, layout.inner &- j))
     }
 
     /// The block's own layout (k slices of length x c).
@@ -68,24 +72,24 @@ struct HalfBlocks {
 
     /// Widens block (o, j, k, c) of `src` (the operation's layout) into `dst`.
     @inlinable
-    func widen(_ format: HalfFormat, _ src: UnsafePointer<UInt16>, _ dst: UnsafeMutablePointer<Float>,
-               _ o: Int, _ j: Int, _ k: Int, _ c: Int) {
-        if whole { return widenHalves(format, src + o &* slice, dst, k &* slice) }
+    func widen(_ kernels: KernelTable, _ format: HalfFormat, _ src: UnsafePointer<UInt16>,
+               _ dst: UnsafeMutablePointer<Float>, _ o: Int, _ j: Int, _ k: Int, _ c: Int) {
+        if whole { return kernels.widenHalf(format.code, src + o &* slice, dst, k &* slice) }
         var r = 0
         while r < layout.length {
-            widenHalves(format, src + (o &* slice &+ j &+ r &* layout.inner), dst + r &* c, c)
+            kernels.widenHalf(format.code, src + (o &* slice &+ j &+ r &* layout.inner), dst + r &* c, c)
             r &+= 1
         }
     }
 
     /// Narrows block (o, j, k, c) from `src` into `dst` (the layout's shape).
     @inlinable
-    func narrow(_ format: HalfFormat, _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<UInt16>,
-                _ o: Int, _ j: Int, _ k: Int, _ c: Int) {
-        if whole { return narrowHalves(format, src, dst + o &* slice, k &* slice) }
+    func narrow(_ kernels: KernelTable, _ format: HalfFormat, _ src: UnsafePointer<Float>,
+                _ dst: UnsafeMutablePointer<UInt16>, _ o: Int, _ j: Int, _ k: Int, _ c: Int) {
+        if whole { return kernels.narrowHalf(format.code, src, dst + o &* slice, k &* slice) }
         var r = 0
         while r < layout.length {
-            narrowHalves(format, src + r &* c, dst + (o &* slice &+ j &+ r &* layout.inner), c)
+            kernels.narrowHalf(format.code, src + r &* c, dst + (o &* slice &+ j &+ r &* layout.inner), c)
             r &+= 1
         }
     }
@@ -113,24 +117,48 @@ package func checkedHalfAxisForward(
         while i < outCount { y[i] = halfNegativeInfinity(format); i &+= 1 }
         return nil
     }
-    let blocks = HalfBlocks(layout)
-    guard let raw = scratchAllocate(blocks.floats &* MemoryLayout<Float>.stride &* 2) else {
-        return Refusal(.outOfMemory)
+    let work = HalfAxisForwardWork(op: op, format: format, x: x, y: y, blocks: HalfBlocks(layout),
+                                   temperature: temperature, kernels: kernels)
+    return runHalfBlocks(work, halfAxisForwardPart)
+}
+
+/// The blocks of `checkedHalfAxisForward`.
+@usableFromInline
+struct HalfAxisForwardWork: HalfBlockWork {
+    @usableFromInline let op: AxisOp
+    @usableFromInline let format: HalfFormat
+    @usableFromInline let x: UnsafePointer<UInt16>
+    @usableFromInline let y: UnsafeMutablePointer<UInt16>
+    @usableFromInline let blocks: HalfBlocks
+    @usableFromInline let temperature: Float
+    @usableFromInline let kernels: KernelTable
+
+    @inlinable
+    init(op: AxisOp, format: HalfFormat, x: UnsafePointer<UInt16>, y: UnsafeMutablePointer<UInt16>,
+         blocks: HalfBlocks, temperature: Float, kernels: KernelTable) {
+        self.op = op; self.format = format; self.x = x; self.y = y; self.blocks = blocks
+        self.temperature = temperature; self.kernels = kernels
     }
-    defer { scratchFree(raw) }
-    let a = raw.bindMemory(to: Float.self, capacity: blocks.floats &* 2)
-    let b = a + blocks.floats
-    blocks.forEachBlock { o, j, k, c in
-        blocks.widen(format, x, a, o, j, k, c)
+
+    @inlinable var blockCount: Int { blocks.count }
+    @inlinable var blockFloats: Int { blocks.floats }
+    /// The block in place for softmax and log-softmax; logsumexp's k x c
+    /// results after it.
+    @inlinable var scratchFloats: Int { blocks.floats &+ (op == .logSumExp ? blocks.floats : 0) }
+
+    @inlinable
+    func run(_ bi: Int, _ a: UnsafeMutablePointer<Float>) {
+        let (o, j, k, c) = blocks.block(bi)
+        let b = op == .logSumExp ? a + blocks.floats : a
+        blocks.widen(kernels, format, x, a, o, j, k, c)
         _ = checkedAxisForward(op, UnsafePointer(a), b, blocks.sub(k, c), temperature: temperature,
                                kernels: kernels)
         if op == .logSumExp {  // k x c values, at slice o, column j of the outer x inner result
-            narrowHalves(format, UnsafePointer(b), y + (o &* layout.inner &+ j), k &* c)
+            kernels.narrowHalf(format.code, UnsafePointer(b), y + (o &* blocks.layout.inner &+ j), k &* c)
         } else {
-            blocks.narrow(format, UnsafePointer(b), y, o, j, k, c)
+            blocks.narrow(kernels, format, UnsafePointer(b), y, o, j, k, c)
         }
     }
-    return nil
 }
 
 /// sigmoid, log-sigmoid or softplus of `count` 16-bit values into 16-bit `y`
@@ -145,21 +173,39 @@ package func checkedHalfElementwise(
     if let e = input.refusal ?? output.refusal
         ?? output.checkOutput(against: input, allowSame: true) { return e }
     guard count > 0, let x, let y else { return nil }
-    let block = Swift.min(count, halfBlockElements)
-    guard let raw = scratchAllocate(block &* MemoryLayout<Float>.stride) else { return Refusal(.outOfMemory) }
-    defer { scratchFree(raw) }
-    let a = raw.bindMemory(to: Float.self, capacity: block)
-    var i = 0
-    while i < count {
-        let n = Swift.min(block, count &- i)
-        widenHalves(format, x + i, a, n)
-        // The table's kernel on the block, on this thread: a block is at most
-        // 2^18 elements (the library's threads take larger calls only).
-        kernels.elementwise(op, UnsafePointer(a), a, n)
-        narrowHalves(format, UnsafePointer(a), y + i, n)
-        i &+= n
+    return runHalfBlocks(HalfElementwiseWork(op: op, format: format, x: x, y: y, count: count, kernels: kernels),
+                         halfElementwisePart)
+}
+
+/// The blocks of `checkedHalfElementwise`: `halfBlockElements` elements each.
+@usableFromInline
+struct HalfElementwiseWork: HalfBlockWork {
+    @usableFromInline let op: ElementwiseOp
+    @usableFromInline let format: HalfFormat
+    @usableFromInline let x: UnsafePointer<UInt16>
+    @usableFromInline let y: UnsafeMutablePointer<UInt16>
+    @usableFromInline let count: Int
+    @usableFromInline let kernels: KernelTable
+
+    @inlinable
+    init(op: ElementwiseOp, format: HalfFormat, x: UnsafePointer<UInt16>, y: UnsafeMutablePointer<UInt16>,
+         count: Int, kernels: KernelTable) {
+        self.op = op; self.format = format; self.x = x; self.y = y; self.count = count; self.kernels = kernels
     }
-    return nil
+
+    @inlinable var blockFloats: Int { Swift.min(count, halfBlockElements) }
+    @inlinable var blockCount: Int { (count &+ halfBlockElements &- 1) / halfBlockElements }
+    @inlinable var scratchFloats: Int { blockFloats }
+
+    @inlinable
+    func run(_ b: Int, _ a: UnsafeMutablePointer<Float>) {
+        let i = b &* halfBlockElements, n = Swift.min(halfBlockElements, count &- i)
+        kernels.widenHalf(format.code, x + i, a, n)
+        // The table's kernel on the block, on this thread: a block is at most
+        // 2^16 elements (the library's threads take calls of 2^18 and more).
+        kernels.elementwise(op, UnsafePointer(a), a, n)
+        kernels.narrowHalf(format.code, UnsafePointer(a), y + i, n)
+    }
 }
 
 /// Gradient of softmax or log-softmax along an axis over 16-bit buffers:
@@ -169,25 +215,49 @@ package func checkedHalfElementwise(
 @inlinable
 package func checkedHalfAxisBackward(
     _ op: AxisBackwardOp, _ format: HalfFormat, _ y: UnsafePointer<UInt16>?, _ dy: UnsafePointer<UInt16>?,
-    _ dx: UnsafeMutablePointer<UInt16>?, _ layout: AxisLayout, temperature: Float
+    _ dx: UnsafeMutablePointer<UInt16>?, _ layout: AxisLayout, temperature: Float,
+    kernels: KernelTable = .portable
 ) -> Refusal? {
     guard checkedTemperature(temperature) != nil else { return Refusal(.temperature) }
     if let e = gradientRefusal(y, dy, dx, count: layout.count) { return e }
     guard layout.count > 0, let y, let dy, let dx else { return nil }
-    let blocks = HalfBlocks(layout)
-    guard let raw = scratchAllocate(blocks.floats &* MemoryLayout<Float>.stride &* 2) else {
-        return Refusal(.outOfMemory)
+    let work = HalfAxisBackwardWork(op: op, format: format, y: y, dy: dy, dx: dx, blocks: HalfBlocks(layout),
+                                    temperature: temperature, kernels: kernels)
+    return runHalfBlocks(work, halfAxisBackwardPart)
+}
+
+/// The blocks of `checkedHalfAxisBackward` (the forward's blocks).
+@usableFromInline
+struct HalfAxisBackwardWork: HalfBlockWork {
+    @usableFromInline let op: AxisBackwardOp
+    @usableFromInline let format: HalfFormat
+    @usableFromInline let y: UnsafePointer<UInt16>
+    @usableFromInline let dy: UnsafePointer<UInt16>
+    @usableFromInline let dx: UnsafeMutablePointer<UInt16>
+    @usableFromInline let blocks: HalfBlocks
+    @usableFromInline let temperature: Float
+    @usableFromInline let kernels: KernelTable
+
+    @inlinable
+    init(op: AxisBackwardOp, format: HalfFormat, y: UnsafePointer<UInt16>, dy: UnsafePointer<UInt16>,
+         dx: UnsafeMutablePointer<UInt16>, blocks: HalfBlocks, temperature: Float, kernels: KernelTable) {
+        self.op = op; self.format = format; self.y = y; self.dy = dy; self.dx = dx; self.blocks = blocks
+        self.temperature = temperature; self.kernels = kernels
     }
-    defer { scratchFree(raw) }
-    let a = raw.bindMemory(to: Float.self, capacity: blocks.floats &* 2)
-    let b = a + blocks.floats
-    blocks.forEachBlock { o, j, k, c in
-        blocks.widen(format, y, a, o, j, k, c)
-        blocks.widen(format, dy, b, o, j, k, c)
+
+    @inlinable var blockCount: Int { blocks.count }
+    @inlinable var blockFloats: Int { blocks.floats }
+    @inlinable var scratchFloats: Int { blocks.floats &* 2 }
+
+    @inlinable
+    func run(_ bi: Int, _ a: UnsafeMutablePointer<Float>) {
+        let (o, j, k, c) = blocks.block(bi)
+        let b = a + blocks.floats
+        blocks.widen(kernels, format, y, a, o, j, k, c)
+        blocks.widen(kernels, format, dy, b, o, j, k, c)
         _ = checkedAxisBackward(op, UnsafePointer(a), UnsafePointer(b), a, blocks.sub(k, c), temperature: temperature)
-        blocks.narrow(format, UnsafePointer(a), dx, o, j, k, c)
+        blocks.narrow(kernels, format, UnsafePointer(a), dx, o, j, k, c)
     }
-    return nil
 }
 
 /// Gradient of an elementwise function from its 16-bit output `y` and
@@ -199,19 +269,39 @@ package func checkedHalfElementwiseBackward(
 ) -> Refusal? {
     if let e = gradientRefusal(y, dy, dx, count: count) { return e }
     guard count > 0, let y, let dy, let dx else { return nil }
-    let block = Swift.min(count, halfBlockElements)
-    guard let raw = scratchAllocate(block &* MemoryLayout<Float>.stride &* 2) else { return Refusal(.outOfMemory) }
-    defer { scratchFree(raw) }
-    let a = raw.bindMemory(to: Float.self, capacity: block &* 2)
-    let b = a + block
-    var i = 0
-    while i < count {
-        let n = Swift.min(block, count &- i)
-        widenHalves(format, y + i, a, n)
-        widenHalves(format, dy + i, b, n)
-        _ = checkedElementwiseBackward(op, UnsafePointer(a), UnsafePointer(b), a, count: n, kernels: kernels)
-        narrowHalves(format, UnsafePointer(a), dx + i, n)
-        i &+= n
+    return runHalfBlocks(HalfElementwiseBackwardWork(op: op, format: format, y: y, dy: dy, dx: dx, count: count,
+                                                     kernels: kernels), halfElementwiseBackwardPart)
+}
+
+/// The blocks of `checkedHalfElementwiseBackward`.
+@usableFromInline
+struct HalfElementwiseBackwardWork: HalfBlockWork {
+    @usableFromInline let op: ElementwiseOp
+    @usableFromInline let format: HalfFormat
+    @usableFromInline let y: UnsafePointer<UInt16>
+    @usableFromInline let dy: UnsafePointer<UInt16>
+    @usableFromInline let dx: UnsafeMutablePointer<UInt16>
+    @usableFromInline let count: Int
+    @usableFromInline let kernels: KernelTable
+
+    @inlinable
+    init(op: ElementwiseOp, format: HalfFormat, y: UnsafePointer<UInt16>, dy: UnsafePointer<UInt16>,
+         dx: UnsafeMutablePointer<UInt16>, count: Int, kernels: KernelTable) {
+        self.op = op; self.format = format; self.y = y; self.dy = dy; self.dx = dx; self.count = count
+        self.kernels = kernels
     }
-    return nil
+
+    @inlinable var blockFloats: Int { Swift.min(count, halfBlockElements) }
+    @inlinable var blockCount: Int { (count &+ halfBlockElements &- 1) / halfBlockElements }
+    @inlinable var scratchFloats: Int { blockFloats &* 2 }
+
+    @inlinable
+    func run(_ bi: Int, _ a: UnsafeMutablePointer<Float>) {
+        let b = a + blockFloats
+        let i = bi &* halfBlockElements, n = Swift.min(halfBlockElements, count &- i)
+        kernels.widenHalf(format.code, y + i, a, n)
+        kernels.widenHalf(format.code, dy + i, b, n)
+        _ = checkedElementwiseBackward(op, UnsafePointer(a), UnsafePointer(b), a, count: n, kernels: kernels)
+        kernels.narrowHalf(format.code, UnsafePointer(a), dx + i, n)
+    }
 }

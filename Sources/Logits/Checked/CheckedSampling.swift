@@ -21,6 +21,23 @@ package func checkedSample<T: LogitsFloat>(
     _ tokens: UnsafeMutablePointer<Int64>?, _ logprobs: UnsafeMutablePointer<T>?,
     _ rawLogprobs: UnsafeMutablePointer<T>?, rows: Int, vocab: Int, _ s: SamplerSettings
 ) -> Refusal? {
+    if let e = sampleRefusal(x, uniform: uniform, useUniform: useUniform, tokens, logprobs, rawLogprobs,
+                             rows: rows, vocab: vocab, s) { return e }
+    guard rows > 0, let x, let tokens else { return nil }
+    return withSampledTokens(rows, tokens, logprobs, rawLogprobs) { results in
+        parallelSample(x, rows, vocab, s, useUniform ? uniform : nil, rawLogprobs != nil, results)
+    }
+}
+
+/// Every check of a sampler call before any write (`S` the logits' storage,
+/// `W` the log-probabilities' type); nil when the call may go on (with no
+/// rows: nothing to do).
+@inlinable
+func sampleRefusal<S, W>(
+    _ x: UnsafePointer<S>?, uniform: UnsafePointer<Double>?, useUniform: Bool,
+    _ tokens: UnsafeMutablePointer<Int64>?, _ logprobs: UnsafeMutablePointer<W>?,
+    _ rawLogprobs: UnsafeMutablePointer<W>?, rows: Int, vocab: Int, _ s: SamplerSettings
+) -> Refusal? {
     if let e = s.checkScalars() { return e }
     guard rows >= 0, vocab >= 0, s.historyLength >= 0, s.biasCount >= 0 else { return Refusal(.sizeOverflow) }
     let total = rows.multipliedReportingOverflow(by: vocab)
@@ -42,7 +59,7 @@ package func checkedSample<T: LogitsFloat>(
     if let e = checkApart(lr, xr, ur, hr, cr, ir, vr) { return e }
     if let e = checkApart(rr, xr, ur, hr, cr, ir, vr) { return e }
     if tr.overlaps(lr) || tr.overlaps(rr) || lr.overlaps(rr) { return Refusal(.overlap) }
-    guard rows > 0, let x, let tokens else { return nil }
+    guard rows > 0, x != nil, tokens != nil else { return nil }
     guard vocab > 0 else { return Refusal(.noVocabulary) }
     if let e = checkSamplerValues(s, rows: rows, vocab: vocab) { return e }
     if useUniform, let uniform {
@@ -53,19 +70,28 @@ package func checkedSample<T: LogitsFloat>(
             r &+= 1
         }
     }
+    return nil
+}
+
+/// Runs `sampleAll` with scratch for every row's result, then (unless it
+/// refused) writes the tokens and log-probabilities: nothing is written
+/// before every row is sampled.
+@inlinable
+func withSampledTokens<W: LogitsFloat>(
+    _ rows: Int, _ tokens: UnsafeMutablePointer<Int64>, _ logprobs: UnsafeMutablePointer<W>?,
+    _ rawLogprobs: UnsafeMutablePointer<W>?, _ sampleAll: (UnsafeMutablePointer<SampledToken>) -> Refusal?
+) -> Refusal? {
     guard let resultBytes = scratchAllocate(rows &* MemoryLayout<SampledToken>.stride) else {
         return Refusal(.outOfMemory)
     }
     defer { scratchFree(resultBytes) }
     let results = resultBytes.bindMemory(to: SampledToken.self, capacity: rows)
-    if let e = parallelSample(x, rows, vocab, s, useUniform ? uniform : nil, rawLogprobs != nil, results) {
-        return e
-    }
+    if let e = sampleAll(results) { return e }
     var r = 0
     while r < rows {
         tokens[r] = Int64(results[r].token)
-        logprobs?[r] = T(roundingDouble: results[r].logprob)
-        rawLogprobs?[r] = T(roundingDouble: results[r].rawLogprob)
+        logprobs?[r] = W(roundingDouble: results[r].logprob)
+        rawLogprobs?[r] = W(roundingDouble: results[r].rawLogprob)
         r &+= 1
     }
     return nil
@@ -113,17 +139,8 @@ package func checkedTopK<T: LogitsFloat>(
     _ x: UnsafePointer<T>?, _ values: UnsafeMutablePointer<T>?, _ indices: UnsafeMutablePointer<Int64>?,
     rows: Int, cols: Int, k: Int
 ) -> Refusal? {
-    guard rows >= 0, cols >= 0, k >= 0 else { return Refusal(.sizeOverflow) }
-    let total = rows.multipliedReportingOverflow(by: cols)
-    let outTotal = rows.multipliedReportingOverflow(by: k)
-    guard !total.overflow, !outTotal.overflow else { return Refusal(.sizeOverflow) }
-    let input = Region(x, count: total.partialValue)
-    let vr = Region(values, count: outTotal.partialValue)
-    let ir = Region(indices, count: outTotal.partialValue)
-    if let e = input.refusal ?? vr.refusal ?? ir.refusal { return e }
-    if vr.overlaps(input) || ir.overlaps(input) || vr.overlaps(ir) { return Refusal(.overlap) }
-    guard k <= cols else { return Refusal(.topKCount, value: Double(k), limit: cols) }
-    guard outTotal.partialValue > 0, let x, let values, let indices else { return nil }
+    if let e = topKRefusal(x, values, indices, rows: rows, cols: cols, k: k) { return e }
+    guard rows &* k > 0, let x, let values, let indices else { return nil }
     guard let bytes = scratchAllocate(cols &* MemoryLayout<KeyIndex>.stride) else { return Refusal(.outOfMemory) }
     defer { scratchFree(bytes) }
     let pairs = bytes.bindMemory(to: KeyIndex.self, capacity: cols)
@@ -143,25 +160,54 @@ package func checkedTopK<T: LogitsFloat>(
     return nil
 }
 
+/// The checks of a top-k call (any element storage `S`).
+@inlinable
+func topKRefusal<S>(
+    _ x: UnsafePointer<S>?, _ values: UnsafeMutablePointer<S>?, _ indices: UnsafeMutablePointer<Int64>?,
+    rows: Int, cols: Int, k: Int
+) -> Refusal? {
+    guard rows >= 0, cols >= 0, k >= 0 else { return Refusal(.sizeOverflow) }
+    let total = rows.multipliedReportingOverflow(by: cols)
+    let outTotal = rows.multipliedReportingOverflow(by: k)
+    guard !total.overflow, !outTotal.overflow else { return Refusal(.sizeOverflow) }
+    let input = Region(x, count: total.partialValue)
+    let vr = Region(values, count: outTotal.partialValue)
+    let ir = Region(indices, count: outTotal.partialValue)
+    if let e = input.refusal ?? vr.refusal ?? ir.refusal { return e }
+    if vr.overlaps(input) || ir.overlaps(input) || vr.overlaps(ir) { return Refusal(.overlap) }
+    guard k <= cols else { return Refusal(.topKCount, value: Double(k), limit: cols) }
+    return nil
+}
+
 /// The index of the largest element of each row (the first on ties; the
 /// first NaN if the row has one).
 @inlinable
 package func checkedArgmax<T: LogitsFloat>(
     _ x: UnsafePointer<T>?, _ indices: UnsafeMutablePointer<Int64>?, rows: Int, cols: Int
 ) -> Refusal? {
+    if let e = argmaxRefusal(x, indices, rows: rows, cols: cols) { return e }
+    guard rows > 0, let x, let indices else { return nil }
+    var r = 0
+    while r < rows {
+        indices[r] = Int64(rowArgmax(x + r &* cols, cols))
+        r &+= 1
+    }
+    return nil
+}
+
+/// The checks of an argmax call (any element storage `S`).
+@inlinable
+func argmaxRefusal<S>(_ x: UnsafePointer<S>?, _ indices: UnsafeMutablePointer<Int64>?, rows: Int, cols: Int)
+    -> Refusal?
+{
     guard rows >= 0, cols >= 0 else { return Refusal(.sizeOverflow) }
     let total = rows.multipliedReportingOverflow(by: cols)
     guard !total.overflow else { return Refusal(.sizeOverflow) }
     let input = Region(x, count: total.partialValue)
     let output = Region(indices, count: rows)
     if let e = input.refusal ?? output.refusal ?? (output.overlaps(input) ? Refusal(.overlap) : nil) { return e }
-    guard rows > 0, let x, let indices else { return nil }
+    guard rows > 0, x != nil, indices != nil else { return nil }
     guard cols > 0 else { return Refusal(.noVocabulary) }
-    var r = 0
-    while r < rows {
-        indices[r] = Int64(rowArgmax(x + r &* cols, cols))
-        r &+= 1
-    }
     return nil
 }
 

@@ -84,12 +84,15 @@ struct BinaryLossParameters {
 
 /// Binary cross-entropy of validated `rows x classes` elements: per-element
 /// losses (`.none`) or their compensated sum or mean into `loss[0]`, and the
-/// gradient of that loss into `grad` when given (may be `input`).
+/// gradient of that loss into `grad` when given (may be `input`). The input
+/// and targets are `S` (a float type, or 16-bit storage) read through
+/// `read`, the gradient written through `write`; weights and losses are `W`.
 @inlinable
-func binaryCrossEntropy<T: LogitsFloat>(
-    _ input: UnsafePointer<T>?, _ target: UnsafePointer<T>?, _ posWeight: UnsafePointer<T>?,
-    _ weight: UnsafePointer<T>?, _ loss: UnsafeMutablePointer<T>, _ grad: UnsafeMutablePointer<T>?,
-    rows: Int, classes: Int, _ options: BinaryCrossEntropyOptions
+func binaryCrossEntropy<S, W: LogitsFloat>(
+    _ input: UnsafePointer<S>?, _ target: UnsafePointer<S>?, _ posWeight: UnsafePointer<W>?,
+    _ weight: UnsafePointer<W>?, _ loss: UnsafeMutablePointer<W>, _ grad: UnsafeMutablePointer<S>?,
+    rows: Int, classes: Int, _ options: BinaryCrossEntropyOptions,
+    _ read: (S) -> Double, _ write: (Double) -> S
 ) {
     let count = rows &* classes
     let params = BinaryLossParameters(options)
@@ -101,16 +104,16 @@ func binaryCrossEntropy<T: LogitsFloat>(
         var c = 0
         while c < classes {
             let i = r &* classes &+ c
-            let (l, d) = params.element(input[i].doubleValue, target[i].doubleValue,
+            let (l, d) = params.element(read(input[i]), read(target[i]),
                                         posWeight?[c].doubleValue ?? 1, weight?[i].doubleValue ?? 1)
-            if options.reduction == .none { loss[i] = T(roundingDouble: l) } else { compensatedAdd(&total, &tc, l) }
-            if let grad { grad[i] = T(roundingDouble: d * scale) }
+            if options.reduction == .none { loss[i] = W(roundingDouble: l) } else { compensatedAdd(&total, &tc, l) }
+            if let grad { grad[i] = write(d * scale) }
             c &+= 1
         }
         r &+= 1
     }
     if options.reduction != .none {
         let sum = total + tc
-        loss[0] = T(roundingDouble: mean ? (count > 0 ? sum / Double(count) : 0) : sum)
+        loss[0] = W(roundingDouble: mean ? (count > 0 ? sum / Double(count) : 0) : sum)
     }
 }

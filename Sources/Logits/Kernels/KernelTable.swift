@@ -38,6 +38,13 @@
 @usableFromInline package typealias ElementwiseBackwardKernelF64 =
     @convention(c) (UnsafePointer<Double>, UnsafePointer<Double>, UnsafeMutablePointer<Double>, Int) -> Void
 
+/// (format code, src, dst, count): `widenHalves` (16-bit to float32).
+@usableFromInline package typealias HalfWidenKernel =
+    @convention(c) (UInt8, UnsafePointer<UInt16>, UnsafeMutablePointer<Float>, Int) -> Void
+/// (format code, src, dst, count): `narrowHalves` (float32 to 16-bit, rounded once).
+@usableFromInline package typealias HalfNarrowKernel =
+    @convention(c) (UInt8, UnsafePointer<Float>, UnsafeMutablePointer<UInt16>, Int) -> Void
+
 /// The CPU levels a kernel table is compiled for (`KernelTable.level`).
 @usableFromInline package enum CPULevel {
     /// The package's baseline target (x86-64 SSE2, or any other architecture).
@@ -77,6 +84,9 @@
     @usableFromInline package let softplusF64: ElementwiseKernelF64
     @usableFromInline package let sigmoidBackwardF32: ElementwiseBackwardKernelF32
     @usableFromInline package let sigmoidBackwardF64: ElementwiseBackwardKernelF64
+    /// The 16-bit storage formats' buffer conversions (HalfConversion.swift).
+    @usableFromInline package let widenHalf: HalfWidenKernel
+    @usableFromInline package let narrowHalf: HalfNarrowKernel
 
     @usableFromInline package init(
         level: Int,
@@ -87,7 +97,8 @@
         logSigmoidF32: ElementwiseKernelF32, logSigmoidF64: ElementwiseKernelF64,
         softplusF32: ElementwiseKernelF32, softplusF64: ElementwiseKernelF64,
         sigmoidBackwardF32: ElementwiseBackwardKernelF32,
-        sigmoidBackwardF64: ElementwiseBackwardKernelF64
+        sigmoidBackwardF64: ElementwiseBackwardKernelF64,
+        widenHalf: HalfWidenKernel, narrowHalf: HalfNarrowKernel
     ) {
         self.level = level
         self.rowsF32 = rowsF32
@@ -104,6 +115,8 @@
         self.softplusF64 = softplusF64
         self.sigmoidBackwardF32 = sigmoidBackwardF32
         self.sigmoidBackwardF64 = sigmoidBackwardF64
+        self.widenHalf = widenHalf
+        self.narrowHalf = narrowHalf
     }
 
     /// The exact kernels compiled for the package's baseline target.

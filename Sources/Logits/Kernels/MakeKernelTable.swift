@@ -43,7 +43,9 @@ package func makeKernelTable(fast: Bool) -> KernelTable {
         softplusF32: { x, y, n in softplusRun(KernelPolicy.self, false, x, y, n) },
         softplusF64: { x, y, n in softplusRun(KernelPolicy.self, false, x, y, n) },
         sigmoidBackwardF32: { y, dy, dx, n in sigmoidBackwardRun(y, dy, dx, n) },
-        sigmoidBackwardF64: { y, dy, dx, n in sigmoidBackwardRun(y, dy, dx, n) })
+        sigmoidBackwardF64: { y, dy, dx, n in sigmoidBackwardRun(y, dy, dx, n) },
+        widenHalf: { f, s, d, n in widenHalves(HalfFormat(code: f), s, d, n) },
+        narrowHalf: { f, s, d, n in narrowHalves(HalfFormat(code: f), s, d, n) })
     guard fast else { return table }
     return KernelTable(
         level: kernelLevel,
@@ -69,5 +71,6 @@ package func makeKernelTable(fast: Bool) -> KernelTable {
         softplusF32: { x, y, n in mapFloats(KernelPolicy.self, FastSoftplus.self, x, y, n) },
         softplusF64: table.softplusF64,
         sigmoidBackwardF32: table.sigmoidBackwardF32,
-        sigmoidBackwardF64: table.sigmoidBackwardF64)
+        sigmoidBackwardF64: table.sigmoidBackwardF64,
+        widenHalf: table.widenHalf, narrowHalf: table.narrowHalf)
 }

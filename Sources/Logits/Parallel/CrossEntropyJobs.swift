@@ -10,7 +10,8 @@
 func parallelCrossEntropy<T: LogitsFloat>(
     _ input: UnsafePointer<T>, _ targets: CategoricalTargets<T>, _ classWeight: UnsafePointer<T>?,
     _ loss: UnsafeMutablePointer<T>, _ grad: UnsafeMutablePointer<T>?, _ layout: AxisLayout,
-    _ options: CrossEntropyOptions, _ kernels: KernelTable, divisor: Double
+    _ options: CrossEntropyOptions, _ kernels: KernelTable, divisor: Double,
+    sumOut: UnsafeMutablePointer<Double>? = nil
 ) {
     let classes = layout.length
     let smoothing = options.labelSmoothing
@@ -31,6 +32,8 @@ func parallelCrossEntropy<T: LogitsFloat>(
         }
         if options.reduction != .none {
             let sum = sumOfPairs(base, parts)
+            // A block of a larger call (16-bit storage) hands its sum back.
+            if let sumOut { sumOut.pointee = sum; return }
             loss[0] = T(roundingDouble: mean ? (divisor > 0 ? sum / divisor : 0) : sum)
         }
     }
@@ -84,7 +87,7 @@ struct CrossEntropyJob<T: LogitsFloat> {
         var total = 0.0, tc = 0.0
         var s = lo
         while s < hi {
-            let o = s / inner, i = s &- o &* inner
+            let o = s / Swift.max(inner, 1), i = s &- o &* inner  // inner >= 1 here; the max spares a divide trap
             let base = o &* classes &* inner &+ i
             let g = grad.map { $0 + base }
             var l = 0.0

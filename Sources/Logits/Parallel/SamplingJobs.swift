@@ -15,13 +15,17 @@ struct SampleJob<T: LogitsFloat> {
     @usableFromInline let results: UnsafeMutablePointer<SampledToken>
     /// One slot per part: its first refusal, or nil.
     @usableFromInline let refusals: UnsafeMutablePointer<Refusal?>
+    /// The call's row of `x`'s first row (a block of a 16-bit call: the
+    /// history, counts, uniforms and Philox draws are the call's rows).
+    @usableFromInline let firstRow: Int
 
     @inlinable
     init(_ x: UnsafePointer<T>, _ rows: Int, _ vocab: Int, _ settings: SamplerSettings,
          _ uniform: UnsafePointer<Double>?, _ wantRaw: Bool, _ results: UnsafeMutablePointer<SampledToken>,
-         _ refusals: UnsafeMutablePointer<Refusal?>) {
+         _ refusals: UnsafeMutablePointer<Refusal?>, firstRow: Int) {
         self.x = x; self.rows = rows; self.vocab = vocab; self.settings = settings
         self.uniform = uniform; self.wantRaw = wantRaw; self.results = results; self.refusals = refusals
+        self.firstRow = firstRow
     }
 
     @inlinable
@@ -33,9 +37,10 @@ struct SampleJob<T: LogitsFloat> {
         defer { scratch.release() }
         var (r, hi) = partRange(rows, part, parts)
         while r < hi {
-            let u = uniform?[r] ?? samplerUniform(seed: settings.seed, row: UInt64(r))
+            let row = firstRow &+ r
+            let u = uniform?[row] ?? samplerUniform(seed: settings.seed, row: UInt64(row))
             var out = SampledToken()
-            if let e = sampleRow(x + r &* vocab, vocab, r, u, settings, scratch, wantRaw: wantRaw, &out) {
+            if let e = sampleRow(x + r &* vocab, vocab, row, u, settings, scratch, wantRaw: wantRaw, &out) {
                 refusals[part] = e
                 return
             }
@@ -56,18 +61,21 @@ let samplePartF64: PartFunction = { c, part, parts in
 }
 
 /// Samples every row into `results` on the library's threads; the refusal
-/// of the lowest refused row, if any.
+/// of the lowest refused row, if any. `x` holds rows `firstRow ..<
+/// firstRow + rows` of the call, `results` their slots.
 @inlinable
 func parallelSample<T: LogitsFloat>(
     _ x: UnsafePointer<T>, _ rows: Int, _ vocab: Int, _ s: SamplerSettings,
-    _ uniform: UnsafePointer<Double>?, _ wantRaw: Bool, _ results: UnsafeMutablePointer<SampledToken>
+    _ uniform: UnsafePointer<Double>?, _ wantRaw: Bool, _ results: UnsafeMutablePointer<SampledToken>,
+    firstRow: Int = 0
 ) -> Refusal? {
     let parts = partCount(slices: rows, elementsPerSlice: vocab)
     guard let bytes = scratchAllocate(parts &* MemoryLayout<Refusal?>.stride) else { return Refusal(.outOfMemory) }
     defer { scratchFree(bytes) }
     let refusals = bytes.bindMemory(to: Refusal?.self, capacity: parts)
     refusals.initialize(repeating: nil, count: parts)
-    withUnsafePointer(to: SampleJob(x, rows, vocab, s, uniform, wantRaw, results, refusals)) { job in
+    withUnsafePointer(to: SampleJob(x, rows, vocab, s, uniform, wantRaw, results, refusals,
+                                    firstRow: firstRow)) { job in
         runParts(parts, UnsafeRawPointer(job), T.self == Float.self ? samplePartF32 : samplePartF64)
     }
     var part = 0

@@ -290,7 +290,9 @@ func finishJob(_ p: UnsafeMutablePointer<PoolState>, _ parts: Int, _ context: Un
 /// (balanced, no overflow).
 @inlinable @inline(__always)
 package func partRange(_ n: Int, _ part: Int, _ parts: Int) -> (Int, Int) {
-    let q = n / parts, r = n % parts
+    // parts >= 1 always; the max lets the compiler see it (no divide trap).
+    let p = Swift.max(parts, 1)
+    let q = n / p, r = n % p
     let lo = q &* part &+ Swift.min(part, r)
     return (lo, lo &+ q &+ (part < r ? 1 : 0))
 }

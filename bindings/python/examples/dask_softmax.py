@@ -38,9 +38,18 @@ import logits
 
 
 def _result_dtype(dtype: np.dtype[Any]) -> np.dtype[Any]:
-    # Logits keeps float32/float64 and promotes anything else as numpy
-    # promotes it with float32.
+    # float32 and float64 stay; anything else is promoted as numpy promotes it
+    # with float32 (float16 and bfloat16 too: the dtype of their losses and
+    # class weights).
     return np.result_type(dtype, np.float32)
+
+
+def _softmax_dtype(dtype: np.dtype[Any]) -> np.dtype[Any]:
+    # softmax, and the losses' gradients, keep float16 and bfloat16
+    # (ml_dtypes): their 16-bit forms.
+    if dtype.itemsize == 2 and (dtype.kind == "f" or dtype.name == "bfloat16"):
+        return dtype.newbyteorder("=")
+    return _result_dtype(dtype)
 
 
 def _whole_axis(x: da.Array, axis: int) -> da.Array:
@@ -60,8 +69,8 @@ def softmax(x: da.Array, axis: int = -1, temperature: float = 1.0) -> da.Array:
     axis = axis % x.ndim if x.ndim else 0
     x = _whole_axis(x, axis)
     return cast(da.Array, da.map_blocks(logits.softmax, x, axis=axis, temperature=temperature,
-                                        dtype=_result_dtype(x.dtype),
-                                        meta=np.empty((0,) * x.ndim, _result_dtype(x.dtype))))
+                                        dtype=_softmax_dtype(x.dtype),
+                                        meta=np.empty((0,) * x.ndim, _softmax_dtype(x.dtype))))
 
 
 def _partial_sums(x_block: np.ndarray, label_block: np.ndarray, weight: Optional[np.ndarray],
@@ -138,10 +147,13 @@ def cross_entropy(x: da.Array, labels: Union[da.Array, ArrayLike], *,
     mean = da.where(positive, loss_sum / da.where(positive, weight_sum, 1.0), 0.0)
     if not return_grad:
         return cast(da.Array, mean)
-    grad_sum = da.map_blocks(_grad_block, x, lab, dtype=_result_dtype(x.dtype),
-                             meta=np.empty((0, 0), _result_dtype(x.dtype)), **kw)
+    # A 16-bit x has a 16-bit gradient: each block's gradient of its sum,
+    # rounded to the format, then scaled and rounded again.
+    grad_dtype = _softmax_dtype(x.dtype)
+    grad_sum = da.map_blocks(_grad_block, x, lab, dtype=grad_dtype,
+                             meta=np.empty((0, 0), grad_dtype), **kw)
     scale = da.where(positive, 1.0 / da.where(positive, weight_sum, 1.0), 0.0)
-    return cast(da.Array, mean), cast(da.Array, (grad_sum * scale).astype(_result_dtype(x.dtype)))
+    return cast(da.Array, mean), cast(da.Array, (grad_sum * scale).astype(grad_dtype))
 
 
 def main() -> None:

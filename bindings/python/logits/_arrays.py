@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import ctypes
+import importlib
 import math
 import operator
 import sys
-from typing import Any, Optional
+from typing import Any, NoReturn, Optional
 
 import numpy as np
 
@@ -16,10 +17,15 @@ from ._errors import LogitsAxisError, LogitsError, LogitsTypeError
 
 F32 = np.dtype(np.float32)
 F64 = np.dtype(np.float64)
+F16 = np.dtype(np.float16)
 I64 = np.dtype(np.int64)
 # dtype -> index into the binding's tuples of C functions, which list each
-# operation's types in the order of abi/operations.h (f32, f64).
-INDEX = {F32: 0, F64: 1}
+# operation's types in the order of abi/operations.h (f32, f64, f16, bf16:
+# every operation has the four). bfloat16 is ml_dtypes' dtype, an optional
+# dependency that takes most of a second to import: it is looked up the
+# first time an array of it comes (``bfloat16``), and added here then.
+INDEX = {F32: 0, F64: 1, F16: 2}
+BF16: Optional[np.dtype[Any]] = None  # ml_dtypes.bfloat16's dtype, once seen
 ndarray = np.ndarray
 
 # Default argument values. The fast paths test ``argument is DEFAULT``, which
@@ -31,29 +37,111 @@ ZERO = 0.0         # label_smoothing, gamma
 EPS = 1e-7         # eps
 MEAN = "mean"      # reduction
 
-# tuple of input dtypes -> result dtype (only "biuf" kinds)
-_promoted: dict[tuple[np.dtype[Any], ...], np.dtype[Any]] = {}
+# (half, input dtypes...) -> result dtype
+_promoted: dict[tuple[Any, ...], np.dtype[Any]] = {}
 
 
-def result_dtype(*arrays: np.ndarray) -> np.dtype:
-    """numpy's promotion of the inputs with float32: float32 and float64 stay,
-    float16 and small integers become float32, wider integers float64."""
-    key = tuple(a.dtype for a in arrays)
+def bfloat16() -> Optional[np.dtype[Any]]:
+    """ml_dtypes' bfloat16 dtype (JAX's and TensorFlow's), or None when
+    ml_dtypes is not installed. Imported on first need only: a user with
+    bfloat16 arrays has imported it already."""
+    global BF16
+    if BF16 is None:
+        try:
+            module = importlib.import_module("ml_dtypes")
+        except ImportError:
+            return None
+        BF16 = np.dtype(module.bfloat16)
+        INDEX[BF16] = 3
+    return BF16
+
+
+def _is_bfloat16(dt: np.dtype[Any]) -> bool:
+    if dt.kind != "V" or dt.name != "bfloat16":
+        return False
+    bf16 = bfloat16()
+    return bf16 is not None and dt == bf16
+
+
+def half_index(dt: np.dtype[Any]) -> Optional[int]:
+    """The index of a native float16 or bfloat16 ``dt`` in the C function
+    tuples (2 or 3), else None: the fast paths' test after float32 and
+    float64."""
+    if dt is F16:
+        return 2
+    if dt is BF16 or (BF16 is None and dt.kind == "V" and _is_bfloat16(dt)):
+        return 3
+    return None
+
+
+def work_dtype(dt: np.dtype[Any]) -> np.dtype[Any]:
+    """The dtype the library computes a ``dt`` call in: float32 for the
+    16-bit formats (their ``work`` type), else ``dt``."""
+    return F32 if dt is F16 or dt is BF16 else dt
+
+
+def result_dtype(*arrays: np.ndarray, half: bool = False) -> np.dtype[Any]:
+    """The dtype a call computes in. Without ``half``: numpy's promotion of
+    the inputs with float32 (float32 and float64 stay; float16, bfloat16,
+    bools and small integers become float32, wider integers float64). With
+    ``half`` (functions with float16 and bfloat16 forms): numpy's promotion
+    of the inputs alone when it is float16 or bfloat16 (float16 with float16,
+    or with a bool or a small integer, stays float16), else as without.
+    So a 16-bit array mixed with float32 computes in float32, with float64
+    in float64, float16 with bfloat16 in float32 (numpy's rule)."""
+    dtypes = tuple(a.dtype for a in arrays)
+    key = (half,) + dtypes
     dt = _promoted.get(key)
     if dt is not None:
         return dt
-    for a in arrays:
-        if a.dtype.kind not in "biuf":
+    for d in dtypes:
+        if d.kind not in "biuf" and not _is_bfloat16(d):
             raise LogitsTypeError(
-                f"unsupported dtype {a.dtype}: Logits works on float32 and float64 "
-                "(integers, bools and float16 are converted)")
-    dt = np.result_type(*key, np.float32)
+                f"unsupported dtype {d}: Logits works on float32, float64, float16 and "
+                "bfloat16 (ml_dtypes); integers and bools are converted")
+    try:
+        if half:
+            dt = np.result_type(*dtypes)
+            if dt.kind == "f" and dt.itemsize == 2:  # float16, in either byte order
+                dt = F16
+            elif _is_bfloat16(dt) and BF16 is not None:
+                dt = BF16
+            else:
+                dt = np.result_type(*dtypes, np.float32)
+        else:
+            dt = np.result_type(*dtypes, np.float32)
+    except TypeError:  # numpy's DTypePromotionError: no common dtype
+        raise LogitsTypeError(
+            f"the dtypes {', '.join(map(str, dtypes))} have no common dtype; cast them to one "
+            "first") from None
     if dt not in INDEX:
         raise LogitsTypeError(
             f"unsupported dtype {dt}: Logits works on float32 and float64; "
             "cast with .astype(np.float64) first")
     if len(_promoted) < 256:  # bounded: supported dtypes are few
         _promoted[key] = dt
+    return dt
+
+
+def loss_dtype(x: np.ndarray, *targets: np.ndarray) -> np.dtype[Any]:
+    """The dtype a loss computes in, from its logits ``x`` and float
+    ``targets`` (soft or binary targets; not labels, not weights): a float16
+    or bfloat16 ``x`` stays in its format when numpy's promotion of it with
+    each target is that format (targets of its dtype, bools, 8-bit
+    integers), and is computed in float32 otherwise (float16 logits with
+    float32 or float64 targets, float16 with bfloat16: the float32 path,
+    one float32 copy of the logits). Other inputs: ``result_dtype(x)``, so
+    float32 logits with float64 targets still compute in float32."""
+    dt = result_dtype(x, half=True)
+    if half_index(dt) is None:
+        return dt
+    for t in targets:
+        try:
+            same = np.result_type(dt, t.dtype) == dt
+        except TypeError:  # no common dtype (a string array): refused later, as for float32
+            same = False
+        if not same:
+            return result_dtype(x)
     return dt
 
 
@@ -99,14 +187,15 @@ def _unmasked(x: Any, name: str = "input") -> np.ndarray:
     return np.asarray(x)
 
 
-def inputs(*xs: Any) -> tuple[np.dtype[Any], list[np.ndarray]]:
-    """Converts array-likes to arrays of their common result dtype."""
+def inputs(*xs: Any, half: bool = False) -> tuple[np.dtype[Any], list[np.ndarray]]:
+    """Converts array-likes to arrays of their common result dtype
+    (``result_dtype``; ``half``: the function has float16 and bfloat16 forms)."""
     if len(xs) == 1:
         a = _unmasked(xs[0])
-        dt = result_dtype(a)
+        dt = result_dtype(a, half=half)
         return dt, [as_input(a, dt)]
     arrays = [_unmasked(x) for x in xs]
-    dt = result_dtype(*arrays)
+    dt = result_dtype(*arrays, half=half)
     return dt, [as_input(a, dt) for a in arrays]
 
 
@@ -205,10 +294,12 @@ def temperature(value: Any, dtype: np.dtype[Any]) -> Any:
     if dtype == F64:
         return ctypes.c_double(t)
     # ctypes rounds to float32 as numpy does (the C conversion): 1e39 becomes
-    # inf and 1e-50 becomes 0, both refused.
+    # inf and 1e-50 becomes 0, both refused. The 16-bit forms take a float
+    # temperature too (their work type).
     narrowed = ctypes.c_float(t)
     if not (math.isfinite(narrowed.value) and narrowed.value > 0):
-        raise LogitsError(f"temperature {t!r} is not finite and > 0 in {dtype}")
+        where = "float32" if dtype == F32 else f"float32 (the temperature of a {dtype} call)"
+        raise LogitsError(f"temperature {t!r} is not finite and > 0 in {where}")
     return narrowed
 
 
@@ -225,12 +316,54 @@ def check(status: int, what: str, names: tuple[tuple[str, str], ...] = ()) -> No
     them). Call it right after the C call, on the same thread."""
     if status == _library.Status.OK:
         return
-    text = _library.last_error_message() or _library.status_string(status)
+    refuse(status, _library.last_error_message() or _library.status_string(status), what, names)
+
+
+def refuse(status: int, text: str, what: str, names: tuple[tuple[str, str], ...] = ()) -> NoReturn:
+    """Raises the LogitsError ``check`` raises for a refusal of ``status``
+    whose library message is ``text`` (for checks made in Python before a
+    call, with the library's wording: ``c_number``, ``c_index``)."""
     for c_spelling, python_spelling in _PYTHON_SPELLING + names:
         text = text.replace(c_spelling, python_spelling)
     if status == _library.Status.ERROR_OVERLAP:
         text += " (out must be the input itself or not share memory with it)"
     raise LogitsError(f"{what}: {text}", status=status)
+
+
+# The library's refusal messages print values and positions as
+# Sources/CLogitsShims/errors.c does; these write them the same way for the
+# checks Python makes before a call that writes first (losses.py, where=).
+
+def c_number(v: float) -> str:
+    """A double as the library's messages print it (C's %.17g; glibc spells
+    a NaN with its sign bit set "-nan").
+
+    >>> c_number(-0.5), c_number(1e-7), c_number(float("-inf")), c_number(-float("nan"))
+    ('-0.5', '9.9999999999999995e-08', '-inf', '-nan')
+    """
+    if math.isnan(v):
+        return "-nan" if math.copysign(1.0, v) < 0 else "nan"
+    return "%.17g" % v
+
+
+def c_index(position: int, rank: int, limit: int = 0, inner: int = 1) -> str:
+    """A flat position as the library's messages print it (errors.c's
+    index_tuple): rank 0 a vector "(k,)"; rank 1 a sample, "(s,)" or
+    "(o, i)" by ``inner``; rank 2 an element of a (samples, ``limit``
+    classes[, ``inner``]) array, "(r, c)" or "(o, c, i)".
+
+    >>> c_index(7, 0), c_index(7, 1, inner=3), c_index(7, 2, limit=5), c_index(7, 2, 2, 3)
+    ('(7,)', '(2, 1)', '(1, 2)', '(1, 0, 1)')
+    """
+    n = limit if limit > 0 else 1
+    k = inner if inner > 0 else 1
+    if rank == 1 and k > 1:
+        return f"({position // k}, {position % k})"
+    if rank == 2 and k > 1:
+        return f"({position // (n * k)}, {position // k % n}, {position % k})"
+    if rank == 2:
+        return f"({position // n}, {position % n})"
+    return f"({position},)"
 
 
 def _data_field_offset() -> Optional[int]:

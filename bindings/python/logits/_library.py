@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 ABI_MAJOR = 0  # the LOGITS_VERSION_MAJOR this binding was written for
-ABI_MINOR = 5  # and, while the major is 0 (a minor version may change the ABI), the minor
+ABI_MINOR = 6  # and, while the major is 0 (a minor version may change the ABI), the minor
 
 _HERE = Path(__file__).resolve().parent
 

@@ -31,13 +31,24 @@ def _source() -> Path:
 class ElementType(NamedTuple):
     suffix: str  # the C functions' suffix: "f32"
     ctype: str  # the C element type: "float"
-    numpy: str  # the numpy dtype name: "float32"
+    numpy: str  # the numpy dtype name: "float32" ("bfloat16": ml_dtypes' dtype)
+    work: str  # the C type of the scalars and of the kernels: "float"
+
+    @property
+    def storage(self) -> bool:
+        """A 16-bit storage type (widened to ``work`` to compute)."""
+        return self.ctype != self.work
 
 
 class Op(NamedTuple):
     name: str  # logits_<name>_<suffix>
     kind: str  # the signature class (ROW_FWD, AXIS_FWD, EW, ...)
     function: str  # the function it computes; the row and _axis forms share it
+    types: str  # ALL (every type) or WIDE (float32 and float64 only)
+
+    def has(self, t: ElementType) -> bool:
+        """Whether ``logits_<name>_<t.suffix>`` exists."""
+        return self.types == "ALL" or not t.storage
 
 
 class Bound(NamedTuple):
@@ -115,5 +126,5 @@ def contracts_of(function: str) -> list[str]:
 
 def symbols() -> list[str]:
     """Every C symbol of every operation and type, then the support functions."""
-    return [f"logits_{o.name}_{t.suffix}" for o in OPS for t in TYPES] + \
+    return [f"logits_{o.name}_{t.suffix}" for o in OPS for t in TYPES if o.has(t)] + \
         [f"logits_{s}" for s in SUPPORT]

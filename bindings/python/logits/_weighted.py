@@ -9,6 +9,13 @@ such sums, P over the positive weights and N over the negative ones, and
 the two (each within the library's bound); its sign is that of ``P - N``.
 The difference of two nearly equal sums loses what any method loses there:
 the result's relative error grows as ``1 / (1 - exp(min - max))``.
+
+float16 and bfloat16 inputs (the dtype numpy's promotion of ``x`` and ``b``
+gives, as for the other 16-bit capable functions): ``x + T log|b|`` is
+formed in float32 (in the 16-bit format it would round every term to 8 or
+11 bits before the sum), the library's float32 logsumexp sums it, and the
+result is rounded once to the 16-bit format. The float32 temporary is the
+one a float32 ``x`` needs too, in twice the 16-bit input's bytes.
 """
 
 from __future__ import annotations
@@ -53,7 +60,8 @@ def logsumexp(core: Core, x: Any, axis: Any, b: Any, keepdims: bool, return_sign
         value = core(x, axis, keepdims, where, temperature, None, precision)
         sign = _sign(value)
     else:
-        dt, (a, w) = _arrays.inputs(x, b)
+        dt, (a, w) = _arrays.inputs(x, b, half=True)
+        work = _arrays.work_dtype(dt)  # float32 for the 16-bit formats
         try:
             shape = np.broadcast_shapes(a.shape, w.shape)
         except ValueError:
@@ -66,10 +74,10 @@ def logsumexp(core: Core, x: Any, axis: Any, b: Any, keepdims: bool, return_sign
         if where is not None:
             take &= _axes.mask(where, shape)
         with np.errstate(divide="ignore", invalid="ignore"):
-            y = a + (np.log(np.abs(w)) * t).astype(dt)
+            y = np.add(a, (np.log(np.abs(w), dtype=work) * t).astype(work), dtype=work)
         negative = w < 0
         if not negative.any():
-            value = core(y, axis, keepdims, take, temperature, None, precision)
+            value = core(y, axis, keepdims, take, temperature, None, precision).astype(dt, copy=False)
             sign = _sign(value)
         else:
             lp = core(y, axis, keepdims, take & ~negative, temperature, None, precision)

@@ -2,12 +2,25 @@
 
 Every function here follows the same rules:
 
-* Inputs are array-likes. float32 and float64 arrays are used as they are;
-  anything else is converted the way numpy promotes it with float32 (float16,
-  bool and 8/16-bit integers become float32; wider integers and Python lists
-  become float64). Complex, object and longdouble inputs raise TypeError.
-* A C-contiguous float32/float64 input is passed to the library without a copy;
-  other layouts are copied once.
+* Inputs are array-likes. float32, float64, float16 and bfloat16 arrays are
+  used as they are (bfloat16: ``ml_dtypes.bfloat16``, the numpy dtype of JAX
+  and TensorFlow; ml_dtypes is optional, ``pip install logits-native[bfloat16]``);
+  anything else is converted the way numpy promotes it with float32 (bool and
+  8/16-bit integers become float32; wider integers and Python lists become
+  float64). Complex, object and longdouble inputs raise TypeError.
+* float16 and bfloat16 are storage formats: the library's ``_f16``/``_bf16``
+  forms read them, compute in float32 a block at a time (``precision=`` as
+  for float32; no float32 copy of the array) and round each result once to
+  the input's format, within 0.51 of its ulp (ACCURACY.md). The result has
+  the input's dtype; the temperature is a float32.
+* The gradients take two inputs, ``y`` and ``dy``: they compute in numpy's
+  promotion of the two dtypes, as float32 with float64 computes in float64.
+  Two arrays of one 16-bit dtype (or one with a bool or 8-bit integer array)
+  stay in it; a 16-bit array with a float32 one computes in float32, with a
+  float64 one in float64, float16 with bfloat16 in float32 (numpy's rule),
+  the 16-bit array converted (one copy) and the result in that dtype.
+* A C-contiguous float32/float64/float16/bfloat16 input is passed to the
+  library without a copy; other layouts are copied once.
 * ``out=``, when given, must be a C-contiguous writable array of the result's
   dtype and shape; it is filled and returned. It may be the input itself.
 * ``precision=`` chooses how a float32 call computes: ``"fast"`` (float32
@@ -32,8 +45,9 @@ from . import _arrays, _axes, _library, _weighted
 from ._arrays import F32, F64, LAST, ONE, ndarray
 from ._errors import LogitsError
 
-# A C function per element type (float32, float64), as the binding calls them.
-Fns = Tuple[Any, Any]
+# A C function per element type, in the order of abi/operations.h (float32,
+# float64, float16, bfloat16; _arrays.INDEX), as the binding calls them.
+Fns = Tuple[Any, ...]
 # axis=: one axis, several (a tuple), or None (every axis).
 Axes = Union[int, Tuple[int, ...], None]
 # A reduction's result: an array, or a numpy scalar when no axis is left.
@@ -64,6 +78,7 @@ _NSIZE = len(_SIZE)
 _raw = _library.raw_function
 _size = _arrays.size
 _fast_out = _arrays.fast_out
+_half_index = _arrays.half_index
 
 
 def _along_axis(fns: Fns, name: str, x: Any, axis: Any, temperature: Any, out: Any,
@@ -72,7 +87,7 @@ def _along_axis(fns: Fns, name: str, x: Any, axis: Any, temperature: Any, out: A
     """The general path: any axis or axes (int, tuple, None), temperature,
     ``where=`` mask and ``out=``."""
     p = _arrays.precision(precision)
-    dt, (a,) = _arrays.inputs(x)
+    dt, (a,) = _arrays.inputs(x, half=True)
     plan = _axes.plan(a.shape, axis)
     t = _arrays.temperature(temperature, dt)
     shape = plan.reduced_shape(keepdims) if reduce else a.shape
@@ -108,6 +123,8 @@ def _fast_along_last_axis(fns: Fns, x: np.ndarray, out: Any, reduce: bool = Fals
         fn = fns[0]
     elif dt is F64:
         fn = fns[1]
+    elif (i := _half_index(dt)) is not None:
+        fn = fns[i]
     else:
         return None
     n = shape[-1]
@@ -132,13 +149,19 @@ def _fast_along_last_axis(fns: Fns, x: np.ndarray, out: Any, reduce: bool = Fals
 # Along the last axis with temperature 1 the fast paths call the row forms
 # (rows x cols), which the header defines as the _axis forms with inner = 1
 # and T = 1: two arguments fewer to pass.
-_SOFTMAX = (_raw("logits_softmax_f32"), _raw("logits_softmax_f64"))
-_LOG_SOFTMAX = (_raw("logits_log_softmax_f32"), _raw("logits_log_softmax_f64"))
-_LOGSUMEXP = (_raw("logits_logsumexp_f32"), _raw("logits_logsumexp_f64"))
+_SOFTMAX = (_raw("logits_softmax_f32"), _raw("logits_softmax_f64"),
+            _raw("logits_softmax_f16"), _raw("logits_softmax_bf16"))
+_LOG_SOFTMAX = (_raw("logits_log_softmax_f32"), _raw("logits_log_softmax_f64"),
+                _raw("logits_log_softmax_f16"), _raw("logits_log_softmax_bf16"))
+_LOGSUMEXP = (_raw("logits_logsumexp_f32"), _raw("logits_logsumexp_f64"),
+              _raw("logits_logsumexp_f16"), _raw("logits_logsumexp_bf16"))
 # The general paths: any axis, any temperature.
-_SOFTMAX_AXIS = (_raw("logits_softmax_axis_f32"), _raw("logits_softmax_axis_f64"))
-_LOG_SOFTMAX_AXIS = (_raw("logits_log_softmax_axis_f32"), _raw("logits_log_softmax_axis_f64"))
-_LOGSUMEXP_AXIS = (_raw("logits_logsumexp_axis_f32"), _raw("logits_logsumexp_axis_f64"))
+_SOFTMAX_AXIS = (_raw("logits_softmax_axis_f32"), _raw("logits_softmax_axis_f64"),
+                 _raw("logits_softmax_axis_f16"), _raw("logits_softmax_axis_bf16"))
+_LOG_SOFTMAX_AXIS = (_raw("logits_log_softmax_axis_f32"), _raw("logits_log_softmax_axis_f64"),
+                     _raw("logits_log_softmax_axis_f16"), _raw("logits_log_softmax_axis_bf16"))
+_LOGSUMEXP_AXIS = (_raw("logits_logsumexp_axis_f32"), _raw("logits_logsumexp_axis_f64"),
+                   _raw("logits_logsumexp_axis_f16"), _raw("logits_logsumexp_axis_bf16"))
 
 
 def softmax(x: ArrayLike, axis: Axes = LAST, *, where: Optional[ArrayLike] = None,
@@ -158,6 +181,9 @@ def softmax(x: ArrayLike, axis: Axes = LAST, *, where: Optional[ArrayLike] = Non
     take no part and get probability 0; no copy of ``x`` is made (the
     result holds the masked logits while it is computed).
 
+    float16 and bfloat16 ``x`` give float16 and bfloat16 results (float32
+    arithmetic, each result rounded once; ``where=`` fills the result).
+
     >>> import logits, numpy as np
     >>> logits.softmax(np.array([1.0, 2.0, 3.0])).round(4)
     array([0.09  , 0.2447, 0.6652])
@@ -172,7 +198,8 @@ def softmax(x: ArrayLike, axis: Axes = LAST, *, where: Optional[ArrayLike] = Non
     if (_FAST and type(x) is ndarray and axis is LAST and temperature is ONE and precision is None
             and where is None):
         dt = x.dtype
-        fn = _SOFTMAX[0] if dt is F32 else _SOFTMAX[1] if dt is F64 else None
+        fn = (_SOFTMAX[0] if dt is F32 else _SOFTMAX[1] if dt is F64
+              else None if (i := _half_index(dt)) is None else _SOFTMAX[i])
         shape = x.shape
         if fn is not None and shape and shape[-1] and (xf := x.flags).c_contiguous and xf.aligned:
             result = _empty(shape, dt) if out is None else _fast_out(out, shape, dt)
@@ -196,6 +223,9 @@ def log_softmax(x: ArrayLike, axis: Axes = LAST, *, where: Optional[ArrayLike] =
     ``out`` may be ``x``. ``axis`` (int, tuple or None) and ``where`` as for
     ``softmax``: masked entries give ``-inf``.
 
+    float16 and bfloat16 inputs give results of their dtype (float32
+    arithmetic, each result rounded once).
+
     >>> import logits, numpy as np
     >>> logits.log_softmax(np.array([0.0, 1000.0]))
     array([-1000.,     0.])
@@ -204,7 +234,8 @@ def log_softmax(x: ArrayLike, axis: Axes = LAST, *, where: Optional[ArrayLike] =
     if (_FAST and type(x) is ndarray and axis is LAST and temperature is ONE and precision is None
             and where is None):
         dt = x.dtype
-        fn = _LOG_SOFTMAX[0] if dt is F32 else _LOG_SOFTMAX[1] if dt is F64 else None
+        fn = (_LOG_SOFTMAX[0] if dt is F32 else _LOG_SOFTMAX[1] if dt is F64
+              else None if (i := _half_index(dt)) is None else _LOG_SOFTMAX[i])
         shape = x.shape
         if fn is not None and shape and shape[-1] and (xf := x.flags).c_contiguous and xf.aligned:
             result = _empty(shape, dt) if out is None else _fast_out(out, shape, dt)
@@ -257,6 +288,10 @@ def logsumexp(x: ArrayLike, axis: Axes = LAST, b: Optional[ArrayLike] = None,
     entries where it is False take no part. ``out`` must not share memory
     with ``x``.
 
+    float16 and bfloat16 ``x`` give float16 and bfloat16 results (float32
+    arithmetic, rounded once; with ``b``, ``x + T log|b|`` is formed in a
+    float32 temporary and the float32 result rounded once).
+
     >>> import logits, numpy as np
     >>> logits.logsumexp(np.array([[1000.0, 1000.0], [0.0, -np.inf]]))
     array([1000.69314718,    0.        ])
@@ -283,7 +318,7 @@ def _logsumexp_core(x: Any, axis: Any, keepdims: bool, where: Any, temperature: 
 
 def _elementwise(fns: Fns, name: str, x: Any, out: Any, precision: Any) -> np.ndarray:
     p = _arrays.precision(precision)
-    dt, (a,) = _arrays.inputs(x)
+    dt, (a,) = _arrays.inputs(x, half=True)
     result = _arrays.output(out, a.shape, dt)
     fn = fns[_arrays.INDEX[dt]]
     ptr = _arrays.pointer
@@ -298,6 +333,8 @@ def _fast_elementwise(fns: Fns, x: np.ndarray, out: Any) -> Optional[np.ndarray]
         fn = fns[0]
     elif dt is F64:
         fn = fns[1]
+    elif (i := _half_index(dt)) is not None:
+        fn = fns[i]
     else:
         return None
     if not ((xf := x.flags).c_contiguous and xf.aligned):
@@ -316,13 +353,19 @@ def _fast_elementwise(fns: Fns, x: np.ndarray, out: Any) -> Optional[np.ndarray]
     return result
 
 
-_SIGMOID = (_raw("logits_sigmoid_f32"), _raw("logits_sigmoid_f64"))
-_LOG_SIGMOID = (_raw("logits_log_sigmoid_f32"), _raw("logits_log_sigmoid_f64"))
-_SOFTPLUS = (_raw("logits_softplus_f32"), _raw("logits_softplus_f64"))
+_SIGMOID = (_raw("logits_sigmoid_f32"), _raw("logits_sigmoid_f64"),
+            _raw("logits_sigmoid_f16"), _raw("logits_sigmoid_bf16"))
+_LOG_SIGMOID = (_raw("logits_log_sigmoid_f32"), _raw("logits_log_sigmoid_f64"),
+                _raw("logits_log_sigmoid_f16"), _raw("logits_log_sigmoid_bf16"))
+_SOFTPLUS = (_raw("logits_softplus_f32"), _raw("logits_softplus_f64"),
+             _raw("logits_softplus_f16"), _raw("logits_softplus_bf16"))
 # The general paths: a per-call precision.
-_SIGMOID_EX = (_raw("logits_sigmoid_ex_f32"), _raw("logits_sigmoid_ex_f64"))
-_LOG_SIGMOID_EX = (_raw("logits_log_sigmoid_ex_f32"), _raw("logits_log_sigmoid_ex_f64"))
-_SOFTPLUS_EX = (_raw("logits_softplus_ex_f32"), _raw("logits_softplus_ex_f64"))
+_SIGMOID_EX = (_raw("logits_sigmoid_ex_f32"), _raw("logits_sigmoid_ex_f64"),
+               _raw("logits_sigmoid_ex_f16"), _raw("logits_sigmoid_ex_bf16"))
+_LOG_SIGMOID_EX = (_raw("logits_log_sigmoid_ex_f32"), _raw("logits_log_sigmoid_ex_f64"),
+                   _raw("logits_log_sigmoid_ex_f16"), _raw("logits_log_sigmoid_ex_bf16"))
+_SOFTPLUS_EX = (_raw("logits_softplus_ex_f32"), _raw("logits_softplus_ex_f64"),
+                _raw("logits_softplus_ex_f16"), _raw("logits_softplus_ex_bf16"))
 
 
 def sigmoid(x: ArrayLike, *, out: Optional[np.ndarray] = None,
@@ -331,6 +374,9 @@ def sigmoid(x: ArrayLike, *, out: Optional[np.ndarray] = None,
 
     Each output is in [0, 1] on its own (no sum to 1): use it for independent
     yes/no labels. Never overflows; ``sigmoid(+inf) = 1``, ``sigmoid(-inf) = 0``.
+
+    float16 and bfloat16 inputs give results of their dtype (float32
+    arithmetic, each result rounded once).
 
     >>> import logits, numpy as np
     >>> logits.sigmoid(np.array([1.0, 2.0, 3.0])).round(4)
@@ -347,6 +393,9 @@ def log_sigmoid(x: ArrayLike, *, out: Optional[np.ndarray] = None,
                 precision: Optional[str] = None) -> np.ndarray:
     """``log(sigmoid(x)) = -softplus(-x)``, elementwise, finite for finite x.
 
+    float16 and bfloat16 inputs give results of their dtype (float32
+    arithmetic, each result rounded once).
+
     >>> import logits, numpy as np
     >>> logits.log_sigmoid(np.array([-200.0, 0.0]))
     array([-200.        ,   -0.69314718])
@@ -362,6 +411,9 @@ def softplus(x: ArrayLike, *, out: Optional[np.ndarray] = None,
              precision: Optional[str] = None) -> np.ndarray:
     """``log(1 + exp(x))``, elementwise, without overflow.
 
+    float16 and bfloat16 inputs give results of their dtype (float32
+    arithmetic, each result rounded once).
+
     >>> import logits, numpy as np
     >>> logits.softplus(np.array([-1000.0, 0.0, 1000.0]))
     array([0.00000000e+00, 6.93147181e-01, 1.00000000e+03])
@@ -374,7 +426,7 @@ def softplus(x: ArrayLike, *, out: Optional[np.ndarray] = None,
 
 
 def _two_inputs(y: Any, dy: Any) -> tuple[np.dtype[Any], np.ndarray, np.ndarray]:
-    dt, (a, b) = _arrays.inputs(y, dy)
+    dt, (a, b) = _arrays.inputs(y, dy, half=True)
     if a.shape != b.shape:
         raise LogitsError(f"y has shape {a.shape} but dy has shape {b.shape}")
     return dt, a, b
@@ -409,6 +461,8 @@ def _fast_two(fns: Fns, y: np.ndarray, dy: np.ndarray, out: Any, along_axis: boo
         fn = fns[0]
     elif dt is F64:
         fn = fns[1]
+    elif (i := _half_index(dt)) is not None:
+        fn = fns[i]
     else:
         return None
     if not ((yf := y.flags).c_contiguous and (df := dy.flags).c_contiguous and yf.aligned and df.aligned):
@@ -432,20 +486,30 @@ def _fast_two(fns: Fns, y: np.ndarray, dy: np.ndarray, out: Any, along_axis: boo
     return None if status else result
 
 
-_SOFTMAX_BACKWARD = (_raw("logits_softmax_backward_f32"), _raw("logits_softmax_backward_f64"))
-_SOFTMAX_BACKWARD_AXIS = (_raw("logits_softmax_backward_axis_f32"),
-                          _raw("logits_softmax_backward_axis_f64"))
-_LOG_SOFTMAX_BACKWARD = (_raw("logits_log_softmax_backward_f32"),
-                         _raw("logits_log_softmax_backward_f64"))
+_SOFTMAX_BACKWARD = (_raw("logits_softmax_backward_f32"), _raw("logits_softmax_backward_f64"),
+                     _raw("logits_softmax_backward_f16"), _raw("logits_softmax_backward_bf16"))
+_SOFTMAX_BACKWARD_AXIS = (_raw("logits_softmax_backward_axis_f32"), _raw("logits_softmax_backward_axis_f64"),
+                          _raw("logits_softmax_backward_axis_f16"), _raw("logits_softmax_backward_axis_bf16"))
+_LOG_SOFTMAX_BACKWARD = (_raw("logits_log_softmax_backward_f32"), _raw("logits_log_softmax_backward_f64"),
+                         _raw("logits_log_softmax_backward_f16"), _raw("logits_log_softmax_backward_bf16"))
 _LOG_SOFTMAX_BACKWARD_AXIS = (_raw("logits_log_softmax_backward_axis_f32"),
-                              _raw("logits_log_softmax_backward_axis_f64"))
-_SIGMOID_BACKWARD = (_raw("logits_sigmoid_backward_f32"), _raw("logits_sigmoid_backward_f64"))
-_LOG_SIGMOID_BACKWARD = (_raw("logits_log_sigmoid_backward_f32"), _raw("logits_log_sigmoid_backward_f64"))
-_SOFTPLUS_BACKWARD = (_raw("logits_softplus_backward_f32"), _raw("logits_softplus_backward_f64"))
-_SIGMOID_BACKWARD_EX = (_raw("logits_sigmoid_backward_ex_f32"), _raw("logits_sigmoid_backward_ex_f64"))
+                              _raw("logits_log_softmax_backward_axis_f64"),
+                              _raw("logits_log_softmax_backward_axis_f16"),
+                              _raw("logits_log_softmax_backward_axis_bf16"))
+_SIGMOID_BACKWARD = (_raw("logits_sigmoid_backward_f32"), _raw("logits_sigmoid_backward_f64"),
+                     _raw("logits_sigmoid_backward_f16"), _raw("logits_sigmoid_backward_bf16"))
+_LOG_SIGMOID_BACKWARD = (_raw("logits_log_sigmoid_backward_f32"), _raw("logits_log_sigmoid_backward_f64"),
+                         _raw("logits_log_sigmoid_backward_f16"), _raw("logits_log_sigmoid_backward_bf16"))
+_SOFTPLUS_BACKWARD = (_raw("logits_softplus_backward_f32"), _raw("logits_softplus_backward_f64"),
+                      _raw("logits_softplus_backward_f16"), _raw("logits_softplus_backward_bf16"))
+_SIGMOID_BACKWARD_EX = (_raw("logits_sigmoid_backward_ex_f32"), _raw("logits_sigmoid_backward_ex_f64"),
+                        _raw("logits_sigmoid_backward_ex_f16"), _raw("logits_sigmoid_backward_ex_bf16"))
 _LOG_SIGMOID_BACKWARD_EX = (_raw("logits_log_sigmoid_backward_ex_f32"),
-                            _raw("logits_log_sigmoid_backward_ex_f64"))
-_SOFTPLUS_BACKWARD_EX = (_raw("logits_softplus_backward_ex_f32"), _raw("logits_softplus_backward_ex_f64"))
+                            _raw("logits_log_sigmoid_backward_ex_f64"),
+                            _raw("logits_log_sigmoid_backward_ex_f16"),
+                            _raw("logits_log_sigmoid_backward_ex_bf16"))
+_SOFTPLUS_BACKWARD_EX = (_raw("logits_softplus_backward_ex_f32"), _raw("logits_softplus_backward_ex_f64"),
+                         _raw("logits_softplus_backward_ex_f16"), _raw("logits_softplus_backward_ex_bf16"))
 
 
 def softmax_backward(y: ArrayLike, dy: ArrayLike, axis: Axes = LAST, *,
@@ -456,6 +520,10 @@ def softmax_backward(y: ArrayLike, dy: ArrayLike, axis: Axes = LAST, *,
     ``y`` is the forward output ``softmax(x, axis, temperature=T)``, ``dy`` the
     upstream gradient of the same shape. ``out`` may be ``y`` or ``dy``.
     ``axis`` (int, tuple or None) as for ``softmax``.
+
+    float16 and bfloat16 ``y`` and ``dy`` give results of their dtype (float32
+    arithmetic, each result rounded once); mixed dtypes follow numpy's
+    promotion (float16 ``y`` with float32 ``dy`` computes in float32).
 
     >>> import logits, numpy as np
     >>> y = logits.softmax(np.array([1.0, 2.0, 3.0]))
@@ -478,6 +546,10 @@ def log_softmax_backward(y: ArrayLike, dy: ArrayLike, axis: Axes = LAST, *,
 
     ``y`` is the forward output ``log_softmax(x, axis, temperature=T)``.
     ``out`` may be ``y`` or ``dy``.
+
+    float16 and bfloat16 ``y`` and ``dy`` give results of their dtype (float32
+    arithmetic, each result rounded once); mixed dtypes follow numpy's
+    promotion (float16 ``y`` with float32 ``dy`` computes in float32).
 
     >>> import logits, numpy as np
     >>> y = logits.log_softmax(np.array([1.0, 2.0, 3.0]))
@@ -507,6 +579,10 @@ def sigmoid_backward(y: ArrayLike, dy: ArrayLike, *,
                      out: Optional[np.ndarray] = None, precision: Optional[str] = None) -> np.ndarray:
     """Gradient of sigmoid from its output: ``dx = dy * y * (1 - y)``.
 
+    float16 and bfloat16 ``y`` and ``dy`` give results of their dtype (float32
+    arithmetic, each result rounded once); mixed dtypes follow numpy's
+    promotion (float16 ``y`` with float32 ``dy`` computes in float32).
+
     >>> import logits, numpy as np
     >>> logits.sigmoid_backward(logits.sigmoid(np.array([0.0])), np.array([1.0]))
     array([0.25])
@@ -521,6 +597,10 @@ def sigmoid_backward(y: ArrayLike, dy: ArrayLike, *,
 def log_sigmoid_backward(y: ArrayLike, dy: ArrayLike, *,
                          out: Optional[np.ndarray] = None, precision: Optional[str] = None) -> np.ndarray:
     """Gradient of log-sigmoid from its output: ``dx = dy * (1 - exp(y))``.
+
+    float16 and bfloat16 ``y`` and ``dy`` give results of their dtype (float32
+    arithmetic, each result rounded once); mixed dtypes follow numpy's
+    promotion (float16 ``y`` with float32 ``dy`` computes in float32).
 
     >>> import logits, numpy as np
     >>> logits.log_sigmoid_backward(logits.log_sigmoid(np.array([0.0])), np.array([1.0]))
@@ -537,6 +617,10 @@ def softplus_backward(y: ArrayLike, dy: ArrayLike, *,
                       out: Optional[np.ndarray] = None, precision: Optional[str] = None) -> np.ndarray:
     """Gradient of softplus from its output: ``dx = dy * (1 - exp(-y))``,
     which equals ``dy * sigmoid(x)``.
+
+    float16 and bfloat16 ``y`` and ``dy`` give results of their dtype (float32
+    arithmetic, each result rounded once); mixed dtypes follow numpy's
+    promotion (float16 ``y`` with float32 ``dy`` computes in float32).
 
     >>> import logits, numpy as np
     >>> logits.softplus_backward(logits.softplus(np.array([0.0])), np.array([1.0]))

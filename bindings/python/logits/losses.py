@@ -7,21 +7,46 @@
 
 The dtype, ``out``-style and error rules are those of ``logits.activations``:
 the input decides the dtype computed in. Targets, class weights, element
-weights and ``pos_weight`` of any real dtype (bool, ints, float16, float32,
-float64, longdouble) are converted to the input's dtype; complex, object or
-string arrays raise ``LogitsTypeError``.
+weights and ``pos_weight`` of any real dtype (bool, ints, float16, bfloat16,
+float32, float64, longdouble) are converted to the input's dtype (for 16-bit
+inputs see below); complex, object or string arrays raise ``LogitsTypeError``.
+
+float16 and bfloat16 (ml_dtypes) logits are computed natively, without a
+float32 copy: the library's ``_f16``/``_bf16`` forms widen a block of
+samples at a time to float32 and run the float32 kernels (``precision=`` as
+for float32). The loss is float32 (a float32 scalar for ``"mean"`` and
+``"sum"``, a float32 array for ``"none"``: losses are not rounded to 16
+bits), within 1e-6 relative of the float64 loss of the 16-bit inputs; the
+gradient has the logits' dtype (``grad_out`` too, and it may be the logits
+themselves), each value rounded once, within 0.51 ulp of the format plus
+the float32 kernel's error (ACCURACY.md). Class weights, ``pos_weight`` and
+``weight`` are converted to float32. Soft and binary targets stay 16-bit
+when numpy's promotion of the logits and targets is the logits' 16-bit dtype
+(targets of that dtype, or bools and, for the binary loss, 8-bit integers,
+converted to it);
+when it is not (float16 logits with float32, float64 or bfloat16 targets,
+or with a list of floats) the call takes the float32 path: the logits and
+targets are converted to float32 (one copy each) and the loss and gradient
+are float32, as for float32 logits. The sampler, ``top_k`` and ``argmax``
+(``logits.sampling``) read 16-bit logits as they are too.
+
+A refused call writes nothing: not the gradient, nor the logits when the
+gradient overwrites them (``where=`` with a gradient writes the masked
+logits into the gradient's array, so the binding makes the library's checks
+of that call first, with its messages).
 """
 
 from __future__ import annotations
 
 import ctypes
+import math
 from typing import Any, Literal, Optional, Tuple, Union, overload
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _arrays, _axes, _library
-from ._arrays import EPS, F32, F64, I64, LAST, MEAN, ONE, ZERO, ndarray
+from ._arrays import EPS, F32, F64, I64, LAST, MEAN, ONE, ZERO, half_index, ndarray
 from ._errors import LogitsError, LogitsTypeError
 
 __all__ = ["cross_entropy", "binary_cross_entropy", "binary_cross_entropy_with_logits"]
@@ -46,7 +71,7 @@ def _reduction(reduction: str) -> int:
 
 def _as(x: Any, dtype: np.dtype[Any], what: str, shape: Optional[tuple[int, ...]] = None) -> np.ndarray:
     a = _arrays._unmasked(x)
-    if a.dtype.kind not in "biuf":
+    if a.dtype.kind not in "biuf" and not _arrays._is_bfloat16(a.dtype):
         raise LogitsTypeError(f"{what} has unsupported dtype {a.dtype}")
     if shape is not None:
         if a.shape != tuple(shape):
@@ -73,6 +98,102 @@ def _result(loss: np.ndarray, grad: Optional[np.ndarray], return_grad: bool) -> 
 
 def _first_bad(mask: np.ndarray) -> tuple[int, ...]:
     return tuple(int(i) for i in np.argwhere(mask)[0])
+
+
+# The library's names in cross_entropy's messages -> this function's.
+_CE_NAMES = (("class_weight", "weight"),)
+
+
+def _not_finite_and_nonnegative(a: np.ndarray) -> np.ndarray:
+    """Where ``a`` is NaN, infinite or < 0 (float16 and bfloat16 too)."""
+    return ~((a >= 0) & (a < np.inf))
+
+
+def _ce_refusal(opts: Any, labels: Optional[np.ndarray], soft: Optional[np.ndarray],
+                w: Optional[np.ndarray], grad: np.ndarray, x: np.ndarray, m: np.ndarray,
+                plan: _axes.Plan) -> None:
+    """Raises what the library would refuse in a cross_entropy call on the
+    masked logits (``x`` where ``m``, else -inf) written into ``grad`` (its
+    input and gradient both), with ``labels`` or the (masked) ``soft``
+    targets and the class weights ``w``: the same exception and message, by
+    the library's checks in their order (crossEntropyRefusal,
+    Sources/Logits/Checked/CheckedLosses.swift). Called before the mask is
+    written, so that a refused call writes nothing. The options Python
+    fills (reduction, flags, precision, struct size) are valid already; the
+    one refusal left to the call is the 16-bit forms' scratch memory
+    (out of memory)."""
+    what, names = "cross_entropy", _CE_NAMES
+    invalid = _library.Status.ERROR_INVALID_ARGUMENT
+    # The options (CrossEntropyOptions.check).
+    if not 0 <= opts.label_smoothing <= 1:
+        _arrays.refuse(invalid, "label_smoothing must be in [0, 1]", what, names)
+    if not 0 < opts.eps < 0.5:
+        _arrays.refuse(invalid, "eps must be in (0, 0.5)", what, names)
+    if not (math.isfinite(opts.temperature) and opts.temperature > 0):
+        _arrays.refuse(invalid, "temperature must be finite and > 0", what, names)
+    if not opts.from_logits and opts.temperature != 1:
+        _arrays.refuse(invalid, "temperature must be 1 when the input holds probabilities "
+                       "(from_logits = 0)", what, names)
+    classes, inner, samples = plan.length, plan.inner, plan.outer * plan.inner
+    if classes == 0 and samples:
+        _arrays.refuse(invalid, "classes must be > 0 when there are samples", what, names)
+    # The buffers: the gradient (the input too) against the targets and weights.
+    targets = labels if labels is not None else soft
+    for other in (targets, w):
+        if other is not None and grad.size and other.size and np.may_share_memory(grad, other):
+            overlap = _library.Status.ERROR_OVERLAP
+            _arrays.refuse(overlap, _library.status_string(overlap), what, names)
+    # The values: class weights, then labels or soft targets, then probabilities.
+    if w is not None and w.size:
+        bad = _not_finite_and_nonnegative(w)
+        if bad.any():
+            k = int(np.argmax(bad))
+            _arrays.refuse(invalid, "class_weight must be finite and >= 0; class_weight at "
+                           f"{_arrays.c_index(k, 0)} is {_arrays.c_number(float(w[k]))}",
+                           what, names)
+    if labels is not None and labels.size:
+        flat = labels.reshape(-1)
+        bad = (flat < 0) | (flat >= classes)
+        if opts.has_ignore_index:
+            bad &= flat != opts.ignore_index
+        if bad.any():
+            s = int(np.argmax(bad))
+            y = int(flat[s])
+            at = _arrays.c_index(s, 1, classes, inner)
+            text = f"label {y} at position {at} is out of range [0, {classes})"
+            if opts.has_ignore_index:
+                text += f" and is not the ignore index {_arrays.c_number(float(opts.ignore_index))}"
+            elif y < 0:
+                text += "; if it marks padding (PyTorch uses -100), pass it as the ignore index"
+            _arrays.refuse(_library.Status.ERROR_LABEL_OUT_OF_RANGE, text, what, names)
+    if soft is not None and soft.size:
+        bad = _not_finite_and_nonnegative(soft).reshape(-1)
+        if bad.any():
+            p = int(np.argmax(bad))
+            _arrays.refuse(invalid, "soft targets must be finite and >= 0; targets at "
+                           f"{_arrays.c_index(p, 2, classes, inner)} is "
+                           f"{_arrays.c_number(float(soft.reshape(-1)[p]))}", what, names)
+    if not opts.from_logits and x.size:
+        # Sample by sample ((outer, inner) order), each sample's classes in
+        # order, then its sum: the masked classes are -inf, refused.
+        shape3 = (plan.outer, classes, inner)
+        xs = x.reshape(shape3).transpose(0, 2, 1)
+        ms = m.reshape(shape3).transpose(0, 2, 1)
+        bad = _not_finite_and_nonnegative(xs) | ~ms
+        bad_sample = bad.any(axis=-1)
+        failed = bad_sample | ~(xs > 0).any(axis=-1)
+        if failed.any():
+            o, i = (int(v) for v in np.argwhere(failed)[0])
+            hint = "; are these logits? pass from_logits = true"
+            if bad_sample[o, i]:
+                k = int(np.argmax(bad[o, i]))
+                v = float(xs[o, i, k]) if ms[o, i, k] else -math.inf
+                at = _arrays.c_index((o * classes + k) * inner + i, 2, classes, inner)
+                _arrays.refuse(invalid, "input must be a probability, finite and >= 0; input at "
+                               f"{at} is {_arrays.c_number(v)}{hint}", what, names)
+            at = _arrays.c_index(o * inner + i, 1, inner=inner)
+            _arrays.refuse(invalid, f"the probabilities of sample {at} sum to 0; they must have "
+                           f"a positive sum{hint}", what, names)
 
 
 # Fast paths (see activations.py): default options, arrays already in the
@@ -102,9 +223,15 @@ def _default_options(struct: Any, init: Any) -> dict[str, tuple[int, Any]]:
 _CE_DEFAULTS = _default_options(_library.CEOptions, _library.lib.logits_ce_options_init)
 _BCE_DEFAULTS = _default_options(_library.BCEOptions, _library.lib.logits_bce_options_init)
 _raw = _library.raw_function
-_CE_LABELS = (_raw("logits_cross_entropy_labels_f32"), _raw("logits_cross_entropy_labels_f64"))
-_CE_SOFT = (_raw("logits_cross_entropy_soft_f32"), _raw("logits_cross_entropy_soft_f64"))
-_BCE = (_raw("logits_binary_cross_entropy_f32"), _raw("logits_binary_cross_entropy_f64"))
+# One C function per element type, in the order of abi/operations.h (float32,
+# float64, float16, bfloat16: _arrays.INDEX). The 16-bit forms take float32
+# weights and write float32 losses (their work type) and 16-bit gradients.
+_CE_LABELS = (_raw("logits_cross_entropy_labels_f32"), _raw("logits_cross_entropy_labels_f64"),
+              _raw("logits_cross_entropy_labels_f16"), _raw("logits_cross_entropy_labels_bf16"))
+_CE_SOFT = (_raw("logits_cross_entropy_soft_f32"), _raw("logits_cross_entropy_soft_f64"),
+            _raw("logits_cross_entropy_soft_f16"), _raw("logits_cross_entropy_soft_bf16"))
+_BCE = (_raw("logits_binary_cross_entropy_f32"), _raw("logits_binary_cross_entropy_f64"),
+        _raw("logits_binary_cross_entropy_f16"), _raw("logits_binary_cross_entropy_bf16"))
 
 
 def _fast_grad(x: np.ndarray, grad_out: Any, return_grad: bool) -> Any:
@@ -124,8 +251,13 @@ def _fast_cross_entropy(x: np.ndarray, t: np.ndarray, reduction: Any, return_gra
     shape = x.shape
     if dt is F32:
         fn = _CE_LABELS[0]
+        lt = dt
     elif dt is F64:
         fn = _CE_LABELS[1]
+        lt = dt
+    elif (i := half_index(dt)) is not None:
+        fn = _CE_LABELS[i]
+        lt = F32  # the 16-bit forms' losses are float32
     else:
         return None
     if (not shape or t.dtype is not I64 or t.shape != shape[:-1]
@@ -141,7 +273,7 @@ def _fast_cross_entropy(x: np.ndarray, t: np.ndarray, reduction: Any, return_gra
     if grad is False:
         return None
     red, opts = defaults
-    loss = _empty(shape[:-1] if red == 0 else (), dt)
+    loss = _empty(shape[:-1] if red == 0 else (), lt)
     rows = x.size // classes
     if fn(_data(id(x) + _OFF), _data(id(t) + _OFF), None, _data(id(loss) + _OFF),
           None if grad is None else _data(id(grad) + _OFF),
@@ -158,8 +290,13 @@ def _fast_binary_cross_entropy(x: np.ndarray, y: np.ndarray, reduction: Any, ret
     shape = x.shape
     if dt is F32:
         fn = _BCE[0]
+        lt = dt
     elif dt is F64:
         fn = _BCE[1]
+        lt = dt
+    elif (i := half_index(dt)) is not None:
+        fn = _BCE[i]
+        lt = F32  # the 16-bit forms' losses are float32
     else:
         return None
     if not shape or y.dtype is not dt or y.shape != shape or type(reduction) is not str:
@@ -174,7 +311,7 @@ def _fast_binary_cross_entropy(x: np.ndarray, y: np.ndarray, reduction: Any, ret
     if grad is False:
         return None
     red, opts = defaults
-    loss = _empty(shape if red == 0 else (), dt)
+    loss = _empty(shape if red == 0 else (), lt)
     rows = x.size // classes
     if fn(_data(id(x) + _OFF), _data(id(y) + _OFF), None, None, _data(id(loss) + _OFF),
           None if grad is None else _data(id(grad) + _OFF),
@@ -248,13 +385,22 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: Axes = LAST,
     gradient, and their soft-target mass dropped; a label on a masked class
     has probability 0 and loss ``inf`` (optax would take the raw logit
     there). A sample with every class masked is a masked row. With a
-    gradient, the gradient's array holds the masked logits (no copy);
-    without one, ``where`` costs one temporary of the input's size.
+    gradient, the gradient's array holds the masked logits (no copy; the
+    library's checks of the call are made first, so a refused call leaves
+    it, and the logits, as they were); without one, ``where`` costs one
+    temporary of the input's size.
 
     With ``return_grad=True`` returns ``(loss, grad)``, grad = d loss / d input.
     ``precision`` (None, ``"fast"``, ``"exact"``) as for ``softmax``.
     ``grad_out`` receives the gradient and may be ``input`` itself, so the
     gradient overwrites the logits (no extra memory).
+
+    float16 and bfloat16 logits are computed natively (no float32 copy): the
+    loss is float32 and the gradient has the logits' dtype; ``weight`` is
+    converted to float32, and soft targets stay 16-bit when numpy promotes
+    them with the logits to the logits' dtype (else the call computes in
+    float32: see ``logits.losses``). ``where=`` then needs a 16-bit
+    temporary of the input's size without a gradient, none with one.
 
     Raises ValueError (``LogitsError``) for a label outside ``[0, C)`` that
     is not ``ignore_index`` (naming the first one: nothing is silently scored
@@ -277,11 +423,16 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: Axes = LAST,
         result = _fast_cross_entropy(input, target, reduction, return_grad, grad_out)
         if result is not None:
             return result
-    dt, (x,) = _arrays.inputs(input)
+    xa = _arrays._unmasked(input)
+    t = _arrays._unmasked(target, "target")
+    soft = t.dtype.kind in "fb" or _arrays._is_bfloat16(t.dtype)
+    # 16-bit logits stay 16-bit unless soft targets promote them (loss_dtype).
+    dt = _arrays.loss_dtype(xa, t) if soft else _arrays.loss_dtype(xa)
+    work = _arrays.work_dtype(dt)  # of the weights and the loss: float32 for 16-bit
+    x = _arrays.as_input(xa, dt)
     plan = _axes.plan(x.shape, axis)
     classes = plan.length
     red = _reduction(reduction)
-    t = _arrays._unmasked(target, "target")
     sample_shape = plan.reduced_shape(False)
     without = (f"axis {plan.axes[0]}" if len(plan.axes) == 1 else f"axes {plan.axes}")
     opts = _library.CEOptions()
@@ -306,7 +457,7 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: Axes = LAST,
             opts.has_ignore_index = 1
             opts.ignore_index = _arrays.integer(ignore_index, "ignore_index")
         kind, targets = "labels", labels
-    elif t.dtype.kind in "fb":
+    elif soft:
         if ignore_index is not None:
             raise LogitsError("ignore_index applies to integer labels, not soft targets")
         if t.shape != x.shape:
@@ -320,10 +471,10 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: Axes = LAST,
     else:
         raise LogitsTypeError(f"target has unsupported dtype {t.dtype}: integer labels "
                               "or float soft targets")
-    w = None if weight is None else _as(weight, dt, "weight")
+    w = None if weight is None else _as(weight, work, "weight")
     if w is not None and w.shape != (classes,):
         raise LogitsError(f"weight has shape {w.shape}, expected ({classes},)")
-    loss = np.empty(sample_shape if red == 0 else (), dtype=dt)
+    loss = np.empty(sample_shape if red == 0 else (), dtype=work)
     grad = _grad_array(x, grad_out, return_grad)
     src = x
     if m is not None:
@@ -332,6 +483,10 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: Axes = LAST,
         # The gradient's array holds the masked logits (the library writes
         # the gradient over them); without a gradient they need a copy.
         in_place = grad is not None and plan.perm is None
+        if in_place and grad is not None:
+            # Written before the call: refuse first what the library would.
+            _ce_refusal(opts, targets if kind == "labels" else None,
+                        targets if kind == "soft" else None, w, grad, x, m, plan)
         src = _axes.fill_masked(grad if in_place and grad is not None else np.empty(x.shape, dt), x, m)
     src = plan.moved(src)
     dest = grad if grad is None or plan.perm is None else np.empty(src.shape, dt)
@@ -340,7 +495,7 @@ def cross_entropy(input: ArrayLike, target: ArrayLike, *, axis: Axes = LAST,
     status = fn(ptr(src), ptr(targets), None if w is None else ptr(w), ptr(loss),
                 None if dest is None else ptr(dest),
                 size(plan.outer), size(classes), size(plan.inner), ctypes.byref(opts))
-    _arrays.check(status, "cross_entropy", (("class_weight", "weight"),))
+    _arrays.check(status, "cross_entropy", _CE_NAMES)
     if grad is not None and dest is not None and dest is not grad:
         np.copyto(grad, _axes.restored(dest, plan))
     return _result(loss, grad, return_grad)
@@ -398,6 +553,12 @@ def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: Op
     With ``return_grad=True`` returns ``(loss, grad)``; ``grad_out`` may be
     ``input`` itself.
 
+    float16 and bfloat16 inputs are computed natively (no float32 copy): the
+    loss is float32 and the gradient has the input's dtype; ``pos_weight``
+    and ``weight`` are converted to float32, and ``target`` stays 16-bit
+    when numpy promotes it with the input to the input's dtype (else the
+    call computes in float32: see ``logits.losses``).
+
     >>> import logits, numpy as np
     >>> x = np.array([[1.5, -0.3], [0.2, 2.0]])
     >>> y = np.array([[1.0, 0.0], [0.0, 1.0]])
@@ -420,15 +581,20 @@ def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: Op
         result = _fast_binary_cross_entropy(input, target, reduction, return_grad, grad_out)
         if result is not None:
             return result
-    dt, (x,) = _arrays.inputs(input)
+    xa = _arrays._unmasked(input)
+    ya = _arrays._unmasked(target, "target")
+    # 16-bit logits stay 16-bit unless the targets promote them (loss_dtype).
+    dt = _arrays.loss_dtype(xa, ya)
+    work = _arrays.work_dtype(dt)  # of the weights and the loss: float32 for 16-bit
+    x = _arrays.as_input(xa, dt)
     red = _reduction(reduction)
     classes = x.shape[-1] if x.ndim else 1
     rows = x.size // classes if classes else 0
-    y = _as(target, dt, "target")
+    y = _as(ya, dt, "target")
     if y.shape != x.shape:
         raise LogitsError(f"target has shape {y.shape}, expected {x.shape}")
-    pw = None if pos_weight is None else _as(pos_weight, dt, "pos_weight", (classes,))
-    w = None if weight is None else _as(weight, dt, "weight", x.shape)
+    pw = None if pos_weight is None else _as(pos_weight, work, "pos_weight", (classes,))
+    w = None if weight is None else _as(weight, work, "weight", x.shape)
     opts = _library.BCEOptions()
     _library.lib.logits_bce_options_init(ctypes.byref(opts))
     opts.reduction = red
@@ -440,7 +606,7 @@ def binary_cross_entropy(input: ArrayLike, target: ArrayLike, *, from_logits: Op
     if alpha is not None:
         opts.has_alpha = 1
         opts.alpha = float(alpha)
-    loss = np.empty(x.shape if red == 0 else (), dtype=dt)
+    loss = np.empty(x.shape if red == 0 else (), dtype=work)
     grad = _grad_array(x, grad_out, return_grad)
     fn = _BCE[_arrays.INDEX[dt]]
     ptr, size = _arrays.pointer, _arrays.size

@@ -6,6 +6,15 @@ The sampler's steps, their order and each filter's exact rule are those of
 llama.cpp's with ``order="llama.cpp"``). A row's token depends only on the
 row, the options and the seed: the same on every machine, thread count and
 run.
+
+float16 and bfloat16 (ml_dtypes) logits are read as they are, without a
+float32 copy: the library's ``_f16``/``_bf16`` forms widen a block of rows
+at a time (exactly) to float32 and run the float32 code on it, so a row's
+token is the float32 call's on ``x.astype(np.float32)`` (same seed, same
+uniforms) and its log-probabilities are float32 values, the float32 call's.
+``top_k`` returns the rows' own 16-bit values (the input's dtype) and
+``argmax`` the float32 call's indices. Other dtypes follow numpy's promotion
+with float32, as in ``logits.activations``.
 """
 
 from __future__ import annotations
@@ -18,27 +27,37 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _arrays, _library
-from ._arrays import F64, I64
+from ._arrays import F64, I64, work_dtype
 from ._errors import LogitsError, LogitsTypeError
 
 __all__ = ["sample", "top_k", "argmax"]
 
 _raw = _library.raw_function
-_SAMPLE = (_raw("logits_sample_f32"), _raw("logits_sample_f64"))
-_SAMPLE_U = (_raw("logits_sample_from_uniform_f32"), _raw("logits_sample_from_uniform_f64"))
-_TOP_K = (_raw("logits_top_k_f32"), _raw("logits_top_k_f64"))
-_ARGMAX = (_raw("logits_argmax_f32"), _raw("logits_argmax_f64"))
+# One C function per element type, in the order of abi/operations.h (float32,
+# float64, float16, bfloat16: _arrays.INDEX). The 16-bit samplers write float32
+# log-probabilities (their work type); the 16-bit top-k writes 16-bit values.
+_SAMPLE = (_raw("logits_sample_f32"), _raw("logits_sample_f64"),
+           _raw("logits_sample_f16"), _raw("logits_sample_bf16"))
+_SAMPLE_U = (_raw("logits_sample_from_uniform_f32"), _raw("logits_sample_from_uniform_f64"),
+             _raw("logits_sample_from_uniform_f16"), _raw("logits_sample_from_uniform_bf16"))
+_TOP_K = (_raw("logits_top_k_f32"), _raw("logits_top_k_f64"),
+          _raw("logits_top_k_f16"), _raw("logits_top_k_bf16"))
+_ARGMAX = (_raw("logits_argmax_f32"), _raw("logits_argmax_f64"),
+           _raw("logits_argmax_f16"), _raw("logits_argmax_bf16"))
 _ORDERS = {"transformers": 0, "llama.cpp": 1}
 # C names in the library's messages -> this module's keyword names.
 _NAMES = (("bias_ids", "logit_bias (token id)"), ("bias_values", "logit_bias (value)"),
           ("history_counts", "history counts"), ("vocabulary (the length of each row)", "vocabulary"))
 
 
-def _float_array(x: Any, what: str) -> np.ndarray:
-    _, (a,) = _arrays.inputs(x)
+def _float_array(x: Any, what: str) -> Tuple[np.dtype[Any], np.ndarray]:
+    """The logits and the dtype the call reads them in: float32, float64,
+    float16 or bfloat16 as they are (C-contiguous: no copy), others as
+    numpy promotes them with float32."""
+    dt, (a,) = _arrays.inputs(x, half=True)
     if a.ndim not in (1, 2):
         raise LogitsError(f"{what}: logits must be 1-D (vocab,) or 2-D (rows, vocab); got shape {a.shape}")
-    return a
+    return dt, a
 
 
 def _history(history: Any, rows: int) -> Optional[np.ndarray]:
@@ -123,7 +142,10 @@ def sample(logits: ArrayLike, *, temperature: float = 1.0, top_k: Optional[int] 
     seed. Returns the token (an int64 scalar for 1-D logits, else an int64
     array of rows); with ``return_logprobs=True`` also the chosen tokens'
     log-probabilities under the final distribution and under the softmax
-    of the unmodified logits, in the logits' dtype.
+    of the unmodified logits, in the logits' dtype. float16 and bfloat16
+    logits are sampled as they are (no float32 copy): the tokens are those
+    of the float32 call on ``logits.astype(np.float32)`` with the same seed
+    or uniforms, and the log-probabilities are float32 (that call's).
 
     >>> import logits, numpy as np
     >>> x = np.log(np.array([0.1, 0.2, 0.3, 0.4]))
@@ -136,7 +158,7 @@ def sample(logits: ArrayLike, *, temperature: float = 1.0, top_k: Optional[int] 
     True
     """
     what = "sample"
-    x = _float_array(logits, what)
+    dt, x = _float_array(logits, what)
     one_row = x.ndim == 1
     rows, vocab = (1, x.shape[0]) if one_row else x.shape
     if order not in _ORDERS:
@@ -170,12 +192,13 @@ def sample(logits: ArrayLike, *, temperature: float = 1.0, top_k: Optional[int] 
         keep += [ids, vals]
         o.bias_ids, o.bias_values, o.n_bias = ids.ctypes.data, vals.ctypes.data, ids.size
     tokens = np.empty(rows, dtype=I64)
-    lp = np.empty(rows, dtype=x.dtype) if return_logprobs else None
-    raw = np.empty(rows, dtype=x.dtype) if return_logprobs else None
+    lp_dtype = work_dtype(dt)  # float32 for 16-bit logits
+    lp = np.empty(rows, dtype=lp_dtype) if return_logprobs else None
+    raw = np.empty(rows, dtype=lp_dtype) if return_logprobs else None
     ptr = _arrays.pointer
     lp_p = ptr(lp) if lp is not None else ctypes.c_void_p(None)
     raw_p = ptr(raw) if raw is not None else ctypes.c_void_p(None)
-    i = _arrays.INDEX[x.dtype]
+    i = _arrays.INDEX[dt]
     if uniform is None:
         status = _SAMPLE[i](ptr(x), ptr(tokens), lp_p, raw_p, _arrays.size(rows), _arrays.size(vocab),
                             ctypes.byref(o))
@@ -193,14 +216,15 @@ def sample(logits: ArrayLike, *, temperature: float = 1.0, top_k: Optional[int] 
     return (tokens, lp, raw) if return_logprobs else tokens
 
 
-def _rows_last(x: Any, axis: int, what: str) -> Tuple[np.ndarray, int]:
-    """``x`` with ``axis`` moved last, C-contiguous (one copy unless it is
-    last already), and the normalised axis."""
-    _, (a,) = _arrays.inputs(x)
+def _rows_last(x: Any, axis: int, what: str) -> Tuple[np.dtype[Any], np.ndarray, int]:
+    """The dtype read (float16 and bfloat16 kept), ``x`` with ``axis`` moved
+    last, C-contiguous (one copy unless it is last already), and the
+    normalised axis."""
+    dt, (a,) = _arrays.inputs(x, half=True)
     if a.ndim == 0:
         raise LogitsError(f"{what}: needs at least one dimension")
     ax = _arrays.layout(a.shape, axis)[0]
-    return _arrays.as_input(np.moveaxis(a, ax, -1), a.dtype), ax
+    return dt, _arrays.as_input(np.moveaxis(a, ax, -1), dt), ax
 
 
 def top_k(x: ArrayLike, k: int, *, axis: int = -1) -> Tuple[np.ndarray, np.ndarray]:
@@ -208,7 +232,10 @@ def top_k(x: ArrayLike, k: int, *, axis: int = -1) -> Tuple[np.ndarray, np.ndarr
     first, ties to the lower index, NaN above every number (torch.topk's
     values, in a stable order). Found by partial selection, not a sort.
     Returns ``(values, indices)`` with ``axis`` of length ``k``; indices are
-    int64. A non-last axis is moved last with one copy.
+    int64. A non-last axis is moved last with one copy. float16 and bfloat16
+    inputs are read as they are (no float32 copy): the values are the
+    input's own, in its dtype, and the indices those of the float32 call on
+    ``x.astype(np.float32)``.
 
     >>> import logits, numpy as np
     >>> v, i = logits.top_k(np.array([3.0, 1.0, 3.0, 5.0]), 2)
@@ -216,14 +243,14 @@ def top_k(x: ArrayLike, k: int, *, axis: int = -1) -> Tuple[np.ndarray, np.ndarr
     ([5.0, 3.0], [3, 0])
     """
     what = "top_k"
-    a, ax = _rows_last(x, axis, what)
+    dt, a, ax = _rows_last(x, axis, what)
     kk = _arrays.integer(k, "k", 0)
     cols = a.shape[-1]
     rows = a.size // cols if cols else int(np.prod(a.shape[:-1]))
     out_shape = a.shape[:-1] + (kk,)
-    values = np.empty(out_shape, dtype=a.dtype)
+    values = np.empty(out_shape, dtype=dt)  # the input's dtype, 16-bit too
     indices = np.empty(out_shape, dtype=I64)
-    status = _TOP_K[_arrays.INDEX[a.dtype]](
+    status = _TOP_K[_arrays.INDEX[dt]](
         _arrays.pointer(a), _arrays.pointer(values), _arrays.pointer(indices), _arrays.size(rows),
         _arrays.size(cols), _arrays.size(kk))
     _arrays.check(status, what, (("the length of each row", "the length of the axis"),))
@@ -233,18 +260,19 @@ def top_k(x: ArrayLike, k: int, *, axis: int = -1) -> Tuple[np.ndarray, np.ndarr
 def argmax(x: ArrayLike, *, axis: int = -1) -> Any:
     """The index of the largest value along ``axis`` (lowest index on ties,
     the first NaN if any: numpy.argmax's rule), as int64; a 1-D input gives
-    a scalar.
+    a scalar. float16 and bfloat16 inputs are read as they are (no float32
+    copy; the float32 call's indices).
 
     >>> import logits, numpy as np
     >>> int(logits.argmax(np.array([1.0, 7.0, 7.0])))
     1
     """
     what = "argmax"
-    a, _ = _rows_last(x, axis, what)
+    dt, a, _ = _rows_last(x, axis, what)
     cols = a.shape[-1]
     rows = int(np.prod(a.shape[:-1]))
     out = np.empty(a.shape[:-1], dtype=I64)
-    status = _ARGMAX[_arrays.INDEX[a.dtype]](
+    status = _ARGMAX[_arrays.INDEX[dt]](
         _arrays.pointer(a), _arrays.pointer(out), _arrays.size(rows), _arrays.size(cols))
     _arrays.check(status, what, _NAMES)
     return out[()] if out.ndim == 0 else out

@@ -1,0 +1,111 @@
+// The losses over 16-bit storage (issue 15): the logits (and soft or binary
+// targets) are float16 or bfloat16 bits; labels, weights and the losses are
+// as for float32 (losses are float32 values: a 16-bit loss is the
+// quantisation users complain about); the gradient is written in the
+// input's format, in place over the logits when asked.
+//
+// Every check runs first over the whole call (the float32 checks, reading
+// the 16-bit values widened), so a refused call writes nothing. Then blocks
+// of whole samples are widened into float32 scratch (at most
+// `halfBlockElements` floats, or one outer slice when it is larger), the
+// float32 loss kernels of the chosen precision run on the block with the
+// whole call's divisor, each block's loss sum comes back unrounded and the
+// sums are added in block order (compensated), and the block's gradient is
+// narrowed once into the 16-bit gradient. No float32 copy of the whole array.
+
+/// The value of 16-bit bits in `format`, as a Double (exact).
+@inlinable @inline(__always)
+func halfValue(_ format: HalfFormat, _ h: UInt16) -> Double {
+    Double(format == .f16 ? widenF16(h) : widenBF16(h))
+}
+
+/// Categorical cross-entropy of 16-bit logits or probabilities over
+/// `layout` (classes along `layout.length`): `targets` are labels or 16-bit
+/// soft targets, `classWeight` float32, `loss` float32 (`sliceCount` values
+/// for `.none`, else 1), `grad` (optional) 16-bit and may be `input`.
+@inlinable
+package func checkedHalfCrossEntropy(
+    _ format: HalfFormat, _ input: UnsafePointer<UInt16>?, _ targets: CategoricalTargets<UInt16>,
+    _ classWeight: UnsafePointer<Float>?, _ loss: UnsafeMutablePointer<Float>?,
+    _ grad: UnsafeMutablePointer<UInt16>?, _ layout: AxisLayout, _ options: CrossEntropyOptions,
+    kernels: KernelTable = .portable
+) -> Refusal? {
+    var divisor = 0.0
+    if let e = crossEntropyRefusal(input, targets, classWeight, loss, grad, layout, options,
+                                   divisor: &divisor, { halfValue(format, $0) }) { return e }
+    guard let loss else { return nil }
+    guard let input, layout.count > 0 else {
+        // No samples (or no elements: no classes means no samples): a sum
+        // (or mean) of nothing is 0.
+        if options.reduction != .none { loss[0] = 0 }
+        return nil
+    }
+    let slice = layout.length &* layout.inner
+    let perBlock = Swift.max(1, halfBlockElements / Swift.max(slice, 1))
+    let floats = Swift.min(perBlock, layout.outer) &* slice
+    let soft: UnsafePointer<UInt16>?
+    switch targets {
+    case .labels: soft = nil
+    case .soft(let p): soft = p
+    }
+    let bytes = floats &* MemoryLayout<Float>.stride &* (soft == nil ? 1 : 2)
+    guard let raw = scratchAllocate(bytes) else { return Refusal(.outOfMemory) }
+    defer { scratchFree(raw) }
+    let a = raw.bindMemory(to: Float.self, capacity: floats &* (soft == nil ? 1 : 2))
+    let b = a + floats
+    var total = 0.0, tc = 0.0
+    var blockSum = 0.0
+    var unusedLoss: Float = 0
+    var o = 0
+    while o < layout.outer {
+        let k = Swift.min(perBlock, layout.outer &- o)
+        let n = k &* slice
+        kernels.widenHalf(format.code, input + o &* slice, a, n)
+        let blockTargets: CategoricalTargets<Float>
+        switch targets {
+        case .labels(let p): blockTargets = .labels(p.map { $0 + o &* layout.inner })
+        case .soft: blockTargets = .soft(UnsafePointer(b))
+        }
+        if let soft { kernels.widenHalf(format.code, soft + o &* slice, b, n) }
+        let sub = AxisLayout(k, layout.length, layout.inner, n, k &* layout.inner)
+        withUnsafeMutablePointer(to: &unusedLoss) { dummy in
+            let lossOut = options.reduction == .none ? loss + o &* layout.inner : dummy
+            parallelCrossEntropy(UnsafePointer(a), blockTargets, classWeight, lossOut, grad == nil ? nil : a,
+                                 sub, options, kernels, divisor: divisor, sumOut: &blockSum)
+        }
+        if options.reduction != .none { compensatedAdd(&total, &tc, blockSum) }
+        if let grad { kernels.narrowHalf(format.code, UnsafePointer(a), grad + o &* slice, n) }
+        o &+= k
+    }
+    if options.reduction != .none {
+        let sum = total + tc
+        loss[0] = Float(roundingDouble: options.reduction == .mean ? (divisor > 0 ? sum / divisor : 0) : sum)
+    }
+    return nil
+}
+
+/// Binary cross-entropy of `rows x classes` 16-bit logits or probabilities
+/// and 16-bit targets; `posWeight` (classes) and `weight` (every element)
+/// float32, `loss` float32 (the element count for `.none`, else 1), `grad`
+/// (optional) 16-bit and may be `input`. Each element's loss and gradient
+/// are the float32 function's (computed in double from the widened values);
+/// the gradient is rounded to float32, then once to the format.
+@inlinable
+package func checkedHalfBinaryCrossEntropy(
+    _ format: HalfFormat, _ input: UnsafePointer<UInt16>?, _ target: UnsafePointer<UInt16>?,
+    _ posWeight: UnsafePointer<Float>?, _ weight: UnsafePointer<Float>?, _ loss: UnsafeMutablePointer<Float>?,
+    _ grad: UnsafeMutablePointer<UInt16>?, rows: Int, classes: Int, _ options: BinaryCrossEntropyOptions
+) -> Refusal? {
+    if let e = binaryCrossEntropyRefusal(input, target, posWeight, weight, loss, grad, rows: rows,
+                                         classes: classes, options, { halfValue(format, $0) }) { return e }
+    guard let loss else { return nil }
+    switch format {
+    case .f16:
+        binaryCrossEntropy(input, target, posWeight, weight, loss, grad, rows: rows, classes: classes, options,
+                           { Double(widenF16($0)) }, { narrowF16(Float(roundingDouble: $0)) })
+    case .bf16:
+        binaryCrossEntropy(input, target, posWeight, weight, loss, grad, rows: rows, classes: classes, options,
+                           { Double(widenBF16($0)) }, { narrowBF16(Float(roundingDouble: $0)) })
+    }
+    return nil
+}
