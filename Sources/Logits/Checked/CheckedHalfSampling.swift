@@ -57,24 +57,19 @@ package func checkedHalfTopK(
 ) -> Refusal? {
     if let e = topKRefusal(x, values, indices, rows: rows, cols: cols, k: k) { return e }
     guard rows &* k > 0, let x, let values, let indices else { return nil }
-    guard let bytes = scratchAllocate(cols &* MemoryLayout<KeyIndex>.stride) else { return Refusal(.outOfMemory) }
-    defer { scratchFree(bytes) }
-    let pairs = bytes.bindMemory(to: KeyIndex.self, capacity: cols)
-    return forEachHalfRowBlock(format, x, rows: rows, cols: cols, kernels: kernels) { first, n, block in
-        var r = 0
-        while r < n {
-            let row = first &+ r
-            let m = selectTop(block + r &* cols, cols, k, keepTies: false, pairs)
-            sortDescending(pairs, m)
-            var j = 0
-            while j < m {
-                values[row &* k &+ j] = x[row &* cols &+ pairs[j].index]
-                indices[row &* k &+ j] = Int64(pairs[j].index)
-                j &+= 1
+    return withTopKScratch(cols) { pairs in
+        forEachHalfRowBlock(format, x, rows: rows, cols: cols, kernels: kernels) { first, n, block in
+            var r = 0
+            while r < n {
+                let row = first &+ r
+                topKRow(block + r &* cols, cols, k, pairs) { j, index in
+                    values[row &* k &+ j] = x[row &* cols &+ index]
+                    indices[row &* k &+ j] = Int64(index)
+                }
+                r &+= 1
             }
-            r &+= 1
+            return nil
         }
-        return nil
     }
 }
 

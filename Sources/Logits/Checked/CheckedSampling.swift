@@ -141,23 +141,40 @@ package func checkedTopK<T: LogitsFloat>(
 ) -> Refusal? {
     if let e = topKRefusal(x, values, indices, rows: rows, cols: cols, k: k) { return e }
     guard rows &* k > 0, let x, let values, let indices else { return nil }
+    return withTopKScratch(cols) { pairs in
+        var r = 0
+        while r < rows {
+            let row = x + r &* cols
+            topKRow(row, cols, k, pairs) { j, index in
+                values[r &* k &+ j] = row[index]
+                indices[r &* k &+ j] = Int64(index)
+            }
+            r &+= 1
+        }
+        return nil
+    }
+}
+
+/// Runs `body` with scratch for one row's (key, index) pairs.
+@inlinable
+func withTopKScratch(_ cols: Int, _ body: (UnsafeMutablePointer<KeyIndex>) -> Refusal?) -> Refusal? {
     guard let bytes = scratchAllocate(cols &* MemoryLayout<KeyIndex>.stride) else { return Refusal(.outOfMemory) }
     defer { scratchFree(bytes) }
-    let pairs = bytes.bindMemory(to: KeyIndex.self, capacity: cols)
-    var r = 0
-    while r < rows {
-        let row = x + r &* cols
-        let n = selectTop(row, cols, k, keepTies: false, pairs)
-        sortDescending(pairs, n)
-        var j = 0
-        while j < n {
-            values[r &* k &+ j] = row[pairs[j].index]
-            indices[r &* k &+ j] = Int64(pairs[j].index)
-            j &+= 1
-        }
-        r &+= 1
+    return body(bytes.bindMemory(to: KeyIndex.self, capacity: cols))
+}
+
+/// The k largest of a row of `cols`, largest first: `write(j, index)` for
+/// each (ties to the lower index, NaN above every number).
+@inlinable @inline(__always)
+func topKRow<T: LogitsFloat>(_ row: UnsafePointer<T>, _ cols: Int, _ k: Int, _ pairs: UnsafeMutablePointer<KeyIndex>,
+                             _ write: (Int, Int) -> Void) {
+    let n = selectTop(row, cols, k, keepTies: false, pairs)
+    sortDescending(pairs, n)
+    var j = 0
+    while j < n {
+        write(j, pairs[j].index)
+        j &+= 1
     }
-    return nil
 }
 
 /// The checks of a top-k call (any element storage `S`).
