@@ -439,9 +439,11 @@ logits_status logits_softplus_backward_ex_f64(const double *y, const double *dy,
  * the same rules (shapes, in place, errors, special values, NaN per row,
  * empty axes, thread count independence): the input is read in its 16-bit
  * format, widened exactly to float32 a block at a time (at most 2^16
- * floats, or one slice along the axis when a slice is longer: no float32
- * copy of the whole array), the float32 kernels of the precision chosen run
- * on the block, and each output is rounded once to the format, to nearest,
+ * floats: whole slices, or columns of a longer slice, or one contiguous
+ * slice; blocks on the library's threads with at most 4 MB of scratch in
+ * all: no float32 copy of the whole array), the float32 kernels of the
+ * precision chosen run on the block (the same kernel path as a float32 call
+ * of the whole shape), and each output is rounded once to the format, to nearest,
  * ties to even. NaN stays NaN (quiet); a result overflows to inf only where
  * round to nearest says so (binary16: |y| >= 65520). Temperatures are float.
  * The conversions are integer code (no F16C or AVX-512 BF16 instruction:
@@ -704,7 +706,9 @@ logits_status logits_cross_entropy_soft_f64(
  * loss as for float32 (the losses are float32 values: no 16-bit rounding
  * of a loss). The checks run over the whole call first (nothing written on
  * an error); then blocks of whole samples are widened to float32 (at most
- * 2^16 floats, or one outer slice: no float32 copy of the whole array), the
+ * 2^18 floats: whole outer slices, or columns of one, or one contiguous
+ * slice: no float32 copy of the whole array; a block's samples go to the
+ * library's threads), the
  * float32 kernels of the precision chosen run on them with the whole call's
  * divisor D, the blocks' sums are added in order (compensated, in double),
  * and each gradient value is rounded once to the format; grad may equal
@@ -940,7 +944,8 @@ logits_status logits_argmax_f64(const double *x, int64_t *indices, size_t rows, 
 
 /* The 16-bit forms (logits_f16, logits_bf16: see "16-bit storage"): the
  * logits in the format, log-probabilities float32, top-k values the rows'
- * own 16-bit values. Blocks of whole rows (at most 2^16 values, or one row)
+ * own 16-bit values. Blocks of whole rows (at most 2^18 values, or one row;
+ * a block's rows go to the library's threads)
  * are widened exactly to float32 and the float32 code runs on them with the
  * call's row numbers, so a row's token is the float32 function's on the
  * same values (history, counts, uniforms and the Philox draw of (seed, row)

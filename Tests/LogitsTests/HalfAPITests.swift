@@ -43,6 +43,27 @@ private func sampleValues<H: LogitsHalf>(_ n: Int, _: H.Type, scale: Float = 4) 
         #expect(BFloat16(0.0) == BFloat16(-0.0) && BFloat16(0.0).hashValue == BFloat16(-0.0).hashValue)
         #expect(BFloat16(Float.greatestFiniteMagnitude).floatValue.isInfinite)  // rounds up past the largest
         #expect(BFloat16(1.0).description == "1.0")
+        // From Double, rounded once (not through a Float rounded to nearest).
+        #expect(BFloat16(1 + 0x1p-8 + 0x1p-40 as Double).floatValue == 1.0078125)
+        #expect(BFloat16(1 + 0x1p-8 as Double).floatValue == 1)  // a tie: to even
+        #expect(BFloat16(-(1 + 0x1p-8 + 0x1p-40) as Double).floatValue == -1.0078125)
+        #expect(BFloat16(1e300 as Double).floatValue == .infinity && BFloat16(Double.nan).isNaN)
+        #expect(BFloat16(0x1p-132 as Double).bitPattern == 0x0002)  // a subnormal, exact
+        #expect(BFloat16(0x1.8p-133 + 0x1p-170 as Double).bitPattern == 0x0002)  // above the tie: up
+        // Against Float16-style independent rounding in Double: the nearer of
+        // the two bfloat16 neighbours (ties to even) for random Doubles.
+        var seed: UInt64 = 99
+        var wrong = 0
+        for _ in 0..<100_000 {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let d = Double(bitPattern: 0x3F80_0000_0000_0000 | (seed >> 12))  // in [2^-7, 2^-6)
+            let spacing = 0x1p-14  // bfloat16 ulp at 2^-7
+            let below = (d / spacing).rounded(.down) * spacing
+            let pick = d - below > spacing / 2 || (d - below == spacing / 2
+                && Int((below / spacing).truncatingRemainder(dividingBy: 2)) == 1) ? below + spacing : below
+            if Double(BFloat16(d).floatValue) != pick { wrong += 1 }
+        }
+        #expect(wrong == 0)
     }
 
     @Test(arguments: [Precision.fast, .exact])

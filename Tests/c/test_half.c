@@ -550,33 +550,84 @@ static long peak_rss_kb(void)
     return u.ru_maxrss;
 }
 
-/* A bfloat16 softmax and log-softmax of 64 x 128256 (16 MB) and their
- * gradients grow the peak RSS by far less than a float32 copy (32 MB). */
+/* No float32 copy of the whole array: the peak RSS grows by far less than
+ * one (run first, before other cases raise the peak). A bfloat16 softmax,
+ * log-softmax and gradient of 64 x 128256; a float16 softmax along a long
+ * axis of 8 slices of 2^20 on 3 threads; a bfloat16 cross-entropy with
+ * labels and with soft targets over 1 x 10 x 500000 (samples along a long
+ * inner axis). */
 static void test_no_float32_copy(void)
 {
-    const size_t rows = 64, cols = 128256, n = rows * cols;
-    uint16_t *x = (uint16_t *)xmalloc(n * 2), *y = (uint16_t *)xmalloc(n * 2), *dy = (uint16_t *)xmalloc(n * 2);
+    const size_t n = 64 * 128256, n2 = (size_t)8 << 20, n3 = 10 * 500000;
+    uint16_t *x = (uint16_t *)xmalloc(n2 * 2), *y = (uint16_t *)xmalloc(n2 * 2), *dy = (uint16_t *)xmalloc(n2 * 2);
+    int64_t *labels = (int64_t *)xmalloc(500000 * 8);
+    float loss;
     long before, after;
-    size_t i;
+    size_t i, saved = logits_get_num_threads();
     logits_status st;
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n2; i++) {
         x[i] = half_from_double(HALF_BF16, (double)(i % 977) / 50.0 - 9.0);
         y[i] = 0;
         dy[i] = half_from_double(HALF_BF16, (double)(i % 13) / 7.0 - 1.0);
     }
+    for (i = 0; i < 500000; i++) labels[i] = (int64_t)(i % 10);
     before = peak_rss_kb();
-    st = logits_softmax_bf16(x, y, rows, cols);
-    st |= logits_log_softmax_bf16(x, y, rows, cols);
-    st |= logits_softmax_backward_bf16(y, dy, y, rows, cols);
-    st |= logits_log_softmax_axis_f16(x, y, 1, rows, cols, 1.0f, LOGITS_PRECISION_EXACT);
+    st = logits_softmax_bf16(x, y, 64, 128256);
+    st |= logits_log_softmax_bf16(x, y, 64, 128256);
+    st |= logits_softmax_backward_bf16(y, dy, y, 64, 128256);
     after = peak_rss_kb();
     set_ctx("64 x 128256 bfloat16");
     CHECK(st == LOGITS_OK, "status %d", (int)st);
-    CHECK((after - before) * 1024L < (long)(n * 4 / 4),
-          "peak RSS grew by %ld KB (a float32 copy is %zu KB)", after - before, n * 4 / 1024);
+    CHECK((after - before) * 1024L < (long)(n * 4 / 4), "peak RSS grew by %ld KB (a float32 copy is %zu KB)",
+          after - before, n * 4 / 1024);
+    logits_set_num_threads(3);
+    before = peak_rss_kb();
+    st = logits_softmax_f16(x, y, 8, (size_t)1 << 20);
+    st |= logits_softmax_backward_f16(y, dy, y, 8, (size_t)1 << 20);
+    after = peak_rss_kb();
+    logits_set_num_threads(saved);
+    set_ctx("8 x 2^20 float16, 3 threads");
+    CHECK(st == LOGITS_OK, "status %d", (int)st);
+    CHECK((after - before) * 1024L < (long)(n2 * 4 / 3), "peak RSS grew by %ld KB (a float32 copy is %zu KB)",
+          after - before, n2 * 4 / 1024);
+    for (i = 0; i < n3; i++) dy[i] = half_from_double(HALF_BF16, (double)(i % 7) / 10.0); /* soft targets */
+    before = peak_rss_kb();
+    st = logits_cross_entropy_labels_bf16(x, labels, NULL, &loss, y, 1, 10, 500000, NULL);
+    st |= logits_cross_entropy_soft_bf16(x, dy, NULL, &loss, y, 1, 10, 500000, NULL);
+    after = peak_rss_kb();
+    set_ctx("1 x 10 x 500000 bfloat16 cross-entropy");
+    CHECK(st == LOGITS_OK, "status %d", (int)st);
+    CHECK((after - before) * 1024L < (long)(n3 * 4 / 4), "peak RSS grew by %ld KB (a float32 copy is %zu KB)",
+          after - before, n3 * 4 / 1024);
     free(x);
     free(y);
     free(dy);
+    free(labels);
+}
+
+/* A long axis with a few columns (blocks of columns): the strided kernel
+ * path of the whole call, bit for bit, on sparse rows (mostly -inf) where
+ * the contiguous-row kernel would round differently. */
+static void test_long_axis_columns(void)
+{
+    static const shape_t SHAPES[] = {{1, 65537, 2}, {2, 70001, 3}, {1, 131072, 5}};
+    size_t oi, fmt, si, i;
+    for (oi = 0; oi < N_HOPS; oi++) {
+        const hop_t *op = &HOPS[oi];
+        if (!is_axis(op) || two_inputs(op)) continue;
+        for (fmt = 0; fmt < 2; fmt++)
+            for (si = 0; si < N_OF(SHAPES); si++) {
+                shape_t s = SHAPES[si];
+                size_t n = s.s1 * s.s2 * s.s3;
+                uint16_t *a = (uint16_t *)xmalloc(n * 2);
+                for (i = 0; i < n; i++) a[i] = half_from_double((int)fmt, -INFINITY);
+                for (i = 0; i < 4096 * s.s1 * s.s3; i++)
+                    a[(size_t)uniform(0, (double)n - 1)] = half_from_double((int)fmt, uniform(-4, 4));
+                check_rule(op, (int)fmt, a, NULL, s, 1.0f, LOGITS_PRECISION_FAST, "sparse long axis");
+                check_rule(op, (int)fmt, a, NULL, s, 0.7f, LOGITS_PRECISION_EXACT, "sparse long axis");
+                free(a);
+            }
+    }
 }
 
 static void test_covers_the_operation_list(void)
@@ -603,6 +654,7 @@ int main(int argc, char **argv)
     int quick = getenv("LOGITS_TEST_QUICK") != NULL;
     harness_start(argc, argv);
     RUN(test_covers_the_operation_list);
+    if (!quick) RUN(test_no_float32_copy); /* first: before other cases raise the peak */
     RUN(test_every_pattern);
     RUN(test_special_values);
     RUN(test_selection_refusals);
@@ -610,7 +662,7 @@ int main(int argc, char **argv)
     RUN(test_matches_float32_rounded_once);
     RUN(test_losses_match_float32);
     RUN(test_selection_matches_float32);
+    RUN(test_long_axis_columns);
     RUN(test_thread_counts);
-    RUN(test_no_float32_copy);
     return harness_finish();
 }

@@ -58,12 +58,22 @@ public struct BFloat16: LogitsHalf, Hashable, CustomStringConvertible, Expressib
     /// The bfloat16 nearest to `value` (ties to even).
     @inlinable public init(_ value: Float) { bitPattern = narrowBF16(value) }
 
-    /// The bfloat16 nearest to `value` (through `Float`).
-    @inlinable public init(_ value: Double) { self.init(Float(value)) }
+    /// The bfloat16 nearest to `value` (ties to even), rounded once: through
+    /// a `Float` rounded to odd, which keeps the information round to
+    /// nearest needs (`BFloat16(1 + 0x1p-8 + 0x1p-40)` is 1.0078125, not 1).
+    @inlinable public init(_ value: Double) {
+        var f = Float(value)
+        if f.isFinite || (value.isFinite && f.isInfinite), Double(f) != value {
+            // Round to odd: toward zero, then the lowest bit set.
+            if abs(Double(f)) > abs(value) { f = f > 0 ? f.nextDown : f.nextUp }
+            f = Float(bitPattern: f.bitPattern | 1)
+        }
+        bitPattern = narrowBF16(f)
+    }
 
-    /// A literal, rounded to the nearest bfloat16 (through `Float`):
+    /// A literal, rounded once to the nearest bfloat16 (as `init(_: Double)`):
     /// `let x: [BFloat16] = [0.5, 1.25]`.
-    @inlinable public init(floatLiteral value: Double) { self.init(Float(value)) }
+    @inlinable public init(floatLiteral value: Double) { self.init(value) }
 
     /// An integer literal, rounded to the nearest bfloat16 (exact up to 256).
     @inlinable public init(integerLiteral value: Int) { self.init(Float(value)) }

@@ -316,9 +316,11 @@ extension Logits {
         uniform: [Double]? = nil, withLogprobs: Bool = false
     ) throws(LogitsError) -> SampledTokens<Float> where V.Element: LogitsHalf {
         try sampleRows(logits, rows, options, history, uniform, withLogprobs) { x, u, t, l, r, vocab, s in
-            halfBitsOf(x) { xp in
-                checkedHalfSample(V.Element.logitsHalfFormat.storage, xp, uniform: u, useUniform: uniform != nil,
-                                  t, l, r, rows: rows, vocab: vocab, s, kernels: .dispatched(.default))
+            x.withMemoryRebound(to: UInt16.self) { xb in
+                let xp = xb.baseAddress
+                return checkedHalfSample(V.Element.logitsHalfFormat.storage, xp, uniform: u,
+                                         useUniform: uniform != nil, t, l, r, rows: rows, vocab: vocab, s,
+                                         kernels: .dispatched(.default))
             }
         }
     }
@@ -333,9 +335,12 @@ extension Logits {
     public static func topK<V: LogitsBuffer>(_ x: V, _ k: Int, rows: Int = 1) throws(LogitsError)
         -> (values: [V.Element], indices: [Int64]) where V.Element: LogitsHalf {
         try topKRows(x, k, rows, zero: V.Element(bitPattern: 0)) { xb, v, i, cols in
-            halfBitsOf(xb) { xp in
-                checkedHalfTopK(V.Element.logitsHalfFormat.storage, xp, mutableHalfBits(v), i, rows: rows,
-                                cols: cols, k: k, kernels: .dispatched(.default))
+            xb.withMemoryRebound(to: UInt16.self) { xu in
+                UnsafeMutableBufferPointer(start: v, count: v == nil ? 0 : rows &* k)
+                    .withMemoryRebound(to: UInt16.self) { vu in
+                        checkedHalfTopK(V.Element.logitsHalfFormat.storage, xu.baseAddress, vu.baseAddress, i,
+                                        rows: rows, cols: cols, k: k, kernels: .dispatched(.default))
+                    }
             }
         }
     }
@@ -350,18 +355,12 @@ extension Logits {
     public static func argmax<V: LogitsBuffer>(_ x: V, rows: Int = 1) throws(LogitsError) -> [Int64]
     where V.Element: LogitsHalf {
         try argmaxRows(x, rows) { xb, o, cols in
-            halfBitsOf(xb) { xp in
-                checkedHalfArgmax(V.Element.logitsHalfFormat.storage, xp, o, rows: rows, cols: cols,
+            xb.withMemoryRebound(to: UInt16.self) { xu in
+                checkedHalfArgmax(V.Element.logitsHalfFormat.storage, xu.baseAddress, o, rows: rows, cols: cols,
                                   kernels: .dispatched(.default))
             }
         }
     }
-}
-
-/// A 16-bit buffer's bits (non-throwing form of `halfBits`).
-@inlinable
-func halfBitsOf<H: LogitsHalf, R>(_ b: UnsafeBufferPointer<H>, _ body: (UnsafePointer<UInt16>?) -> R) -> R {
-    body(b.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: UInt16.self) })
 }
 
 // Helpers: the buffers seen as their bits (a LogitsHalf is 16 bits).
@@ -370,12 +369,27 @@ func halfBitsOf<H: LogitsHalf, R>(_ b: UnsafeBufferPointer<H>, _ body: (UnsafePo
 func halfBits<H: LogitsHalf, R>(
     _ b: UnsafeBufferPointer<H>, _ body: (UnsafePointer<UInt16>?) throws(LogitsError) -> R
 ) throws(LogitsError) -> R {
-    try body(b.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: UInt16.self) })
+    // Rebound, not assumed: Float16 memory is read as its UInt16 bits.
+    try b.withMemoryRebound(to: UInt16.self) { (u) throws(LogitsError) -> R in try body(u.baseAddress) }
 }
 
 @inlinable
-func mutableHalfBits<H: LogitsHalf>(_ p: UnsafeMutablePointer<H>?) -> UnsafeMutablePointer<UInt16>? {
-    p.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: UInt16.self) }
+func mutableHalfBits<H: LogitsHalf, R>(
+    _ b: UnsafeMutableBufferPointer<H>, _ body: (UnsafeMutablePointer<UInt16>?) throws(LogitsError) -> R
+) throws(LogitsError) -> R {
+    try b.withMemoryRebound(to: UInt16.self) { (u) throws(LogitsError) -> R in try body(u.baseAddress) }
+}
+
+/// A new array of `count` 16-bit values filled through their bits.
+@inlinable
+func makeHalfArray<H: LogitsHalf>(
+    count: Int, _ fill: (UnsafeMutablePointer<UInt16>?) throws(LogitsError) -> Void
+) throws(LogitsError) -> [H] {
+    var out: [H] = try makeArray(count: count) { (p: UnsafeMutablePointer<H>?) throws(LogitsError) in
+        p?.initialize(repeating: H(bitPattern: 0), count: count)
+    }
+    try out.withUnsafeMutableBufferPointer { (b) throws(LogitsError) in try mutableHalfBits(b, fill) }
+    return out
 }
 
 @inlinable
@@ -386,9 +400,9 @@ func halfAxisForward<V: LogitsBuffer>(
         let layout = try arrayLayout(count: xb.count, shape: shape, axis: axis)
         let count = op == .logSumExp ? layout.sliceCount : layout.count
         return try halfBits(xb) { (xp) throws(LogitsError) in
-            try makeArray(count: count) { (y: UnsafeMutablePointer<V.Element>?) throws(LogitsError) in
+            try makeHalfArray(count: count) { (y) throws(LogitsError) in
                 try refusing {
-                    checkedHalfAxisForward(op, V.Element.logitsHalfFormat.storage, xp, mutableHalfBits(y), layout,
+                    checkedHalfAxisForward(op, V.Element.logitsHalfFormat.storage, xp, y, layout,
                                            temperature: temperature, kernels: .dispatched(precision))
                 }
             }
@@ -402,10 +416,11 @@ func halfAxisForwardInPlace<V: LogitsMutableBuffer>(
 ) throws(LogitsError) where V.Element: LogitsHalf {
     try x.withUnsafeMutableBufferPointer { (xb) throws(LogitsError) in
         let layout = try arrayLayout(count: xb.count, shape: shape, axis: axis)
-        let bits = mutableHalfBits(xb.baseAddress)
-        try refusing {
-            checkedHalfAxisForward(op, V.Element.logitsHalfFormat.storage, UnsafePointer(bits), bits, layout,
-                                   temperature: temperature, kernels: .dispatched(precision))
+        try mutableHalfBits(xb) { (bits) throws(LogitsError) in
+            try refusing {
+                checkedHalfAxisForward(op, V.Element.logitsHalfFormat.storage, UnsafePointer(bits), bits, layout,
+                                       temperature: temperature, kernels: .dispatched(precision))
+            }
         }
     }
 }
@@ -422,11 +437,10 @@ func halfAxisBackward<V: LogitsBuffer, G: LogitsBuffer<V.Element>>(
             let layout = try arrayLayout(count: yb.count, shape: shape, axis: axis)
             return try halfBits(yb) { (yp) throws(LogitsError) in
                 try halfBits(db) { (dp) throws(LogitsError) in
-                    try makeArray(count: layout.count) { (dx: UnsafeMutablePointer<V.Element>?) throws(LogitsError) in
+                    try makeHalfArray(count: layout.count) { (dx) throws(LogitsError) in
                         try refusing {
-                            checkedHalfAxisBackward(op, V.Element.logitsHalfFormat.storage, yp, dp,
-                                                    mutableHalfBits(dx), layout, temperature: temperature,
-                                                    kernels: .dispatchedExact)
+                            checkedHalfAxisBackward(op, V.Element.logitsHalfFormat.storage, yp, dp, dx, layout,
+                                                    temperature: temperature, kernels: .dispatchedExact)
                         }
                     }
                 }
@@ -435,17 +449,35 @@ func halfAxisBackward<V: LogitsBuffer, G: LogitsBuffer<V.Element>>(
     }
 }
 
+/// An elementwise function over 16-bit bits, `x` to `y` (may be `x`). It
+/// cannot be refused but for want of scratch memory: then the function
+/// runs in chunks through a small stack buffer instead (the same results).
+@inlinable
+func halfElementwiseBits(_ op: ElementwiseOp, _ format: HalfFormat, _ x: UnsafePointer<UInt16>?,
+                         _ y: UnsafeMutablePointer<UInt16>?, _ count: Int, _ kernels: KernelTable) {
+    guard checkedHalfElementwise(op, format, x, y, count: count, kernels: kernels) != nil, let x, let y else { return }
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: 256) { a in
+        guard let a = a.baseAddress else { return }
+        var i = 0
+        while i < count {
+            let n = Swift.min(256, count &- i)
+            kernels.widenHalf(format.code, x + i, a, n)
+            kernels.elementwise(op, UnsafePointer(a), a, n)
+            kernels.narrowHalf(format.code, UnsafePointer(a), y + i, n)
+            i &+= n
+        }
+    }
+}
+
 @inlinable
 func halfElementwise<V: LogitsBuffer>(_ op: ElementwiseOp, _ x: V, _ precision: Precision) -> [V.Element]
 where V.Element: LogitsHalf {
     x.withUnsafeBufferPointer { xb in
-        // Cannot fail: counts match, the new array cannot overlap x.
-        (try? halfBits(xb) { (xp) throws(LogitsError) in
-            try makeArray(count: xb.count) { (y: UnsafeMutablePointer<V.Element>?) throws(LogitsError) in
-                try refusing {
-                    checkedHalfElementwise(op, V.Element.logitsHalfFormat.storage, xp, mutableHalfBits(y),
-                                           count: xb.count, kernels: .dispatched(precision))
-                }
+        // Cannot fail: counts match, the new array cannot overlap x (and
+        // halfElementwiseBits needs no memory it may not get).
+        (try? halfBits(xb) { (xp) throws(LogitsError) -> [V.Element] in
+            try makeHalfArray(count: xb.count) { (y) throws(LogitsError) in
+                halfElementwiseBits(op, V.Element.logitsHalfFormat.storage, xp, y, xb.count, .dispatched(precision))
             }
         }) ?? []
     }
@@ -455,10 +487,10 @@ where V.Element: LogitsHalf {
 func halfElementwiseInPlace<V: LogitsMutableBuffer>(_ op: ElementwiseOp, _ x: inout V, _ precision: Precision)
 where V.Element: LogitsHalf {
     x.withUnsafeMutableBufferPointer { xb in
-        // Cannot fail: y is x.
-        let bits = mutableHalfBits(xb.baseAddress)
-        _ = checkedHalfElementwise(op, V.Element.logitsHalfFormat.storage, UnsafePointer(bits), bits,
-                                   count: xb.count, kernels: .dispatched(precision))
+        _ = try? mutableHalfBits(xb) { (bits) throws(LogitsError) in
+            halfElementwiseBits(op, V.Element.logitsHalfFormat.storage, UnsafePointer(bits), bits, xb.count,
+                                .dispatched(precision))
+        }
     }
 }
 
@@ -473,11 +505,10 @@ func halfElementwiseBackward<V: LogitsBuffer, G: LogitsBuffer<V.Element>>(
             }
             return try halfBits(yb) { (yp) throws(LogitsError) in
                 try halfBits(db) { (dp) throws(LogitsError) in
-                    try makeArray(count: yb.count) { (dx: UnsafeMutablePointer<V.Element>?) throws(LogitsError) in
+                    try makeHalfArray(count: yb.count) { (dx) throws(LogitsError) in
                         try refusing {
-                            checkedHalfElementwiseBackward(op, V.Element.logitsHalfFormat.storage, yp, dp,
-                                                           mutableHalfBits(dx), count: yb.count,
-                                                           kernels: .dispatchedExact)
+                            checkedHalfElementwiseBackward(op, V.Element.logitsHalfFormat.storage, yp, dp, dx,
+                                                           count: yb.count, kernels: .dispatchedExact)
                         }
                     }
                 }
@@ -494,14 +525,14 @@ func withHalfGradient<H: LogitsHalf, R>(
 ) throws(LogitsError) -> R {
     if gradient.count == count {
         return try gradient.withUnsafeMutableBufferPointer { (g) throws(LogitsError) -> R in
-            try body(mutableHalfBits(g.baseAddress))
+            try mutableHalfBits(g, body)
         }
     }
     var fresh: [H] = try makeArray(count: count) { (p: UnsafeMutablePointer<H>?) throws(LogitsError) in
         p?.initialize(repeating: H(bitPattern: 0), count: count)
     }
     let result = try fresh.withUnsafeMutableBufferPointer { (g) throws(LogitsError) -> R in
-        try body(mutableHalfBits(g.baseAddress))
+        try mutableHalfBits(g, body)
     }
     gradient = fresh
     return result

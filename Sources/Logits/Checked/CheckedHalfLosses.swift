@@ -7,11 +7,16 @@
 // Every check runs first over the whole call (the float32 checks, reading
 // the 16-bit values widened), so a refused call writes nothing. Then blocks
 // of whole samples are widened into float32 scratch (at most
-// `halfBlockElements` floats, or one outer slice when it is larger), the
-// float32 loss kernels of the chosen precision run on the block with the
-// whole call's divisor, each block's loss sum comes back unrounded and the
-// sums are added in block order (compensated), and the block's gradient is
-// narrowed once into the 16-bit gradient. No float32 copy of the whole array.
+// `halfLossBlockElements` floats: whole outer slices, or columns of one, at
+// least two when there are: the whole call's kernel path), the float32 loss
+// kernels of the chosen precision run on the block with the whole call's
+// divisor, each block's loss sum comes back unrounded and the sums are
+// added in block order (compensated), and the block's gradient is narrowed
+// once into the 16-bit gradient. No float32 copy of the whole array.
+
+/// Floats per block of the losses and the sampler (1 MB): a block this
+/// large spreads its samples or rows over the library's threads.
+@usableFromInline let halfLossBlockElements = 1 << 18
 
 /// The value of 16-bit bits in `format`, as a Double (exact).
 @inlinable @inline(__always)
@@ -40,42 +45,42 @@ package func checkedHalfCrossEntropy(
         if options.reduction != .none { loss[0] = 0 }
         return nil
     }
-    let slice = layout.length &* layout.inner
-    let perBlock = Swift.max(1, halfBlockElements / Swift.max(slice, 1))
-    let floats = Swift.min(perBlock, layout.outer) &* slice
+    // Blocks of whole samples: whole outer slices, or (a slice longer than
+    // the budget) columns of one; a block of 2^18 floats or more spreads its
+    // samples over the library's threads (parallelCrossEntropy).
+    let blocks = HalfBlocks(layout, budget: halfLossBlockElements)
     let soft: UnsafePointer<UInt16>?
     switch targets {
     case .labels: soft = nil
     case .soft(let p): soft = p
     }
-    let bytes = floats &* MemoryLayout<Float>.stride &* (soft == nil ? 1 : 2)
-    guard let raw = scratchAllocate(bytes) else { return Refusal(.outOfMemory) }
+    let floats = blocks.floats &* (soft == nil ? 1 : 2)
+    guard let raw = scratchAllocate(floats &* MemoryLayout<Float>.stride) else { return Refusal(.outOfMemory) }
     defer { scratchFree(raw) }
-    let a = raw.bindMemory(to: Float.self, capacity: floats &* (soft == nil ? 1 : 2))
-    let b = a + floats
+    let a = raw.bindMemory(to: Float.self, capacity: floats)
+    let b = a + blocks.floats
     var total = 0.0, tc = 0.0
     var blockSum = 0.0
     var unusedLoss: Float = 0
-    var o = 0
-    while o < layout.outer {
-        let k = Swift.min(perBlock, layout.outer &- o)
-        let n = k &* slice
-        kernels.widenHalf(format.code, input + o &* slice, a, n)
+    var bi = 0
+    while bi < blocks.count {
+        let (o, j, k, c) = blocks.block(bi)
+        let first = o &* layout.inner &+ j  // the block's first sample
+        blocks.widen(kernels, format, input, a, o, j, k, c)
         let blockTargets: CategoricalTargets<Float>
         switch targets {
-        case .labels(let p): blockTargets = .labels(p.map { $0 + o &* layout.inner })
+        case .labels(let p): blockTargets = .labels(p.map { $0 + first })
         case .soft: blockTargets = .soft(UnsafePointer(b))
         }
-        if let soft { kernels.widenHalf(format.code, soft + o &* slice, b, n) }
-        let sub = AxisLayout(k, layout.length, layout.inner, n, k &* layout.inner)
+        if let soft { blocks.widen(kernels, format, soft, b, o, j, k, c) }
         withUnsafeMutablePointer(to: &unusedLoss) { dummy in
-            let lossOut = options.reduction == .none ? loss + o &* layout.inner : dummy
+            let lossOut = options.reduction == .none ? loss + first : dummy
             parallelCrossEntropy(UnsafePointer(a), blockTargets, classWeight, lossOut, grad == nil ? nil : a,
-                                 sub, options, kernels, divisor: divisor, sumOut: &blockSum)
+                                 blocks.sub(k, c), options, kernels, divisor: divisor, sumOut: &blockSum)
         }
         if options.reduction != .none { compensatedAdd(&total, &tc, blockSum) }
-        if let grad { kernels.narrowHalf(format.code, UnsafePointer(a), grad + o &* slice, n) }
-        o &+= k
+        if let grad { blocks.narrow(kernels, format, UnsafePointer(a), grad, o, j, k, c) }
+        bi &+= 1
     }
     if options.reduction != .none {
         let sum = total + tc

@@ -19,31 +19,33 @@ func halfNegativeInfinity(_ format: HalfFormat) -> UInt16 {
 }
 
 /// The blocks of a 16-bit axis operation: whole slices (outer indices) when
-/// one slice fits in `halfBlockElements` floats, else a few columns (inner
-/// indices) of one slice at a time.
+/// one slice fits in `budget` floats, else a few columns (inner indices) of
+/// one slice at a time. Column blocks are balanced and, when the axis has
+/// more than one column, at least two columns wide: a block then takes the
+/// same kernel path as the whole call (the strided one), so its results are
+/// the whole call's bit for bit.
 @usableFromInline
 struct HalfBlocks {
     @usableFromInline let layout: AxisLayout
     @usableFromInline let slice: Int
     @usableFromInline let whole: Bool
     @usableFromInline let slicesPerBlock: Int
-    @usableFromInline let columnsPerBlock: Int
+    /// Column blocks per slice (1 when whole).
+    @usableFromInline let columnBlocks: Int
     /// Floats of scratch one block needs.
     @usableFromInline let floats: Int
 
     @inlinable
-    init(_ layout: AxisLayout) {
+    init(_ layout: AxisLayout, budget: Int = halfBlockElements) {
         self.layout = layout
         slice = layout.length &* layout.inner
-        whole = slice <= halfBlockElements
-        slicesPerBlock = Swift.max(1, halfBlockElements / Swift.max(slice, 1))
-        columnsPerBlock = whole ? layout.inner : Swift.max(1, halfBlockElements / Swift.max(layout.length, 1))
-        floats = whole ? Swift.min(slicesPerBlock, layout.outer) &* slice : layout.length &* columnsPerBlock
-    }
-
-    /// Column blocks per slice (1 when whole).
-    @inlinable var columnBlocks: Int {
-        whole ? 1 : (layout.inner &+ columnsPerBlock &- 1) / Swift.max(columnsPerBlock, 1)
+        whole = slice <= budget
+        slicesPerBlock = Swift.max(1, budget / Swift.max(slice, 1))
+        // Columns that fit the budget, at least 2 (or the one there is).
+        let fit = Swift.min(layout.inner, Swift.max(Swift.min(2, layout.inner), budget / Swift.max(layout.length, 1)))
+        columnBlocks = whole ? 1 : Swift.max(1, layout.inner / Swift.max(fit, 1))
+        let widest = (layout.inner &+ columnBlocks &- 1) / Swift.max(columnBlocks, 1)
+        floats = whole ? Swift.min(slicesPerBlock, layout.outer) &* slice : layout.length &* widest
     }
 
     /// The number of blocks.
@@ -60,8 +62,9 @@ struct HalfBlocks {
             return (o, 0, Swift.min(slicesPerBlock, layout.outer &- o), layout.inner)
         }
         let cb = Swift.max(columnBlocks, 1)
-        let o = b / cb, j = (b &- o &* cb) &* columnsPerBlock
-        return (o, j, 1, Swift.min(columnsPerBlock, layout.inner &- j))
+        let o = b / cb
+        let (j, end) = partRange(layout.inner, b &- o &* cb, cb)
+        return (o, j, 1, end &- j)
     }
 
     /// The block's own layout (k slices of length x c).
@@ -151,8 +154,8 @@ struct HalfAxisForwardWork: HalfBlockWork {
         let (o, j, k, c) = blocks.block(bi)
         let b = op == .logSumExp ? a + blocks.floats : a
         blocks.widen(kernels, format, x, a, o, j, k, c)
-        _ = checkedAxisForward(op, UnsafePointer(a), b, blocks.sub(k, c), temperature: temperature,
-                               kernels: kernels)
+        axisForwardKernel(op, UnsafePointer(a), b, blocks.sub(k, c), as: blocks.layout,
+                          temperature: Double(temperature), kernels: kernels)
         if op == .logSumExp {  // k x c values, at slice o, column j of the outer x inner result
             kernels.narrowHalf(format.code, UnsafePointer(b), y + (o &* blocks.layout.inner &+ j), k &* c)
         } else {

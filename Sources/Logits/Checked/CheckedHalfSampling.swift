@@ -1,6 +1,7 @@
 // The sampler, top-k and argmax over 16-bit logits (issue 15): the checks of
 // the float functions first, then blocks of whole rows widened into float32
-// scratch (at most `halfBlockElements` floats, or one row), the float32
+// scratch (at most `halfLossBlockElements` floats, or one row: a block that
+// large spreads its rows over the library's threads), the float32
 // code on each block, with the call's row numbers (history, counts,
 // uniforms and Philox draws are per call row). Log-probabilities are
 // float32; top-k values are the rows' own 16-bit values.
@@ -12,7 +13,7 @@ func forEachHalfRowBlock(
     _ format: HalfFormat, _ x: UnsafePointer<UInt16>, rows: Int, cols: Int, kernels: KernelTable,
     _ body: (Int, Int, UnsafePointer<Float>) -> Refusal?
 ) -> Refusal? {
-    let perBlock = Swift.max(1, halfBlockElements / Swift.max(cols, 1))
+    let perBlock = Swift.max(1, halfLossBlockElements / Swift.max(cols, 1))
     let floats = Swift.min(perBlock, rows) &* cols
     guard let raw = scratchAllocate(Swift.max(floats, 1) &* MemoryLayout<Float>.stride) else {
         return Refusal(.outOfMemory)

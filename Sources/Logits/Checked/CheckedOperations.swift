@@ -25,7 +25,20 @@ package func checkedAxisForward<T: LogitsFloat>(
         while i < outCount { y[i] = -.infinity; i &+= 1 }
         return nil
     }
-    if layout.inner == 1 && layout.outer == 1 && layout.length < laneCount {
+    axisForwardKernel(op, x, y, layout, as: layout, temperature: t, kernels: kernels)
+    return nil
+}
+
+/// The kernels of a checked softmax-family call over `layout` (x and y
+/// non-empty and validated), chosen as for a call over `whole`: a block of
+/// a larger call (16-bit storage) takes the whole call's path, so its
+/// results are the whole call's bit for bit.
+@inlinable @inline(__always)
+package func axisForwardKernel<T: LogitsFloat>(
+    _ op: AxisOp, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ layout: AxisLayout,
+    as whole: AxisLayout, temperature t: Double, kernels: KernelTable
+) {
+    if whole.inner == 1 && whole.outer == 1 && whole.length < laneCount {
         // One copy per operation (shortRowsForward is inlined): a row this
         // short costs less than the dispatch around it.
         switch op {
@@ -33,12 +46,11 @@ package func checkedAxisForward<T: LogitsFloat>(
         case .logSoftmax: shortRowsForward(.logSoftmax, x, y, 1, layout.length, t)
         case .logSumExp: shortRowsForward(.logSumExp, x, y, 1, layout.length, t)
         }
-    } else if layout.inner == 1 && (T.self == Float.self || t == 1) {
+    } else if whole.inner == 1 && (T.self == Float.self || t == 1) {
         parallelRows(kernels, op, x, y, layout.outer, layout.length, t)
     } else {
         parallelAxis(AxisJob(op, nil, x, nil, y, layout, t))
     }
-    return nil
 }
 
 /// Gradient of softmax or log-softmax along an axis; all three buffers have

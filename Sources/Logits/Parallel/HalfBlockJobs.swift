@@ -1,11 +1,16 @@
 // The 16-bit block drivers on the library's threads (CheckedHalfOperations
 // .swift): a call's blocks are independent (each widened, computed and
-// narrowed on its own), so they split into at most as many parts as the
-// library has threads (more would only multiply the scratch: a block is
-// computed the same way in any part, so results are identical with any
-// thread count), each part with its own scratch, allocated before any part
-// starts (an allocation failure refuses the call before a write). Each
-// driver is a value type (no closure: nothing to check at run time).
+// narrowed on its own), so they split into parts, each with its own
+// scratch allocated before any part starts (an allocation failure refuses
+// the call before a write). At most as many parts as the library has
+// threads, and no more than `halfScratchBudget` floats of scratch in all
+// (one part when a block is larger: a long slice then gets the threads
+// inside its kernel): a block is computed the same way in any part, so
+// results are identical with any thread count. Each driver is a value type
+// (no closure: nothing to check at run time).
+
+/// Floats of scratch the parts of one 16-bit call may hold together (4 MB).
+@usableFromInline let halfScratchBudget = 1 << 20
 
 /// One 16-bit driver's blocks.
 @usableFromInline
@@ -46,7 +51,8 @@ struct HalfBlocksJob<W: HalfBlockWork> {
 @inlinable
 func runHalfBlocks<W: HalfBlockWork>(_ work: W, _ part: PartFunction) -> Refusal? {
     let parts = Swift.min(partCount(slices: work.blockCount, elementsPerSlice: work.blockFloats),
-                          Swift.max(threadCount(), 1))
+                          Swift.max(threadCount(), 1),
+                          Swift.max(1, halfScratchBudget / Swift.max(work.scratchFloats, 1)))
     let floats = parts &* work.scratchFloats
     guard let raw = scratchAllocate(Swift.max(floats, 1) &* MemoryLayout<Float>.stride) else {
         return Refusal(.outOfMemory)
