@@ -385,11 +385,10 @@ func mutableHalfBits<H: LogitsHalf, R>(
 func makeHalfArray<H: LogitsHalf>(
     count: Int, _ fill: (UnsafeMutablePointer<UInt16>?) throws(LogitsError) -> Void
 ) throws(LogitsError) -> [H] {
-    var out: [H] = try makeArray(count: count) { (p: UnsafeMutablePointer<H>?) throws(LogitsError) in
-        p?.initialize(repeating: H(bitPattern: 0), count: count)
+    try makeArray(count: count) { (p: UnsafeMutablePointer<H>?) throws(LogitsError) in
+        // The uninitialized storage as bits, which `fill` initializes.
+        try mutableHalfBits(UnsafeMutableBufferPointer(start: p, count: p == nil ? 0 : count), fill)
     }
-    try out.withUnsafeMutableBufferPointer { (b) throws(LogitsError) in try mutableHalfBits(b, fill) }
-    return out
 }
 
 @inlinable
@@ -517,25 +516,15 @@ func halfElementwiseBackward<V: LogitsBuffer, G: LogitsBuffer<V.Element>>(
     }
 }
 
-/// `gradient` as `count` values: its own memory when the count fits, else a
-/// new array that replaces it only when `body` succeeds.
+/// `gradient` as its bits (`withGradient`: its own memory when the count
+/// fits, else a new array that replaces it only when `body` succeeds).
 @inlinable
 func withHalfGradient<H: LogitsHalf, R>(
     _ gradient: inout [H], count: Int, _ body: (UnsafeMutablePointer<UInt16>?) throws(LogitsError) -> R
 ) throws(LogitsError) -> R {
-    if gradient.count == count {
-        return try gradient.withUnsafeMutableBufferPointer { (g) throws(LogitsError) -> R in
-            try mutableHalfBits(g, body)
-        }
-    }
-    var fresh: [H] = try makeArray(count: count) { (p: UnsafeMutablePointer<H>?) throws(LogitsError) in
-        p?.initialize(repeating: H(bitPattern: 0), count: count)
-    }
-    let result = try fresh.withUnsafeMutableBufferPointer { (g) throws(LogitsError) -> R in
+    try withGradient(&gradient, count: count, zero: H(bitPattern: 0)) { (g) throws(LogitsError) -> R in
         try mutableHalfBits(g, body)
     }
-    gradient = fresh
-    return result
 }
 
 @inlinable

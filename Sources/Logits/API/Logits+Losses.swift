@@ -278,11 +278,19 @@ func reduced(_ reduction: Logits.Reduction, _ perItem: String) throws(LogitsErro
 func withGradient<T: LogitsFloat, R>(
     _ gradient: inout [T], count: Int, _ body: (UnsafeMutableBufferPointer<T>) throws(LogitsError) -> R
 ) throws(LogitsError) -> R {
+    try withGradient(&gradient, count: count, zero: 0, body)
+}
+
+/// `withGradient` for any element type, a new array's elements starting as `zero`.
+@inlinable
+func withGradient<T, R>(
+    _ gradient: inout [T], count: Int, zero: T, _ body: (UnsafeMutableBufferPointer<T>) throws(LogitsError) -> R
+) throws(LogitsError) -> R {
     if gradient.count == count {
         return try gradient.withUnsafeMutableBufferPointer { (g) throws(LogitsError) -> R in try body(g) }
     }
     var fresh: [T] = try makeArray(count: count) { (p) throws(LogitsError) in
-        p?.initialize(repeating: 0, count: count)
+        p?.initialize(repeating: zero, count: count)
     }
     let result = try fresh.withUnsafeMutableBufferPointer { (g) throws(LogitsError) -> R in try body(g) }
     gradient = fresh

@@ -18,12 +18,6 @@
 /// large spreads its samples or rows over the library's threads.
 @usableFromInline let halfLossBlockElements = 1 << 18
 
-/// The value of 16-bit bits in `format`, as a Double (exact).
-@inlinable @inline(__always)
-func halfValue(_ format: HalfFormat, _ h: UInt16) -> Double {
-    Double(format == .f16 ? widenF16(h) : widenBF16(h))
-}
-
 /// Categorical cross-entropy of 16-bit logits or probabilities over
 /// `layout` (classes along `layout.length`): `targets` are labels or 16-bit
 /// soft targets, `classWeight` float32, `loss` float32 (`sliceCount` values
@@ -36,8 +30,13 @@ package func checkedHalfCrossEntropy(
     kernels: KernelTable = .portable
 ) -> Refusal? {
     var divisor = 0.0
-    if let e = crossEntropyRefusal(input, targets, classWeight, loss, grad, layout, options,
-                                   divisor: &divisor, { halfValue(format, $0) }) { return e }
+    // The format chosen once, not per element read.
+    let refusal = format == .f16
+        ? crossEntropyRefusal(input, targets, classWeight, loss, grad, layout, options, divisor: &divisor,
+                              { Double(widenF16($0)) })
+        : crossEntropyRefusal(input, targets, classWeight, loss, grad, layout, options, divisor: &divisor,
+                              { Double(widenBF16($0)) })
+    if let e = refusal { return e }
     guard let loss else { return nil }
     guard let input, layout.count > 0 else {
         // No samples (or no elements: no classes means no samples): a sum
@@ -101,16 +100,30 @@ package func checkedHalfBinaryCrossEntropy(
     _ posWeight: UnsafePointer<Float>?, _ weight: UnsafePointer<Float>?, _ loss: UnsafeMutablePointer<Float>?,
     _ grad: UnsafeMutablePointer<UInt16>?, rows: Int, classes: Int, _ options: BinaryCrossEntropyOptions
 ) -> Refusal? {
-    if let e = binaryCrossEntropyRefusal(input, target, posWeight, weight, loss, grad, rows: rows,
-                                         classes: classes, options, { halfValue(format, $0) }) { return e }
-    guard let loss else { return nil }
+    // The format chosen once, not per element read or written.
     switch format {
     case .f16:
-        binaryCrossEntropy(input, target, posWeight, weight, loss, grad, rows: rows, classes: classes, options,
-                           { Double(widenF16($0)) }, { narrowF16(Float(roundingDouble: $0)) })
+        return halfBinaryCrossEntropy(input, target, posWeight, weight, loss, grad, rows, classes, options,
+                                      { Double(widenF16($0)) }, { narrowF16(Float(roundingDouble: $0)) })
     case .bf16:
-        binaryCrossEntropy(input, target, posWeight, weight, loss, grad, rows: rows, classes: classes, options,
-                           { Double(widenBF16($0)) }, { narrowBF16(Float(roundingDouble: $0)) })
+        return halfBinaryCrossEntropy(input, target, posWeight, weight, loss, grad, rows, classes, options,
+                                      { Double(widenBF16($0)) }, { narrowBF16(Float(roundingDouble: $0)) })
     }
+}
+
+/// `checkedHalfBinaryCrossEntropy` for one format (`read`, `write` its
+/// conversions).
+@inlinable @inline(__always)
+func halfBinaryCrossEntropy(
+    _ input: UnsafePointer<UInt16>?, _ target: UnsafePointer<UInt16>?, _ posWeight: UnsafePointer<Float>?,
+    _ weight: UnsafePointer<Float>?, _ loss: UnsafeMutablePointer<Float>?, _ grad: UnsafeMutablePointer<UInt16>?,
+    _ rows: Int, _ classes: Int, _ options: BinaryCrossEntropyOptions,
+    _ read: (UInt16) -> Double, _ write: (Double) -> UInt16
+) -> Refusal? {
+    if let e = binaryCrossEntropyRefusal(input, target, posWeight, weight, loss, grad, rows: rows,
+                                         classes: classes, options, read) { return e }
+    guard let loss else { return nil }
+    binaryCrossEntropy(input, target, posWeight, weight, loss, grad, rows: rows, classes: classes, options,
+                       read, write)
     return nil
 }

@@ -12,12 +12,6 @@
 /// kernels split a call over the library's threads (2^18).
 @usableFromInline let halfBlockElements = 1 << 16
 
-/// The bits of -infinity in a 16-bit format (an empty logsumexp).
-@inlinable @inline(__always)
-func halfNegativeInfinity(_ format: HalfFormat) -> UInt16 {
-    format == .f16 ? 0xFC00 : 0xFF80
-}
-
 /// The blocks of a 16-bit axis operation: whole slices (outer indices) when
 /// one slice fits in `budget` floats, else a few columns (inner indices) of
 /// one slice at a time. Column blocks are balanced and, when the axis has
@@ -73,11 +67,13 @@ struct HalfBlocks {
         AxisLayout(k, layout.length, c, k &* layout.length &* c, k &* c)
     }
 
-    /// Widens block (o, j, k, c) of `src` (the operation's layout) into `dst`.
+    /// Widens block (o, j, k, c) of `src` (the operation's layout) into `dst`:
+    /// one run when the block spans every column (whole slices, or one
+    /// slice of a single-column axis), else a run per element of the axis.
     @inlinable
     func widen(_ kernels: KernelTable, _ format: HalfFormat, _ src: UnsafePointer<UInt16>,
                _ dst: UnsafeMutablePointer<Float>, _ o: Int, _ j: Int, _ k: Int, _ c: Int) {
-        if whole { return kernels.widenHalf(format.code, src + o &* slice, dst, k &* slice) }
+        if c == layout.inner { return kernels.widenHalf(format.code, src + o &* slice, dst, k &* slice) }
         var r = 0
         while r < layout.length {
             kernels.widenHalf(format.code, src + (o &* slice &+ j &+ r &* layout.inner), dst + r &* c, c)
@@ -89,7 +85,7 @@ struct HalfBlocks {
     @inlinable
     func narrow(_ kernels: KernelTable, _ format: HalfFormat, _ src: UnsafePointer<Float>,
                 _ dst: UnsafeMutablePointer<UInt16>, _ o: Int, _ j: Int, _ k: Int, _ c: Int) {
-        if whole { return kernels.narrowHalf(format.code, src, dst + o &* slice, k &* slice) }
+        if c == layout.inner { return kernels.narrowHalf(format.code, src, dst + o &* slice, k &* slice) }
         var r = 0
         while r < layout.length {
             kernels.narrowHalf(format.code, src + r &* c, dst + (o &* slice &+ j &+ r &* layout.inner), c)
@@ -109,15 +105,9 @@ package func checkedHalfAxisForward(
     _ layout: AxisLayout, temperature: Float, kernels: KernelTable = .portable
 ) -> Refusal? {
     guard checkedTemperature(temperature) != nil else { return Refusal(.temperature) }
-    let outCount = op == .logSumExp ? layout.sliceCount : layout.count
-    let input = Region(x, count: layout.count)
-    let output = Region(y, count: outCount)
-    if let e = input.refusal ?? output.refusal
-        ?? output.checkOutput(against: input, allowSame: op != .logSumExp) { return e }
-    guard outCount > 0, let y else { return nil }
-    guard layout.length > 0, let x else {
-        var i = 0
-        while i < outCount { y[i] = halfNegativeInfinity(format); i &+= 1 }
+    if let e = axisForwardRefusal(op, x, y, layout) { return e }
+    guard let x, let y, layout.count > 0 else {
+        emptyAxisForward(op, y, layout, format == .f16 ? narrowF16(-.infinity) : narrowBF16(-.infinity))
         return nil
     }
     let work = HalfAxisForwardWork(op: op, format: format, x: x, y: y, blocks: HalfBlocks(layout),
@@ -176,37 +166,47 @@ package func checkedHalfElementwise(
     if let e = input.refusal ?? output.refusal
         ?? output.checkOutput(against: input, allowSame: true) { return e }
     guard count > 0, let x, let y else { return nil }
-    return runHalfBlocks(HalfElementwiseWork(op: op, format: format, x: x, y: y, count: count, kernels: kernels),
-                         halfElementwisePart)
+    return runHalfBlocks(HalfElementwiseWork(op: op, format: format, x: x, dy: nil, y: y, count: count,
+                                             kernels: kernels), halfElementwisePart)
 }
 
-/// The blocks of `checkedHalfElementwise`: `halfBlockElements` elements each.
+/// The blocks of `checkedHalfElementwise` (`dy` nil) and of
+/// `checkedHalfElementwiseBackward` (`x` the forward output y, `dy` the
+/// upstream gradient, `y` the gradient dx): `halfBlockElements` elements each.
 @usableFromInline
 struct HalfElementwiseWork: HalfBlockWork {
     @usableFromInline let op: ElementwiseOp
     @usableFromInline let format: HalfFormat
     @usableFromInline let x: UnsafePointer<UInt16>
+    @usableFromInline let dy: UnsafePointer<UInt16>?
     @usableFromInline let y: UnsafeMutablePointer<UInt16>
     @usableFromInline let count: Int
     @usableFromInline let kernels: KernelTable
 
     @inlinable
-    init(op: ElementwiseOp, format: HalfFormat, x: UnsafePointer<UInt16>, y: UnsafeMutablePointer<UInt16>,
-         count: Int, kernels: KernelTable) {
-        self.op = op; self.format = format; self.x = x; self.y = y; self.count = count; self.kernels = kernels
+    init(op: ElementwiseOp, format: HalfFormat, x: UnsafePointer<UInt16>, dy: UnsafePointer<UInt16>?,
+         y: UnsafeMutablePointer<UInt16>, count: Int, kernels: KernelTable) {
+        self.op = op; self.format = format; self.x = x; self.dy = dy; self.y = y; self.count = count
+        self.kernels = kernels
     }
 
     @inlinable var blockFloats: Int { Swift.min(count, halfBlockElements) }
     @inlinable var blockCount: Int { (count &+ halfBlockElements &- 1) / halfBlockElements }
-    @inlinable var scratchFloats: Int { blockFloats }
+    @inlinable var scratchFloats: Int { dy == nil ? blockFloats : blockFloats &* 2 }
 
     @inlinable
     func run(_ b: Int, _ a: UnsafeMutablePointer<Float>) {
         let i = b &* halfBlockElements, n = Swift.min(halfBlockElements, count &- i)
         kernels.widenHalf(format.code, x + i, a, n)
-        // The table's kernel on the block, on this thread: a block is at most
-        // 2^16 elements (the library's threads take calls of 2^18 and more).
-        kernels.elementwise(op, UnsafePointer(a), a, n)
+        // The table's kernels on the block, on this thread: a block is at
+        // most 2^16 elements (the library's threads take calls of 2^18 and more).
+        if let dy {
+            let g = a + blockFloats
+            kernels.widenHalf(format.code, dy + i, g, n)
+            elementwiseBackwardKernel(op, UnsafePointer(a), UnsafePointer(g), a, n, kernels)
+        } else {
+            kernels.elementwise(op, UnsafePointer(a), a, n)
+        }
         kernels.narrowHalf(format.code, UnsafePointer(a), y + i, n)
     }
 }
@@ -258,7 +258,7 @@ struct HalfAxisBackwardWork: HalfBlockWork {
         let b = a + blocks.floats
         blocks.widen(kernels, format, y, a, o, j, k, c)
         blocks.widen(kernels, format, dy, b, o, j, k, c)
-        _ = checkedAxisBackward(op, UnsafePointer(a), UnsafePointer(b), a, blocks.sub(k, c), temperature: temperature)
+        parallelAxis(AxisJob(nil, op, UnsafePointer(a), UnsafePointer(b), a, blocks.sub(k, c), Double(temperature)))
         blocks.narrow(kernels, format, UnsafePointer(a), dx, o, j, k, c)
     }
 }
@@ -272,39 +272,6 @@ package func checkedHalfElementwiseBackward(
 ) -> Refusal? {
     if let e = gradientRefusal(y, dy, dx, count: count) { return e }
     guard count > 0, let y, let dy, let dx else { return nil }
-    return runHalfBlocks(HalfElementwiseBackwardWork(op: op, format: format, y: y, dy: dy, dx: dx, count: count,
-                                                     kernels: kernels), halfElementwiseBackwardPart)
-}
-
-/// The blocks of `checkedHalfElementwiseBackward`.
-@usableFromInline
-struct HalfElementwiseBackwardWork: HalfBlockWork {
-    @usableFromInline let op: ElementwiseOp
-    @usableFromInline let format: HalfFormat
-    @usableFromInline let y: UnsafePointer<UInt16>
-    @usableFromInline let dy: UnsafePointer<UInt16>
-    @usableFromInline let dx: UnsafeMutablePointer<UInt16>
-    @usableFromInline let count: Int
-    @usableFromInline let kernels: KernelTable
-
-    @inlinable
-    init(op: ElementwiseOp, format: HalfFormat, y: UnsafePointer<UInt16>, dy: UnsafePointer<UInt16>,
-         dx: UnsafeMutablePointer<UInt16>, count: Int, kernels: KernelTable) {
-        self.op = op; self.format = format; self.y = y; self.dy = dy; self.dx = dx; self.count = count
-        self.kernels = kernels
-    }
-
-    @inlinable var blockFloats: Int { Swift.min(count, halfBlockElements) }
-    @inlinable var blockCount: Int { (count &+ halfBlockElements &- 1) / halfBlockElements }
-    @inlinable var scratchFloats: Int { blockFloats &* 2 }
-
-    @inlinable
-    func run(_ bi: Int, _ a: UnsafeMutablePointer<Float>) {
-        let b = a + blockFloats
-        let i = bi &* halfBlockElements, n = Swift.min(halfBlockElements, count &- i)
-        kernels.widenHalf(format.code, y + i, a, n)
-        kernels.widenHalf(format.code, dy + i, b, n)
-        _ = checkedElementwiseBackward(op, UnsafePointer(a), UnsafePointer(b), a, count: n, kernels: kernels)
-        kernels.narrowHalf(format.code, UnsafePointer(a), dx + i, n)
-    }
+    return runHalfBlocks(HalfElementwiseWork(op: op, format: format, x: y, dy: dy, y: dx, count: count,
+                                             kernels: kernels), halfElementwisePart)
 }

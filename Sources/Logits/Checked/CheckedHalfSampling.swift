@@ -7,25 +7,25 @@
 // float32; top-k values are the rows' own 16-bit values.
 
 /// The rows of one block and its float32 copy: calls `body(firstRow, rows,
-/// widened)` for each block of whole rows of `x` (rows x cols).
+/// widened)` for each block of whole rows of `x` (rows x cols), the blocks
+/// of `HalfBlocks` over rows of `cols` with the losses' budget.
 @inlinable
 func forEachHalfRowBlock(
     _ format: HalfFormat, _ x: UnsafePointer<UInt16>, rows: Int, cols: Int, kernels: KernelTable,
     _ body: (Int, Int, UnsafePointer<Float>) -> Refusal?
 ) -> Refusal? {
-    let perBlock = Swift.max(1, halfLossBlockElements / Swift.max(cols, 1))
-    let floats = Swift.min(perBlock, rows) &* cols
-    guard let raw = scratchAllocate(Swift.max(floats, 1) &* MemoryLayout<Float>.stride) else {
+    let blocks = HalfBlocks(AxisLayout(rows, cols, 1, rows &* cols, rows), budget: halfLossBlockElements)
+    guard let raw = scratchAllocate(Swift.max(blocks.floats, 1) &* MemoryLayout<Float>.stride) else {
         return Refusal(.outOfMemory)
     }
     defer { scratchFree(raw) }
-    let a = raw.bindMemory(to: Float.self, capacity: Swift.max(floats, 1))
-    var r = 0
-    while r < rows {
-        let k = Swift.min(perBlock, rows &- r)
-        kernels.widenHalf(format.code, x + r &* cols, a, k &* cols)
-        if let e = body(r, k, UnsafePointer(a)) { return e }
-        r &+= k
+    let a = raw.bindMemory(to: Float.self, capacity: Swift.max(blocks.floats, 1))
+    var b = 0
+    while b < blocks.count {
+        let (o, j, k, c) = blocks.block(b)
+        blocks.widen(kernels, format, x, a, o, j, k, c)
+        if let e = body(o, k, UnsafePointer(a)) { return e }
+        b &+= 1
     }
     return nil
 }

@@ -13,16 +13,10 @@ package func checkedAxisForward<T: LogitsFloat>(
     _ layout: AxisLayout, temperature: T, kernels: KernelTable = .portable
 ) -> Refusal? {
     guard let t = checkedTemperature(temperature) else { return Refusal(.temperature) }
-    let outCount = op == .logSumExp ? layout.sliceCount : layout.count
-    let input = Region(x, count: layout.count)
-    let output = Region(y, count: outCount)
-    if let e = input.refusal ?? output.refusal
-        ?? output.checkOutput(against: input, allowSame: op != .logSumExp) { return e }
-    guard outCount > 0, let y else { return nil }
-    guard layout.length > 0, let x else {
+    if let e = axisForwardRefusal(op, x, y, layout) { return e }
+    guard let x, let y, layout.count > 0 else {
         // Empty axis: softmax outputs are empty too; logsumexp is log(0).
-        var i = 0
-        while i < outCount { y[i] = -.infinity; i &+= 1 }
+        emptyAxisForward(op, y, layout, -T.infinity)
         return nil
     }
     axisForwardKernel(op, x, y, layout, as: layout, temperature: t, kernels: kernels)
@@ -51,6 +45,28 @@ package func axisForwardKernel<T: LogitsFloat>(
     } else {
         parallelAxis(AxisJob(op, nil, x, nil, y, layout, t))
     }
+}
+
+/// The buffer checks of a softmax-family call (any element storage `S`):
+/// `y` holds `layout.count` values (`layout.sliceCount` for logsumexp) and
+/// is `x` (not for logsumexp) or apart from it.
+@inlinable
+package func axisForwardRefusal<S>(_ op: AxisOp, _ x: UnsafePointer<S>?, _ y: UnsafeMutablePointer<S>?,
+                                   _ layout: AxisLayout) -> Refusal? {
+    let outCount = op == .logSumExp ? layout.sliceCount : layout.count
+    let input = Region(x, count: layout.count)
+    let output = Region(y, count: outCount)
+    return input.refusal ?? output.refusal ?? output.checkOutput(against: input, allowSame: op != .logSumExp)
+}
+
+/// The outputs of a checked call with no elements: none, or for logsumexp
+/// over an empty axis `negativeInfinity` (log 0) per slice.
+@inlinable
+package func emptyAxisForward<S>(_ op: AxisOp, _ y: UnsafeMutablePointer<S>?, _ layout: AxisLayout,
+                                 _ negativeInfinity: S) {
+    guard op == .logSumExp, let y else { return }
+    var i = 0
+    while i < layout.sliceCount { y[i] = negativeInfinity; i &+= 1 }
 }
 
 /// Gradient of softmax or log-softmax along an axis; all three buffers have
@@ -91,12 +107,21 @@ package func checkedElementwiseBackward<T: LogitsFloat>(
 ) -> Refusal? {
     if let e = gradientRefusal(y, dy, dx, count: count) { return e }
     guard count > 0, let y, let dy, let dx else { return nil }
+    elementwiseBackwardKernel(op, y, dy, dx, count, kernels)
+    return nil
+}
+
+/// The kernel of a checked elementwise gradient (count > 0).
+@inlinable @inline(__always)
+package func elementwiseBackwardKernel<T: LogitsFloat>(
+    _ op: ElementwiseOp, _ y: UnsafePointer<T>, _ dy: UnsafePointer<T>, _ dx: UnsafeMutablePointer<T>, _ count: Int,
+    _ kernels: KernelTable
+) {
     if op == .sigmoid {
         kernels.sigmoidBackward(y, dy, dx, count)
     } else {
         elementwiseBackward(op, y, dy, dx, count)
     }
-    return nil
 }
 
 /// The checks every gradient shares: `y`, `dy` and `dx` hold `count`

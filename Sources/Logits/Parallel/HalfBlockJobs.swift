@@ -77,8 +77,3 @@ let halfAxisBackwardPart: PartFunction = { c, part, parts in
 let halfElementwisePart: PartFunction = { c, part, parts in
     c.assumingMemoryBound(to: HalfBlocksJob<HalfElementwiseWork>.self).pointee.run(part, parts)
 }
-
-@usableFromInline
-let halfElementwiseBackwardPart: PartFunction = { c, part, parts in
-    c.assumingMemoryBound(to: HalfBlocksJob<HalfElementwiseBackwardWork>.self).pointee.run(part, parts)
-}
