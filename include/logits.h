@@ -877,8 +877,9 @@ void logits_sampler_options_init(logits_sampler_options *options);
  * seed div 2^32); its first two output words w0, w1 give
  * u = (((w0 << 32) | w1) >> 11) * 2^-53. The token therefore depends only on
  * the row, the options and the seed: the same for every thread count, CPU
- * and run (the arithmetic that decides it is plain IEEE double, no FMA, no
- * libm). logits_sample_from_uniform_* takes u from uniform[r] instead.
+ * and run (the arithmetic that decides it is plain IEEE float and double,
+ * no FMA, no libm: each CPU level's copy computes the same bits).
+ * logits_sample_from_uniform_* takes u from uniform[r] instead.
  *
  * Outputs: tokens[r] (int64, rows). If not NULL, logprobs[r] = the chosen
  * token's log-probability under the final distribution (0 for greedy), and
@@ -894,13 +895,20 @@ void logits_sampler_options_init(logits_sampler_options *options);
  * uniform outside [0, 1), a NaN logit, or a row with nothing left to sample
  * (every logit -inf after penalties and bias);
  * logits_last_error_message() names the row or position.
- * LOGITS_ERROR_OUT_OF_MEMORY if the scratch (about 24 bytes per vocab entry)
- * cannot be allocated. rows = 0 is a no-op. options NULL means the defaults.
- * Accuracy: the distribution is computed in double (its exp within 3e-13
- * relative); the log-probabilities, rounded once to T, match a float64 sorting reference of
- * the frameworks' formulas to 1e-6 relative in probability (float32 outputs
- * 2e-6), and each drawn token is that reference's inverse-CDF token for its
- * uniform (Tests/python/test_sampling.py, Tests/c/test_sampling.c). The
+ * LOGITS_ERROR_OUT_OF_MEMORY if the scratch (about 48 bytes per vocab entry
+ * for float32 and 16-bit logits, 56 for float64, per thread in use) cannot
+ * be allocated. rows = 0 is a no-op. options NULL means the defaults.
+ * Accuracy: the weights exp((x - M) / T) are, for float32 and 16-bit
+ * logits, a float32 exp of an argument formed in double with its rounding
+ * error carried (each weight within about 1.2e-7 relative whatever x - M;
+ * below exp(-104) a weight is 0), for float64 logits a double exp (3e-13);
+ * they are added in double. The log-probabilities, rounded once to T, match
+ * a float64 sorting reference of the frameworks' formulas to 1e-6 relative
+ * in probability (float32 outputs 2e-6), and each drawn token is that
+ * reference's inverse-CDF token for its uniform, but for a uniform within
+ * 1e-6 (float32) of a boundary between two tokens (Tests/python/
+ * test_sampling.py, Tests/c/test_sampling.c). No filter sorts the row: see
+ * the README's "Sampling" section for the passes each setting costs. The
  * precision setting does not apply. Thread-safe; a large call spreads its
  * rows over the library's threads (logits_set_num_threads), with the same
  * tokens for any thread count. */

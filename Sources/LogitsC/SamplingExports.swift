@@ -47,7 +47,7 @@ func sample<T: LogitsFloat>(
     var s = SamplerSettings()
     return status(samplerSettings(options, &s)
         ?? checkedSample(x, uniform: uniform, useUniform: useUniform, tokens, logprobs, raw,
-                         rows: rows, vocab: vocab, s))
+                         rows: rows, vocab: vocab, s, kernels: selectedKernels))
 }
 
 @c @implementation
@@ -91,7 +91,7 @@ public func logits_top_k_f32(
     _ x: UnsafePointer<Float>?, _ values: UnsafeMutablePointer<Float>?, _ indices: UnsafeMutablePointer<Int64>?,
     _ rows: Int, _ cols: Int, _ k: Int
 ) -> logits_status {
-    status(checkedTopK(x, values, indices, rows: rows, cols: cols, k: k))
+    status(checkedTopK(x, values, indices, rows: rows, cols: cols, k: k, kernels: selectedKernels))
 }
 
 @c @implementation
@@ -99,21 +99,21 @@ public func logits_top_k_f64(
     _ x: UnsafePointer<Double>?, _ values: UnsafeMutablePointer<Double>?, _ indices: UnsafeMutablePointer<Int64>?,
     _ rows: Int, _ cols: Int, _ k: Int
 ) -> logits_status {
-    status(checkedTopK(x, values, indices, rows: rows, cols: cols, k: k))
+    status(checkedTopK(x, values, indices, rows: rows, cols: cols, k: k, kernels: selectedKernels))
 }
 
 @c @implementation
 public func logits_argmax_f32(
     _ x: UnsafePointer<Float>?, _ indices: UnsafeMutablePointer<Int64>?, _ rows: Int, _ cols: Int
 ) -> logits_status {
-    status(checkedArgmax(x, indices, rows: rows, cols: cols))
+    status(checkedArgmax(x, indices, rows: rows, cols: cols, kernels: selectedKernels))
 }
 
 @c @implementation
 public func logits_argmax_f64(
     _ x: UnsafePointer<Double>?, _ indices: UnsafeMutablePointer<Int64>?, _ rows: Int, _ cols: Int
 ) -> logits_status {
-    status(checkedArgmax(x, indices, rows: rows, cols: cols))
+    status(checkedArgmax(x, indices, rows: rows, cols: cols, kernels: selectedKernels))
 }
 
 // The 16-bit forms (float16, bfloat16): the logits (and top-k values) in the

@@ -186,6 +186,84 @@ def test_tokens_and_logprobs_match_the_reference(s, dtype):
     np.testing.assert_allclose(np.exp(raw.astype(np.float64)), softmax64(x)[tok], rtol=tol)
 
 
+LONG_SETTINGS = [
+    dict(temperature=0.7),
+    dict(top_p=0.9, temperature=0.7),
+    dict(top_p=0.5),
+    dict(top_p=0.995, temperature=1.3),
+    dict(min_p=0.05, temperature=0.7),
+    dict(top_k=50, top_p=0.9, temperature=0.7),
+    dict(top_k=300, min_p=0.01),
+    dict(top_p=0.9, temperature=0.5, order="llama.cpp"),
+    dict(top_k=40, top_p=0.8, min_p=0.02, temperature=1.5, order="llama.cpp"),
+]
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("s", LONG_SETTINGS, ids=[str(s) for s in LONG_SETTINGS])
+def test_long_rows_match_the_reference(s, dtype):
+    # Rows long enough for the whole-block passes, top-p's bands and the
+    # skipped blocks (the short ROW above exercises only partial blocks):
+    # a Gaussian row, a row with ties and masked entries, a peaked row.
+    rng = np.random.default_rng(16)
+    n = 70_001
+    rows = [rng.standard_normal(n) * 2.5,
+            np.round(rng.standard_normal(n) * 2, 1),
+            rng.standard_normal(n) - 30 * (rng.random(n) < 0.999)]
+    rows[1][rng.random(n) < 0.3] = -np.inf
+    for x in rows:
+        x = x.astype(dtype)
+        p = reference_probs(x.astype(np.float64), **ref_kwargs(s))
+        u = np.array([0.013, 0.25, 0.5, 0.77, 0.9999])
+        tok, lp, raw = logits.sample(np.tile(x, (u.size, 1)), uniform=u, return_logprobs=True, **call_kwargs(s))
+        want = np.array([inverse_cdf(p, ui) for ui in u])
+        cum = np.cumsum(p)
+        # float32 terms are within about 1e-7: u that close to a boundary may go either way
+        near = np.min(np.abs(u[:, None] * cum[-1] - cum[None, :]), axis=1) < 1e-6
+        assert np.array_equal(tok[~near], want[~near])
+        assert p[tok].min() > 0
+        tol = 1e-6 if dtype == np.float64 else 2e-6
+        np.testing.assert_allclose(np.exp(lp.astype(np.float64)), p[tok], rtol=tol)
+        np.testing.assert_allclose(np.exp(raw.astype(np.float64)), softmax64(x)[tok], rtol=tol)
+
+
+CPU_LEVEL_PROBE = """
+import json, numpy as np, logits
+rng = np.random.default_rng(7)
+out = []
+for dtype in (np.float32, np.float64):
+    x = (rng.standard_normal((6, 40_003)) * 3).astype(dtype)
+    x[1, ::7] = -np.inf
+    x[2, 100] = np.inf
+    for kw in (dict(), dict(temperature=0.6), dict(top_p=0.9, temperature=0.7), dict(top_p=0.3),
+               dict(min_p=0.1), dict(top_k=20, top_p=0.8, temperature=1.2),
+               dict(top_p=0.95, order="llama.cpp", temperature=0.4)):
+        t, lp, raw = logits.sample(x, seed=5, return_logprobs=True, **kw)
+        out.append([t.tolist(), lp.astype(np.float64).tobytes().hex(), raw.astype(np.float64).tobytes().hex()])
+    v, i = logits.top_k(x, 9)
+    out.append([i.tolist(), v.astype(np.float64).tobytes().hex(), logits.argmax(x).tolist()])
+print(logits.cpu_kernels() + " " + json.dumps(out))
+"""
+
+
+def test_same_bits_at_every_cpu_level():
+    # The sampler's arithmetic is plain IEEE without FMA: each CPU level's
+    # copy computes the same bits (tokens and log-probabilities).
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    path = os.pathsep.join([str(Path(logits.__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")])
+    got = {}
+    for level in ("baseline", "x86-64-v3", "x86-64-v4"):
+        env = dict(os.environ, PYTHONPATH=path, LOGITS_CPU=level)
+        out = subprocess.run([sys.executable, "-c", CPU_LEVEL_PROBE], env=env, capture_output=True, text=True,
+                             check=True).stdout
+        name, _, result = out.partition(" ")
+        got[name] = result
+    assert len(set(got.values())) == 1, sorted(got)
+
+
 CHI_SETTINGS = [SETTINGS[i] for i in (0, 4, 6, 8, 9, 10, 14)]
 
 

@@ -122,7 +122,8 @@ func sampleRows<V: LogitsBuffer>(
     _ withLogprobs: Bool
 ) throws(LogitsError) -> SampledTokens<V.Element> where V.Element: LogitsFloat {
     try sampleRows(logits, rows, options, history, uniform, withLogprobs) { x, u, t, l, r, vocab, s in
-        checkedSample(x.baseAddress, uniform: u, useUniform: uniform != nil, t, l, r, rows: rows, vocab: vocab, s)
+        checkedSample(x.baseAddress, uniform: u, useUniform: uniform != nil, t, l, r, rows: rows, vocab: vocab, s,
+                      kernels: .dispatchedExact)
     }
 }
 
@@ -208,7 +209,7 @@ public func topK<T: LogitsFloat>(_ x: [T], _ k: Int, rows: Int = 1) throws(Logit
 func topKRows<V: LogitsBuffer>(_ x: V, _ k: Int, _ rows: Int) throws(LogitsError)
     -> (values: [V.Element], indices: [Int64]) where V.Element: LogitsFloat {
     try topKRows(x, k, rows, zero: 0) { xb, v, i, cols in
-        checkedTopK(xb.baseAddress, v, i, rows: rows, cols: cols, k: k)
+        checkedTopK(xb.baseAddress, v, i, rows: rows, cols: cols, k: k, kernels: .dispatchedExact)
     }
 }
 
@@ -251,7 +252,8 @@ public func argmax<T: LogitsFloat>(_ x: [T], rows: Int = 1) throws(LogitsError) 
 
 @inlinable
 func argmaxRows<V: LogitsBuffer>(_ x: V, _ rows: Int) throws(LogitsError) -> [Int64] where V.Element: LogitsFloat {
-    try argmaxRows(x, rows) { xb, o, cols in checkedArgmax(xb.baseAddress, o, rows: rows, cols: cols) }
+    try argmaxRows(x, rows) { xb, o, cols in checkedArgmax(xb.baseAddress, o, rows: rows, cols: cols, kernels: .dispatchedExact)
+    }
 }
 
 /// The argmax array of the Swift API's forms, filled by `select` (the

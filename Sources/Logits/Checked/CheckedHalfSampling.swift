@@ -44,7 +44,7 @@ package func checkedHalfSample(
     return withSampledTokens(rows, tokens, logprobs, rawLogprobs) { results in
         forEachHalfRowBlock(format, x, rows: rows, cols: vocab, kernels: kernels) { first, k, block in
             parallelSample(block, k, vocab, s, useUniform ? uniform : nil, rawLogprobs != nil, results + first,
-                           firstRow: first)
+                           firstRow: first, kernels: kernels)
         }
     }
 }
@@ -63,7 +63,7 @@ package func checkedHalfTopK(
             var r = 0
             while r < n {
                 let row = first &+ r
-                topKRow(block + r &* cols, cols, k, pairs) { j, index in
+                topKRow(block + r &* cols, cols, k, pairs, kernels) { j, index in
                     values[row &* k &+ j] = x[row &* cols &+ index]
                     indices[row &* k &+ j] = Int64(index)
                 }
@@ -85,7 +85,7 @@ package func checkedHalfArgmax(
     return forEachHalfRowBlock(format, x, rows: rows, cols: cols, kernels: kernels) { first, n, block in
         var r = 0
         while r < n {
-            indices[first &+ r] = Int64(rowArgmax(block + r &* cols, cols))
+            indices[first &+ r] = Int64(kernels.argmax(block + r &* cols, cols))
             r &+= 1
         }
         return nil

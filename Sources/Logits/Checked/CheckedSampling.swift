@@ -19,13 +19,15 @@ func checkApart(_ output: Region, _ a: Region, _ b: Region, _ c: Region, _ d: Re
 package func checkedSample<T: LogitsFloat>(
     _ x: UnsafePointer<T>?, uniform: UnsafePointer<Double>?, useUniform: Bool,
     _ tokens: UnsafeMutablePointer<Int64>?, _ logprobs: UnsafeMutablePointer<T>?,
-    _ rawLogprobs: UnsafeMutablePointer<T>?, rows: Int, vocab: Int, _ s: SamplerSettings
+    _ rawLogprobs: UnsafeMutablePointer<T>?, rows: Int, vocab: Int, _ s: SamplerSettings,
+    kernels: KernelTable = .portable
 ) -> Refusal? {
     if let e = sampleRefusal(x, uniform: uniform, useUniform: useUniform, tokens, logprobs, rawLogprobs,
                              rows: rows, vocab: vocab, s) { return e }
     guard rows > 0, let x, let tokens else { return nil }
     return withSampledTokens(rows, tokens, logprobs, rawLogprobs) { results in
-        parallelSample(x, rows, vocab, s, useUniform ? uniform : nil, rawLogprobs != nil, results)
+        parallelSample(x, rows, vocab, s, useUniform ? uniform : nil, rawLogprobs != nil, results,
+                       kernels: kernels)
     }
 }
 
@@ -137,7 +139,7 @@ func checkSamplerValues(_ s: SamplerSettings, rows: Int, vocab: Int) -> Refusal?
 @inlinable
 package func checkedTopK<T: LogitsFloat>(
     _ x: UnsafePointer<T>?, _ values: UnsafeMutablePointer<T>?, _ indices: UnsafeMutablePointer<Int64>?,
-    rows: Int, cols: Int, k: Int
+    rows: Int, cols: Int, k: Int, kernels: KernelTable = .portable
 ) -> Refusal? {
     if let e = topKRefusal(x, values, indices, rows: rows, cols: cols, k: k) { return e }
     guard rows &* k > 0, let x, let values, let indices else { return nil }
@@ -145,7 +147,7 @@ package func checkedTopK<T: LogitsFloat>(
         var r = 0
         while r < rows {
             let row = x + r &* cols
-            topKRow(row, cols, k, pairs) { j, index in
+            topKRow(row, cols, k, pairs, kernels) { j, index in
                 values[r &* k &+ j] = row[index]
                 indices[r &* k &+ j] = Int64(index)
             }
@@ -167,8 +169,8 @@ func withTopKScratch(_ cols: Int, _ body: (UnsafeMutablePointer<KeyIndex>) -> Re
 /// each (ties to the lower index, NaN above every number).
 @inlinable @inline(__always)
 func topKRow<T: LogitsFloat>(_ row: UnsafePointer<T>, _ cols: Int, _ k: Int, _ pairs: UnsafeMutablePointer<KeyIndex>,
-                             _ write: (Int, Int) -> Void) {
-    let n = selectTop(row, cols, k, keepTies: false, pairs)
+                             _ kernels: KernelTable, _ write: (Int, Int) -> Void) {
+    let n = kernels.selectTop(row, cols, k, pairs)
     sortDescending(pairs, n)
     var j = 0
     while j < n {
@@ -200,13 +202,14 @@ func topKRefusal<S>(
 /// first NaN if the row has one).
 @inlinable
 package func checkedArgmax<T: LogitsFloat>(
-    _ x: UnsafePointer<T>?, _ indices: UnsafeMutablePointer<Int64>?, rows: Int, cols: Int
+    _ x: UnsafePointer<T>?, _ indices: UnsafeMutablePointer<Int64>?, rows: Int, cols: Int,
+    kernels: KernelTable = .portable
 ) -> Refusal? {
     if let e = argmaxRefusal(x, indices, rows: rows, cols: cols) { return e }
     guard rows > 0, let x, let indices else { return nil }
     var r = 0
     while r < rows {
-        indices[r] = Int64(rowArgmax(x + r &* cols, cols))
+        indices[r] = Int64(kernels.argmax(x + r &* cols, cols))
         r &+= 1
     }
     return nil
@@ -230,7 +233,7 @@ func argmaxRefusal<S>(_ x: UnsafePointer<S>?, _ indices: UnsafeMutablePointer<In
 
 /// The first index of the largest of n > 0 elements, NaN counting as largest.
 @inlinable
-func rowArgmax<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int) -> Int {
+package func rowArgmax<P: ArithmeticPolicy, T: LogitsFloat>(_: P.Type, _ x: UnsafePointer<T>, _ n: Int) -> Int {
     let m = rowMaximum(x, n)
     var i = 0
     if m.nan {

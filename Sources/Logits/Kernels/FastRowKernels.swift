@@ -33,12 +33,12 @@ func fastTerm<P: ArithmeticPolicy>(_ p: P.Type, _ v: FloatLanes, _ mv: FloatLane
     if scaled {
         // (x - m) / t in Double: x - m is exact; below -200 every term is 0
         // (and -inf - m would leave no finite low part).
-        var dl = (Lanes(v.lowHalf) - m) * invT, dh = (Lanes(v.highHalf) - m) * invT
+        var dl = (widen8(v.lowHalf) - m) * invT, dh = (widen8(v.highHalf) - m) * invT
         dl = dl.replacing(with: -200, where: dl .< -200)
         dh = dh.replacing(with: -200, where: dh .< -200)
-        let hi = FloatLanes(lowHalf: SIMD8<Float>(dl), highHalf: SIMD8<Float>(dh))
-        let lo = FloatLanes(lowHalf: SIMD8<Float>(dl - Lanes(hi.lowHalf)),
-                            highHalf: SIMD8<Float>(dh - Lanes(hi.highHalf)))
+        let hi = FloatLanes(lowHalf: narrow8(dl), highHalf: narrow8(dh))
+        let lo = FloatLanes(lowHalf: narrow8(dl - widen8(hi.lowHalf)),
+                            highHalf: narrow8(dh - widen8(hi.highHalf)))
         return P.expF(hi, lo)
     }
     // TwoSum of x and -m; where x - m < -200 (its term is 0, and x - m may

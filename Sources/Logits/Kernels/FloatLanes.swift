@@ -134,7 +134,7 @@ package func mapFloats<P: ArithmeticPolicy, F: FloatLaneFunction>(
 /// The sum of sixteen Float lanes, each widened to Double, as Double lanes.
 @inlinable @inline(__always)
 func widened(_ v: FloatLanes) -> Lanes {
-    Lanes(v.lowHalf) + Lanes(v.highHalf)
+    widen8(v.lowHalf) + widen8(v.highHalf)
 }
 
 /// The largest of n > 0 Floats, widened; NaN if any is NaN.

@@ -45,6 +45,19 @@
 @usableFromInline package typealias HalfNarrowKernel =
     @convention(c) (UInt8, UnsafePointer<Float>, UnsafeMutablePointer<UInt16>, Int) -> Void
 
+/// (job, part, parts): one part of a sampler call (`SampleJob.run`, the
+/// job a `SampleJob<Float>` or `SampleJob<Double>`), so the sampler's passes
+/// run in this level's vector width.
+/// (x, n, k, buffer): `selectTop` without ties into `buffer` (room for n
+/// `KeyIndex` entries); returns the count, k.
+@usableFromInline package typealias SelectTopKernelF32 =
+    @convention(c) (UnsafePointer<Float>, Int, Int, UnsafeMutableRawPointer) -> Int
+@usableFromInline package typealias SelectTopKernelF64 =
+    @convention(c) (UnsafePointer<Double>, Int, Int, UnsafeMutableRawPointer) -> Int
+/// (x, n > 0): `rowArgmax`.
+@usableFromInline package typealias ArgmaxKernelF32 = @convention(c) (UnsafePointer<Float>, Int) -> Int
+@usableFromInline package typealias ArgmaxKernelF64 = @convention(c) (UnsafePointer<Double>, Int) -> Int
+
 /// The CPU levels a kernel table is compiled for (`KernelTable.level`).
 @usableFromInline package enum CPULevel {
     /// The package's baseline target (x86-64 SSE2, or any other architecture).
@@ -87,6 +100,14 @@
     /// The 16-bit storage formats' buffer conversions (HalfConversion.swift).
     @usableFromInline package let widenHalf: HalfWidenKernel
     @usableFromInline package let narrowHalf: HalfNarrowKernel
+    /// The sampler, top-k and argmax (Sampling/): the same bits at every
+    /// level (plain IEEE arithmetic, no FMA contraction), faster ones.
+    @usableFromInline package let samplePartF32: PartFunction
+    @usableFromInline package let samplePartF64: PartFunction
+    @usableFromInline package let selectTopF32: SelectTopKernelF32
+    @usableFromInline package let selectTopF64: SelectTopKernelF64
+    @usableFromInline package let argmaxF32: ArgmaxKernelF32
+    @usableFromInline package let argmaxF64: ArgmaxKernelF64
 
     @usableFromInline package init(
         level: Int,
@@ -98,7 +119,10 @@
         softplusF32: ElementwiseKernelF32, softplusF64: ElementwiseKernelF64,
         sigmoidBackwardF32: ElementwiseBackwardKernelF32,
         sigmoidBackwardF64: ElementwiseBackwardKernelF64,
-        widenHalf: HalfWidenKernel, narrowHalf: HalfNarrowKernel
+        widenHalf: HalfWidenKernel, narrowHalf: HalfNarrowKernel,
+        samplePartF32: PartFunction, samplePartF64: PartFunction,
+        selectTopF32: SelectTopKernelF32, selectTopF64: SelectTopKernelF64,
+        argmaxF32: ArgmaxKernelF32, argmaxF64: ArgmaxKernelF64
     ) {
         self.level = level
         self.rowsF32 = rowsF32
@@ -117,6 +141,12 @@
         self.sigmoidBackwardF64 = sigmoidBackwardF64
         self.widenHalf = widenHalf
         self.narrowHalf = narrowHalf
+        self.samplePartF32 = samplePartF32
+        self.samplePartF64 = samplePartF64
+        self.selectTopF32 = selectTopF32
+        self.selectTopF64 = selectTopF64
+        self.argmaxF32 = argmaxF32
+        self.argmaxF64 = argmaxF64
     }
 
     /// The exact kernels compiled for the package's baseline target.
@@ -190,6 +220,27 @@ extension KernelTable {
             let f = op == .sigmoid ? sigmoidF64 : op == .logSigmoid ? logSigmoidF64 : softplusF64
             f(cast(x), cast(y), n)
         }
+    }
+
+    /// One part of a sampler call over `job` (a `SampleJob<T>`).
+    @inlinable @inline(__always)
+    func samplePart<T: LogitsFloat>(_: T.Type) -> PartFunction {
+        T.self == Float.self ? samplePartF32 : samplePartF64
+    }
+
+    /// The k largest of x[0..<n] into `buffer`, in index order, ties to the
+    /// lower index (`selectTop` without ties); returns k.
+    @inlinable @inline(__always)
+    func selectTop<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int, _ k: Int,
+                                   _ buffer: UnsafeMutablePointer<KeyIndex>) -> Int {
+        if T.self == Float.self { return selectTopF32(cast(x), n, k, UnsafeMutableRawPointer(buffer)) }
+        return selectTopF64(cast(x), n, k, UnsafeMutableRawPointer(buffer))
+    }
+
+    /// `rowArgmax` of x[0..<n], n > 0.
+    @inlinable @inline(__always)
+    func argmax<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int) -> Int {
+        T.self == Float.self ? argmaxF32(cast(x), n) : argmaxF64(cast(x), n)
     }
 
     @inlinable @inline(__always)

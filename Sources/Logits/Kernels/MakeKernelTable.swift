@@ -45,7 +45,21 @@ package func makeKernelTable(fast: Bool) -> KernelTable {
         sigmoidBackwardF32: { y, dy, dx, n in sigmoidBackwardRun(y, dy, dx, n) },
         sigmoidBackwardF64: { y, dy, dx, n in sigmoidBackwardRun(y, dy, dx, n) },
         widenHalf: { f, s, d, n in widenHalves(HalfFormat(code: f), s, d, n) },
-        narrowHalf: { f, s, d, n in narrowHalves(HalfFormat(code: f), s, d, n) })
+        narrowHalf: { f, s, d, n in narrowHalves(HalfFormat(code: f), s, d, n) },
+        samplePartF32: { c, part, parts in
+            c.assumingMemoryBound(to: SampleJob<Float>.self).pointee.run(KernelPolicy.self, part, parts)
+        },
+        samplePartF64: { c, part, parts in
+            c.assumingMemoryBound(to: SampleJob<Double>.self).pointee.run(KernelPolicy.self, part, parts)
+        },
+        selectTopF32: { x, n, k, b in
+            selectTop(KernelPolicy.self, x, n, k, keepTies: false, b.assumingMemoryBound(to: KeyIndex.self))
+        },
+        selectTopF64: { x, n, k, b in
+            selectTop(KernelPolicy.self, x, n, k, keepTies: false, b.assumingMemoryBound(to: KeyIndex.self))
+        },
+        argmaxF32: { x, n in rowArgmax(KernelPolicy.self, x, n) },
+        argmaxF64: { x, n in rowArgmax(KernelPolicy.self, x, n) })
     guard fast else { return table }
     return KernelTable(
         level: kernelLevel,
@@ -72,5 +86,8 @@ package func makeKernelTable(fast: Bool) -> KernelTable {
         softplusF64: table.softplusF64,
         sigmoidBackwardF32: table.sigmoidBackwardF32,
         sigmoidBackwardF64: table.sigmoidBackwardF64,
-        widenHalf: table.widenHalf, narrowHalf: table.narrowHalf)
+        widenHalf: table.widenHalf, narrowHalf: table.narrowHalf,
+        samplePartF32: table.samplePartF32, samplePartF64: table.samplePartF64,
+        selectTopF32: table.selectTopF32, selectTopF64: table.selectTopF64,
+        argmaxF32: table.argmaxF32, argmaxF64: table.argmaxF64)
 }

@@ -3,9 +3,10 @@
 // only on the row, the options and its uniform, so the result is the same
 // with any thread count; a refusal is the one of the lowest row.
 
-/// The rows of one sampler call.
+/// The rows of one sampler call (run by the kernel table's
+/// `samplePartF32`/`samplePartF64`, compiled at each CPU level).
 @usableFromInline
-struct SampleJob<T: LogitsFloat> {
+package struct SampleJob<T: LogitsFloat> {
     @usableFromInline let x: UnsafePointer<T>
     @usableFromInline let rows: Int, vocab: Int
     @usableFromInline let settings: SamplerSettings
@@ -29,7 +30,7 @@ struct SampleJob<T: LogitsFloat> {
     }
 
     @inlinable
-    func run(_ part: Int, _ parts: Int) {
+    package func run<P: ArithmeticPolicy>(_: P.Type, _ part: Int, _ parts: Int) {
         guard let scratch = SamplerScratch(T.self, vocab: vocab, historyLength: settings.historyLength) else {
             refusals[part] = Refusal(.outOfMemory)
             return
@@ -38,9 +39,9 @@ struct SampleJob<T: LogitsFloat> {
         var (r, hi) = partRange(rows, part, parts)
         while r < hi {
             let row = firstRow &+ r
-            let u = uniform?[row] ?? samplerUniform(seed: settings.seed, row: UInt64(row))
+            let u = uniform?[row] ?? samplerUniform(seed: settings.seed, row: UInt64(truncatingIfNeeded: row))
             var out = SampledToken()
-            if let e = sampleRow(x + r &* vocab, vocab, row, u, settings, scratch, wantRaw: wantRaw, &out) {
+            if let e = sampleRow(P.self, x + r &* vocab, vocab, row, u, settings, scratch, wantRaw: wantRaw, &out) {
                 refusals[part] = e
                 return
             }
@@ -50,16 +51,6 @@ struct SampleJob<T: LogitsFloat> {
     }
 }
 
-@usableFromInline
-let samplePartF32: PartFunction = { c, part, parts in
-    c.assumingMemoryBound(to: SampleJob<Float>.self).pointee.run(part, parts)
-}
-
-@usableFromInline
-let samplePartF64: PartFunction = { c, part, parts in
-    c.assumingMemoryBound(to: SampleJob<Double>.self).pointee.run(part, parts)
-}
-
 /// Samples every row into `results` on the library's threads; the refusal
 /// of the lowest refused row, if any. `x` holds rows `firstRow ..<
 /// firstRow + rows` of the call, `results` their slots.
@@ -67,7 +58,7 @@ let samplePartF64: PartFunction = { c, part, parts in
 func parallelSample<T: LogitsFloat>(
     _ x: UnsafePointer<T>, _ rows: Int, _ vocab: Int, _ s: SamplerSettings,
     _ uniform: UnsafePointer<Double>?, _ wantRaw: Bool, _ results: UnsafeMutablePointer<SampledToken>,
-    firstRow: Int = 0
+    firstRow: Int = 0, kernels: KernelTable
 ) -> Refusal? {
     let parts = partCount(slices: rows, elementsPerSlice: vocab)
     guard let bytes = scratchAllocate(parts &* MemoryLayout<Refusal?>.stride) else { return Refusal(.outOfMemory) }
@@ -76,7 +67,7 @@ func parallelSample<T: LogitsFloat>(
     refusals.initialize(repeating: nil, count: parts)
     withUnsafePointer(to: SampleJob(x, rows, vocab, s, uniform, wantRaw, results, refusals,
                                     firstRow: firstRow)) { job in
-        runParts(parts, UnsafeRawPointer(job), T.self == Float.self ? samplePartF32 : samplePartF64)
+        runParts(parts, UnsafeRawPointer(job), kernels.samplePart(T.self))
     }
     var part = 0
     while part < parts {

@@ -37,7 +37,7 @@ package func orderKey<T: LogitsFloat>(_ v: T) -> UInt64 {
 /// significant byte first radix selection over the keys' `bytes` low bytes
 /// (4 for Float keys, 8 for Double).
 @inlinable
-package func kthLargestKey(_ p: UnsafePointer<KeyIndex>, _ n: Int, _ k: Int, bytes: Int) -> UInt64 {
+package func kthLargestKey<P: ArithmeticPolicy>(_: P.Type, _ p: UnsafePointer<KeyIndex>, _ n: Int, _ k: Int, bytes: Int) -> UInt64 {
     withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { histogram -> UInt64 in
         guard let h = histogram.baseAddress else { return 0 }
         var prefix: UInt64 = 0
@@ -90,9 +90,10 @@ package func compactAbove(_ p: UnsafeMutablePointer<KeyIndex>, _ n: Int, _ thres
 /// The k largest elements of x[0..<n] (1 <= k <= n) into `buffer` (room
 /// for n entries), in index order: exactly k of them, ties going to the
 /// lower index; with `keepTies`, also every element equal to the k-th
-/// largest. Returns how many. NaN ranks above every number.
+/// largest. Returns how many. NaN ranks above every number. `P`: the CPU
+/// level's copy (SampleRow.swift).
 @inlinable
-package func selectTop<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int, _ k: Int, keepTies: Bool,
+package func selectTop<P: ArithmeticPolicy, T: LogitsFloat>(_: P.Type, _ x: UnsafePointer<T>, _ n: Int, _ k: Int, keepTies: Bool,
                                        _ buffer: UnsafeMutablePointer<KeyIndex>) -> Int {
     var limit = Swift.min(n, Swift.max(k &* 2, 256))
     var count = 0
@@ -117,7 +118,7 @@ package func selectTop<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int, _ k: Int
                     buffer[count] = KeyIndex(key: key, index: i)
                     count &+= 1
                     if count == limit && count > k {
-                        thresholdKey = kthLargestKey(buffer, count, k, bytes: MemoryLayout<T>.size)
+                        thresholdKey = kthLargestKey(P.self, buffer, count, k, bytes: MemoryLayout<T>.size)
                         count = compactAbove(buffer, count, thresholdKey, k, keepTies: keepTies)
                         threshold = valueOfKey(thresholdKey)
                         filtering = true
@@ -129,41 +130,50 @@ package func selectTop<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int, _ k: Int
         }
     }
     if count > k {
-        thresholdKey = kthLargestKey(buffer, count, k, bytes: MemoryLayout<T>.size)
+        thresholdKey = kthLargestKey(P.self, buffer, count, k, bytes: MemoryLayout<T>.size)
         count = compactAbove(buffer, count, thresholdKey, k, keepTies: keepTies)
     }
     return count
 }
 
-/// Whether all sixteen elements at p are below t (false when one is NaN).
-/// Mask-free, so every CPU level vectorises it whole: v - t is negative
-/// exactly when v < t (t < +inf), the sign bits are AND-ed across lanes,
-/// and a NaN lane makes the lanes' sum NaN (so does inf + -inf: the block
-/// is then merely looked at element by element).
+/// Whether all sixteen elements at p are below t (false when one is NaN:
+/// a NaN lane is not below). One compare and one test of the mask at every
+/// CPU level (measured 2-8x faster than a mask-free sign-bit reduction).
 @inlinable @inline(__always)
 func blockBelow<T: LogitsFloat>(_ p: UnsafePointer<T>, _ t: T) -> Bool {
     let raw = UnsafeRawPointer(p)
     if T.self == Float.self {
         let v = raw.loadUnaligned(as: SIMD16<Float>.self)
-        let s8 = v.lowHalf + v.highHalf
-        let s4 = s8.lowHalf + s8.highHalf
-        let s2 = s4.lowHalf + s4.highHalf
-        let b = unsafeBitCast(v - unsafeBitCast(t, to: Float.self), to: SIMD16<UInt32>.self)
-        let b8 = b.lowHalf & b.highHalf
-        let b4 = b8.lowHalf & b8.highHalf
-        let b2 = b4.lowHalf & b4.highHalf
-        return (b2.x & b2.y) >> 31 == 1 && !(s2.x + s2.y).isNaN
+        return !any(.!(v .< SIMD16<Float>(repeating: unsafeBitCast(t, to: Float.self))))
     }
     let a = raw.loadUnaligned(as: SIMD8<Double>.self)
     let c = raw.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
-    let d = unsafeBitCast(t, to: Double.self)
-    let s8 = a + c
-    let s4 = s8.lowHalf + s8.highHalf
-    let s2 = s4.lowHalf + s4.highHalf
-    let b = unsafeBitCast(a - d, to: SIMD8<UInt64>.self) & unsafeBitCast(c - d, to: SIMD8<UInt64>.self)
-    let b4 = b.lowHalf & b.highHalf
-    let b2 = b4.lowHalf & b4.highHalf
-    return (b2.x & b2.y) >> 63 == 1 && !(s2.x + s2.y).isNaN
+    let d = SIMD8<Double>(repeating: unsafeBitCast(t, to: Double.self))
+    return !any(.!(a .< d) .| .!(c .< d))
+}
+
+/// The lanes of the sixteen elements at p with lower <= v < upper, as bits
+/// (element k: bit k; a NaN lane is not). upper +inf: no upper bound.
+@inlinable @inline(__always)
+func lanesInRange<T: LogitsFloat>(_ p: UnsafePointer<T>, _ lower: T, _ upper: T) -> UInt32 {
+    let raw = UnsafeRawPointer(p)
+    let unbounded = upper == .infinity
+    if T.self == Float.self {
+        let v = raw.loadUnaligned(as: SIMD16<Float>.self)
+        let lo = SIMD16<Float>(repeating: unsafeBitCast(lower, to: Float.self))
+        let hi = SIMD16<Float>(repeating: unsafeBitCast(upper, to: Float.self))
+        let m = unsafeBitCast((v .>= lo) .& ((v .< hi) .| SIMDMask(repeating: unbounded)), to: SIMD16<UInt32>.self)
+        let bit = SIMD16<UInt32>(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768)
+        return (m & bit).wrappedSum()
+    }
+    let lo = SIMD8<Double>(repeating: unsafeBitCast(lower, to: Double.self))
+    let hi = SIMD8<Double>(repeating: unsafeBitCast(upper, to: Double.self))
+    let a = raw.loadUnaligned(as: SIMD8<Double>.self)
+    let c = raw.loadUnaligned(fromByteOffset: 64, as: SIMD8<Double>.self)
+    let ma = unsafeBitCast((a .>= lo) .& ((a .< hi) .| SIMDMask(repeating: unbounded)), to: SIMD8<UInt64>.self)
+    let mc = unsafeBitCast((c .>= lo) .& ((c .< hi) .| SIMDMask(repeating: unbounded)), to: SIMD8<UInt64>.self)
+    let bit = SIMD8<UInt64>(1, 2, 4, 8, 16, 32, 64, 128)
+    return UInt32(truncatingIfNeeded: (ma & bit).wrappedSum() | (mc & bit).wrappedSum() &<< 8)
 }
 
 /// The element whose order key is `key` (NaN for the NaN key).

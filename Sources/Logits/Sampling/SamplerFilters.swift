@@ -1,0 +1,381 @@
+// The sampler's filters without sorting the row. Every filter keeps a
+// prefix of the row in its order (value descending, ties by lower index):
+// top-k the elements at or above the k-th value, top-p the shortest prefix
+// whose mass reaches p, min-p the elements whose weight is at least min_p.
+// So the survivors of any combination are one `Prefix`, the shortest of the
+// filters' prefixes, and the draw is one pass over the row that keeps what
+// the prefix holds, in index order.
+//
+// top-p alone finds its prefix band by band: the elements whose argument
+// (w - M) / T lies in [-9, 0], then [-14, -9), and so on (`bandCut`), each
+// band one pass over the row that skips blocks of sixteen wholly below it,
+// until the bands' mass reaches p times the row's; only the last band is
+// ordered, by a three-way partition on the order keys (`resolvePrefix`).
+
+/// A candidate of the filters: its order key, index and term.
+@frozen @usableFromInline
+struct Candidate {
+    @usableFromInline var key: UInt64
+    @usableFromInline var index: Int
+    @usableFromInline var weight: Double
+    @inlinable init(key: UInt64, index: Int, weight: Double) {
+        self.key = key
+        self.index = index
+        self.weight = weight
+    }
+}
+
+/// The elements with key > `key`, and those with key == `key` and index
+/// <= `index`: a prefix of the row in the filters' order.
+@frozen @usableFromInline
+struct Prefix {
+    @usableFromInline var key: UInt64
+    @usableFromInline var index: Int
+    /// Every element.
+    @usableFromInline static var all: Prefix { Prefix(key: 0, index: .max) }
+    @inlinable init(key: UInt64, index: Int) {
+        self.key = key
+        self.index = index
+    }
+
+    @inlinable @inline(__always)
+    func holds(_ key: UInt64, _ i: Int) -> Bool { key > self.key || (key == self.key && i <= index) }
+
+    /// The shorter of two prefixes.
+    @inlinable
+    func shorter(_ o: Prefix) -> Prefix {
+        key > o.key || (key == o.key && index <= o.index) ? self : o
+    }
+}
+
+/// The argument (w - M) / T that ends band k of top-p alone; -inf (the
+/// rest of the row) after the last. The first band is wide: one pass finds
+/// the prefix of most rows (a narrower first band saved less in passes than
+/// it cost in more of them: measured).
+@inlinable @inline(__always)
+func bandCut(_ k: Int) -> Double {
+    switch k {
+    case 0: return -9
+    case 1: return -14
+    case 2: return -20
+    case 3: return -30
+    case 4: return -45
+    case 5: return -70
+    case 6: return -110
+    default: return -.infinity
+    }
+}
+
+/// Appends to `c` (from `start`) the elements with lower <= w (and w <
+/// upper unless `upper` is nil), in index order, each with its term (read
+/// from `stored` when given: `rowTermSum`'s store under the same 1/T);
+/// returns the new count. Blocks of sixteen wholly below `lower` are skipped.
+@inlinable
+func collectRange<P: ArithmeticPolicy, T: LogitsFloat>(
+    _: P.Type, _ r: ShiftedRow<T>, lower: T, upper: T?, _ invT: Double, stored: UnsafePointer<T>?,
+    _ c: UnsafeMutablePointer<Candidate>, _ start: Int
+) -> Int {
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: 16) { buffer -> Int in
+        let terms = buffer.baseAddress.unsafelyUnwrapped
+        var count = start
+        var i = 0
+        let skips = lower > -.infinity
+        while i < r.n {
+            let end = Swift.min(i &+ 16, r.n)
+            if end &- i == 16 {
+                // Whole blocks: skipped when wholly below, else lane bits.
+                if skips && blockBelow(r.w + i, lower) {
+                    i = end
+                    continue
+                }
+                var bits = lanesInRange(r.w + i, lower, upper ?? .infinity)
+                if bits != 0 && stored == nil { storeTerms(terms16(P.self, r, i, invT), terms) }
+                while bits != 0 {
+                    let k = bits.trailingZeroBitCount
+                    let weight = stored?[i &+ k].doubleValue ?? terms[k]
+                    c[count] = Candidate(key: orderKey(r.w[i &+ k]), index: i &+ k, weight: weight)
+                    count &+= 1
+                    bits &= bits &- 1
+                }
+                i = end
+                continue
+            }
+            var computed = false
+            var j = i
+            while j < end {
+                let v = r.w[j]
+                if v >= lower && (upper == nil || v < upper.unsafelyUnwrapped) {
+                    if !computed { storeTerms(terms16(P.self, r, i, invT), terms); computed = true }
+                    c[count] = Candidate(key: orderKey(v), index: j, weight: terms[j &- i])
+                    count &+= 1
+                }
+                j &+= 1
+            }
+            i = end
+        }
+        return count
+    }
+}
+
+/// Stores sixteen terms at p (read back by index: a SIMD subscript with a
+/// variable index is a bounds-check trap site).
+@inlinable @inline(__always)
+func storeTerms(_ t: (Lanes, Lanes), _ p: UnsafeMutablePointer<Double>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: t.0, as: Lanes.self)
+    UnsafeMutableRawPointer(p + 8).storeBytes(of: t.1, as: Lanes.self)
+}
+
+/// The shortest prefix, in the filters' order, of c[0 ..< n] whose weights
+/// added to `cum` reach `target`; nil if all of them do not. Reorders c.
+@inlinable
+func resolvePrefix(_ c: UnsafeMutablePointer<Candidate>, _ n: Int, _ cum: Double, _ target: Double) -> Prefix? {
+    var lo = 0, hi = n
+    var s = cum
+    while hi &- lo > 16 {
+        let pivot = medianKey(c[lo].key, c[(lo &+ hi) / 2].key, c[hi &- 1].key)
+        // [lo, gt) keys above the pivot, [gt, lt) equal, [lt, hi) below.
+        var gt = lo, i = lo, lt = hi
+        while i < lt {
+            let k = c[i].key
+            if k > pivot {
+                swapAt(c, i, gt); gt &+= 1; i &+= 1
+            } else if k < pivot {
+                lt &-= 1; swapAt(c, i, lt)
+            } else {
+                i &+= 1
+            }
+        }
+        let above = massOf(c, lo, gt)
+        if s + above >= target { hi = gt; continue }
+        s += above
+        // Equal keys have equal weights: the crossing tie is found by count,
+        // then by index (the m-th lowest index of the ties).
+        let w = c[gt].weight
+        var m = 0
+        while gt &+ m < lt && s < target { s += w; m &+= 1 }
+        if s >= target { return Prefix(key: pivot, index: nthLowestIndex(c + gt, lt &- gt, m &- 1)) }
+        lo = lt
+    }
+    // A few left: in order, by insertion.
+    var i = lo &+ 1
+    while i < hi {
+        let e = c[i]
+        var j = i
+        while j > lo && before(e, c[j &- 1]) { c[j] = c[j &- 1]; j &-= 1 }
+        c[j] = e
+        i &+= 1
+    }
+    i = lo
+    while i < hi {
+        s += c[i].weight
+        if s >= target { return Prefix(key: c[i].key, index: c[i].index) }
+        i &+= 1
+    }
+    return nil
+}
+
+/// Whether a comes before b in the filters' order.
+@inlinable @inline(__always)
+func before(_ a: Candidate, _ b: Candidate) -> Bool { a.key > b.key || (a.key == b.key && a.index < b.index) }
+
+@inlinable @inline(__always)
+func swapAt(_ c: UnsafeMutablePointer<Candidate>, _ i: Int, _ j: Int) {
+    let t = c[i]; c[i] = c[j]; c[j] = t
+}
+
+@inlinable @inline(__always)
+func medianKey(_ a: UInt64, _ b: UInt64, _ c: UInt64) -> UInt64 {
+    Swift.max(Swift.min(a, b), Swift.min(Swift.max(a, b), c))
+}
+
+/// Σ of c[lo ..< hi]'s weights, in order.
+@inlinable
+func massOf(_ c: UnsafeMutablePointer<Candidate>, _ lo: Int, _ hi: Int) -> Double {
+    var s = 0.0
+    var i = lo
+    while i < hi { s += c[i].weight; i &+= 1 }
+    return s
+}
+
+/// The m-th lowest (0 <= m < n) index among c[0 ..< n] (distinct
+/// indices), by selection. Reorders c.
+@inlinable
+func nthLowestIndex(_ c: UnsafeMutablePointer<Candidate>, _ n: Int, _ m: Int) -> Int {
+    var lo = 0, hi = n
+    while hi &- lo > 1 {
+        // The middle entry's index as the pivot, moved to lo; the lower
+        // indices after it, then the pivot to their end.
+        swapAt(c, lo, lo &+ (hi &- lo) / 2)
+        let pivot = c[lo].index
+        var store = lo &+ 1
+        var i = lo &+ 1
+        while i < hi {
+            if c[i].index < pivot { swapAt(c, i, store); store &+= 1 }
+            i &+= 1
+        }
+        let at = store &- 1
+        swapAt(c, lo, at)
+        if m == at { return pivot }
+        if m < at { hi = at } else { lo = at &+ 1 }
+    }
+    return c[lo].index
+}
+
+/// The survivors of `prefix` in index order into `c` with their terms
+/// under `invT` (read from `stored` when given), and the draw among them.
+@inlinable
+func drawSurvivors<P: ArithmeticPolicy, T: LogitsFloat>(
+    _: P.Type, _ r: ShiftedRow<T>, _ prefix: Prefix, _ invT: Double, _ u: Double, stored: UnsafePointer<T>?,
+    _ c: UnsafeMutablePointer<Candidate>, _ out: inout SampledToken
+) {
+    let bound: T = valueOfKey(prefix.key)
+    let skips = bound > -.infinity && bound < .infinity
+    let n = withUnsafeTemporaryAllocation(of: Double.self, capacity: 16) { buffer -> Int in
+        let terms = buffer.baseAddress.unsafelyUnwrapped
+        var n = 0
+        var i = 0
+        while i < r.n {
+            let end = Swift.min(i &+ 16, r.n)
+            // Whole blocks: skipped when wholly below the bound, else only the
+            // lanes at or above it are looked at.
+            var bits: UInt32 = 0xFFFF
+            if skips && end &- i == 16 {
+                if blockBelow(r.w + i, bound) {
+                    i = end
+                    continue
+                }
+                bits = lanesInRange(r.w + i, bound, .infinity)
+            }
+            var computed = false
+            while bits != 0 {
+                let j = i &+ bits.trailingZeroBitCount
+                bits &= bits &- 1
+                if j >= end { break }
+                if prefix.holds(orderKey(r.w[j]), j) {
+                    if let stored {
+                        c[n] = Candidate(key: 0, index: j, weight: stored[j].doubleValue)
+                        n &+= 1
+                        continue
+                    }
+                    if !computed { storeTerms(terms16(P.self, r, i, invT), terms); computed = true }
+                    c[n] = Candidate(key: 0, index: j, weight: terms[j &- i])
+                    n &+= 1
+                }
+            }
+            i = end
+        }
+        return n
+    }
+    let q = massOf(c, 0, n)
+    let target = u * q
+    var cum = 0.0
+    var chosen = -1
+    var lastPositive = n > 0 ? c[0].index : 0
+    var j = 0
+    while j < n {
+        let e = c[j].weight
+        if e > 0 {
+            lastPositive = c[j].index
+            cum += e
+            if cum > target { chosen = lastPositive; break }
+        }
+        j &+= 1
+    }
+    out.token = chosen >= 0 ? chosen : lastPositive
+    out.logprob = r.z(out.token) * invT - libmLog(q)
+}
+
+/// The filters and the draw for temperature > 0 (see the file's notes).
+@inlinable
+func drawFiltered<P: ArithmeticPolicy, T: LogitsFloat>(
+    _: P.Type, _ r: ShiftedRow<T>, _ u: Double, _ s: SamplerSettings, _ scratch: SamplerScratch,
+    _ out: inout SampledToken
+) {
+    let vocab = r.n
+    let t = s.temperature
+    let tf = s.llamaOrder ? 1 : t
+    let invT = reciprocal(t)
+    let invTf = reciprocal(tf)
+    let topK = s.topK > 0 && s.topK < vocab
+    let topP = s.topP < 1
+    let minP = s.minP > 0
+    let c = scratch.candidates
+    guard topK || topP || minP else {
+        drawWhole(P.self, r, u, invT, scratch.sums, &out)
+        return
+    }
+    var prefix = Prefix.all
+    var n = 0
+    if topK {
+        let pairs = scratch.pairs
+        n = selectTop(P.self, r.w, vocab, s.topK, keepTies: true, pairs)
+        var j = 0
+        var lowest = UInt64.max
+        while j < n {
+            let p = pairs[j]
+            c[j] = Candidate(key: p.key, index: p.index, weight: term(P.self, r, p.index, invTf))
+            lowest = Swift.min(lowest, p.key)
+            j &+= 1
+        }
+        prefix = Prefix(key: lowest, index: .max)
+    } else if minP {
+        // Every element with f >= log min_p (room for rounding), in index order.
+        let lower = T(roundingDouble: r.shift + tf * (libmLog(s.minP) - 1e-6))
+        n = collectRange(P.self, r, lower: lower, upper: nil, invTf, stored: nil, c, 0)
+    }
+    if minP {
+        // The most probable element's term is 1.
+        var lowest = UInt64.max
+        var j = 0
+        while j < n {
+            if c[j].weight >= s.minP { lowest = Swift.min(lowest, c[j].key) }
+            j &+= 1
+        }
+        prefix = prefix.shorter(Prefix(key: lowest, index: .max))
+    }
+    var stored: UnsafePointer<T>? = nil
+    if topP {
+        if topK || minP {
+            // top-p renormalises over what top-k kept (else over the row).
+            let total = topK ? massOf(c, 0, n) : rowTermSum(P.self, r, invTf, nil)
+            if let p = resolvePrefix(c, n, 0, s.topP * total) { prefix = prefix.shorter(p) }
+        } else {
+            let store = scratch.terms.assumingMemoryBound(to: T.self)
+            prefix = topPBands(P.self, r, tf, invTf, s.topP, store, c)
+            // The draw's terms are the filters' in transformers' order.
+            if invT == invTf { stored = UnsafePointer(store) }
+        }
+    }
+    drawSurvivors(P.self, r, prefix, invT, u, stored: stored, c, &out)
+}
+
+/// top-p alone: its prefix, band by band (see the file's notes).
+@inlinable
+func topPBands<P: ArithmeticPolicy, T: LogitsFloat>(
+    _: P.Type, _ r: ShiftedRow<T>, _ tf: Double, _ invTf: Double, _ p: Double,
+    _ store: UnsafeMutablePointer<T>, _ c: UnsafeMutablePointer<Candidate>
+) -> Prefix {
+    // The row's terms are kept: the bands read them.
+    let target = p * rowTermSum(P.self, r, invTf, nil, store: store)
+    var cum = 0.0
+    var n = 0
+    var upper: T? = nil
+    var band = 0
+    while true {
+        let cut = bandCut(band)
+        let last = cut == -.infinity
+        let lower: T = last ? -.infinity : T(roundingDouble: r.shift + tf * cut)
+        let start = n
+        n = collectRange(P.self, r, lower: lower, upper: upper, invTf, stored: UnsafePointer(store), c, start)
+        let mass = massOf(c, start, n)
+        if cum + mass >= target || last {
+            // (Added in another order, the band may fall short: then the
+            // next band decides.)
+            if let prefix = resolvePrefix(c + start, n &- start, cum, target) { return prefix }
+            if last { return .all }
+        }
+        cum += mass
+        upper = lower
+        band &+= 1
+    }
+}
