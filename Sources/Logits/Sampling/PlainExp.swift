@@ -1,8 +1,8 @@
-// e^x for the sampler, in plain IEEE double arithmetic: no FMA, no libm, no
-// CPU-level copy. Every CPU therefore gives the same bits, which is what
-// makes a sampled token a function of (logits, options, seed) alone.
-// Relative error below 3e-13 for x <= 0 (the sampler's arguments are always
-// x - max <= 0): probabilities far finer than any sampling test can see.
+// e^x for the sampler's float64 rows (SamplerTerms.swift), in plain IEEE
+// double arithmetic: no FMA, no libm. Every CPU level's copy therefore gives
+// the same bits, which is what makes a sampled token a function of (logits,
+// options, seed) alone. Relative error below 3e-13 for x <= 0 (the
+// sampler's arguments are always x - max <= 0).
 //
 // Cody-Waite reduction x = n ln2 + r, |r| <= ln2/2, Taylor series of e^r to
 // degree 10 (Estrin's scheme), 2^n applied in two exact halves

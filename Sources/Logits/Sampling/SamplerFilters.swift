@@ -126,9 +126,11 @@ func storeTerms(_ t: (Lanes, Lanes), _ p: UnsafeMutablePointer<Double>) {
 }
 
 /// The shortest prefix, in the filters' order, of c[0 ..< n] whose weights
-/// added to `cum` reach `target`; nil if all of them do not. Reorders c.
+/// added to `cum` reach `target`, and that sum (`cum` plus the prefix's
+/// weights); nil if all of them do not. Reorders c.
 @inlinable
-func resolvePrefix(_ c: UnsafeMutablePointer<Candidate>, _ n: Int, _ cum: Double, _ target: Double) -> Prefix? {
+func resolvePrefix(_ c: UnsafeMutablePointer<Candidate>, _ n: Int, _ cum: Double, _ target: Double)
+    -> (prefix: Prefix, mass: Double)? {
     var lo = 0, hi = n
     var s = cum
     while hi &- lo > 16 {
@@ -153,7 +155,7 @@ func resolvePrefix(_ c: UnsafeMutablePointer<Candidate>, _ n: Int, _ cum: Double
         let w = c[gt].weight
         var m = 0
         while gt &+ m < lt && s < target { s += w; m &+= 1 }
-        if s >= target { return Prefix(key: pivot, index: nthLowestIndex(c + gt, lt &- gt, m &- 1)) }
+        if s >= target { return (Prefix(key: pivot, index: nthLowestIndex(c + gt, lt &- gt, m &- 1)), s) }
         lo = lt
     }
     // A few left: in order, by insertion.
@@ -168,7 +170,7 @@ func resolvePrefix(_ c: UnsafeMutablePointer<Candidate>, _ n: Int, _ cum: Double
     i = lo
     while i < hi {
         s += c[i].weight
-        if s >= target { return Prefix(key: c[i].key, index: c[i].index) }
+        if s >= target { return (Prefix(key: c[i].key, index: c[i].index), s) }
         i &+= 1
     }
     return nil
@@ -338,23 +340,78 @@ func drawFiltered<P: ArithmeticPolicy, T: LogitsFloat>(
         if topK || minP {
             // top-p renormalises over what top-k kept (else over the row).
             let total = topK ? massOf(c, 0, n) : rowTermSum(P.self, r, invTf, nil)
-            if let p = resolvePrefix(c, n, 0, s.topP * total) { prefix = prefix.shorter(p) }
+            if let p = resolvePrefix(c, n, 0, s.topP * total) { prefix = prefix.shorter(p.prefix) }
         } else {
             let store = scratch.terms.assumingMemoryBound(to: T.self)
-            prefix = topPBands(P.self, r, tf, invTf, s.topP, store, c)
-            // The draw's terms are the filters' in transformers' order.
-            if invT == invTf { stored = UnsafePointer(store) }
+            let (p, mass) = topPBands(P.self, r, tf, invTf, s.topP, store, c)
+            prefix = p
+            stored = UnsafePointer(store)
+            // In transformers' order the draw's terms are the filters': their
+            // sum over the survivors is known, and the draw stops where the
+            // running sum passes u times it.
+            if invT == invTf {
+                walkSurvivors(P.self, r, prefix, mass, u, invT, UnsafePointer(store), &out)
+                return
+            }
+            stored = nil
         }
     }
     drawSurvivors(P.self, r, prefix, invT, u, stored: stored, c, &out)
 }
 
-/// top-p alone: its prefix, band by band (see the file's notes).
+/// The draw among the survivors of `prefix` whose terms (`stored`, under
+/// `invT`) add up to q: the first survivor in index order at which the
+/// running sum passes u q (if rounding lets none, the last with a positive
+/// term). One pass that skips the blocks wholly below the prefix's bound and
+/// stops at the draw.
+@inlinable
+func walkSurvivors<P: ArithmeticPolicy, T: LogitsFloat>(
+    _: P.Type, _ r: ShiftedRow<T>, _ prefix: Prefix, _ q: Double, _ u: Double, _ invT: Double,
+    _ stored: UnsafePointer<T>, _ out: inout SampledToken
+) {
+    let bound: T = valueOfKey(prefix.key)
+    let skips = bound > -.infinity && bound < .infinity
+    let target = u * q
+    var cum = 0.0
+    var chosen = -1
+    var lastPositive = 0
+    var i = 0
+    scan: while i < r.n {
+        let end = Swift.min(i &+ 16, r.n)
+        var bits: UInt32 = 0xFFFF
+        if skips && end &- i == 16 {
+            if blockBelow(r.w + i, bound) {
+                i = end
+                continue
+            }
+            bits = lanesInRange(r.w + i, bound, .infinity)
+        }
+        while bits != 0 {
+            let j = i &+ bits.trailingZeroBitCount
+            bits &= bits &- 1
+            if j >= end { break }
+            if prefix.holds(orderKey(r.w[j]), j) {
+                let e = stored[j].doubleValue
+                if e > 0 {
+                    lastPositive = j
+                    cum += e
+                    if cum > target { chosen = j; break scan }
+                }
+            }
+        }
+        i = end
+    }
+    out.token = chosen >= 0 ? chosen : lastPositive
+    out.logprob = r.z(out.token) * invT - libmLog(q)
+}
+
+/// top-p alone: its prefix, band by band (see the file's notes), and the
+/// sum of its terms.
 @inlinable
 func topPBands<P: ArithmeticPolicy, T: LogitsFloat>(
     _: P.Type, _ r: ShiftedRow<T>, _ tf: Double, _ invTf: Double, _ p: Double,
     _ store: UnsafeMutablePointer<T>, _ c: UnsafeMutablePointer<Candidate>
-) -> Prefix {
+) -> (Prefix, Double) {
     // The row's terms are kept: the bands read them.
     let target = p * rowTermSum(P.self, r, invTf, nil, store: store)
     var cum = 0.0
@@ -371,8 +428,8 @@ func topPBands<P: ArithmeticPolicy, T: LogitsFloat>(
         if cum + mass >= target || last {
             // (Added in another order, the band may fall short: then the
             // next band decides.)
-            if let prefix = resolvePrefix(c + start, n &- start, cum, target) { return prefix }
-            if last { return .all }
+            if let found = resolvePrefix(c + start, n &- start, cum, target) { return found }
+            if last { return (.all, cum + mass) }
         }
         cum += mass
         upper = lower

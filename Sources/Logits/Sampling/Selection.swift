@@ -195,12 +195,6 @@ package func sortDescending(_ p: UnsafeMutablePointer<KeyIndex>, _ n: Int) {
     heapSort(p, n) { a, b in a.key > b.key || (a.key == b.key && a.index < b.index) }
 }
 
-/// Sorts n entries by index, ascending.
-@inlinable
-package func sortByIndex(_ p: UnsafeMutablePointer<KeyIndex>, _ n: Int) {
-    heapSort(p, n) { a, b in a.index < b.index }
-}
-
 /// Heapsort by `before(a, b)` (a sorts before b): in place, no allocation,
 /// n log n in the worst case.
 @inlinable @inline(__always)

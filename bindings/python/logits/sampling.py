@@ -45,6 +45,11 @@ _TOP_K = (_raw("logits_top_k_f32"), _raw("logits_top_k_f64"),
 _ARGMAX = (_raw("logits_argmax_f32"), _raw("logits_argmax_f64"),
            _raw("logits_argmax_f16"), _raw("logits_argmax_bf16"))
 _ORDERS = {"transformers": 0, "llama.cpp": 1}
+# The library's defaults, read once; each call starts from a copy (one
+# ctypes call fewer per sample: the call is short, its overhead shows).
+_DEFAULTS = _library.SamplerOptions()
+_library.lib.logits_sampler_options_init(ctypes.byref(_DEFAULTS))
+_NULL = ctypes.c_void_p(None)
 # C names in the library's messages -> this module's keyword names.
 _NAMES = (("bias_ids", "logit_bias (token id)"), ("bias_values", "logit_bias (value)"),
           ("history_counts", "history counts"), ("vocabulary (the length of each row)", "vocabulary"))
@@ -158,13 +163,17 @@ def sample(logits: ArrayLike, *, temperature: float = 1.0, top_k: Optional[int] 
     True
     """
     what = "sample"
-    dt, x = _float_array(logits, what)
+    x = logits
+    if (_arrays.FAST and type(x) is np.ndarray and ((dt := x.dtype) is _arrays.F32 or dt is _arrays.F64)
+            and x.ndim in (1, 2) and (xf := x.flags).c_contiguous and xf.aligned):
+        pass  # the common case, without the general conversion (it is most of a short call)
+    else:
+        dt, x = _float_array(logits, what)
     one_row = x.ndim == 1
     rows, vocab = (1, x.shape[0]) if one_row else x.shape
     if order not in _ORDERS:
         raise LogitsError(f"{what}: order must be 'transformers' or 'llama.cpp', not {order!r}")
-    o = _library.SamplerOptions()
-    _library.lib.logits_sampler_options_init(ctypes.byref(o))
+    o = _library.SamplerOptions.from_buffer_copy(_DEFAULTS)
     o.order = _ORDERS[order]
     o.temperature = float(temperature)
     if top_k is not None:
@@ -196,8 +205,8 @@ def sample(logits: ArrayLike, *, temperature: float = 1.0, top_k: Optional[int] 
     lp = np.empty(rows, dtype=lp_dtype) if return_logprobs else None
     raw = np.empty(rows, dtype=lp_dtype) if return_logprobs else None
     ptr = _arrays.pointer
-    lp_p = ptr(lp) if lp is not None else ctypes.c_void_p(None)
-    raw_p = ptr(raw) if raw is not None else ctypes.c_void_p(None)
+    lp_p = ptr(lp) if lp is not None else _NULL
+    raw_p = ptr(raw) if raw is not None else _NULL
     i = _arrays.INDEX[dt]
     if uniform is None:
         status = _SAMPLE[i](ptr(x), ptr(tokens), lp_p, raw_p, _arrays.size(rows), _arrays.size(vocab),
