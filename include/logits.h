@@ -901,8 +901,8 @@ void logits_sampler_options_init(logits_sampler_options *options);
  * Accuracy: the weights exp((x - M) / T) are, for float32 and 16-bit
  * logits, a float32 exp of an argument formed in double with its rounding
  * error carried (each weight within about 1.2e-7 relative whatever x - M;
- * below exp(-104) a weight is 0), for float64 logits a double exp (3e-13);
- * they are added in double. The log-probabilities, rounded once to T, match
+ * below exp(-104) a weight is 0), for float64 logits a double exp (within
+ * a few ulp); they are added in double. The log-probabilities, rounded once to T, match
  * a float64 sorting reference of the frameworks' formulas to 1e-6 relative
  * in probability (float32 outputs 2e-6), and each drawn token is that
  * reference's inverse-CDF token for its uniform, but for a uniform within

@@ -1,13 +1,15 @@
 // The sampler's weights and their sums: the term of element i is
 // e^((w_i - M) * invT), M the working row's maximum.
 //
-// Float rows: `fastTerm` (FastRowKernels.swift) without FMA at every CPU
-// level (`SamplerArithmetic`): the argument formed in Double, its rounding error carried
-// into a Float exp as a low part, so each term is within about 1 Float ulp
-// (1.2e-7 relative) whatever |w - M|, and a term below e^-104 is 0. Double
-// rows: `plainExp8` (PlainExp.swift), 3e-13 relative. Neither uses FMA or
-// libm, so a term has the same bits at every CPU level (each level's copy of
-// this code only computes them in its own vector width) and on every run.
+// Both use the kernels' own exponentials with the arithmetic of
+// `SamplerArithmetic` (no FMA) at every CPU level. Float rows: `fastTerm`
+// (FastRowKernels.swift): the argument formed in Double, its rounding error
+// carried into a Float exp as a low part, so each term is within about 1
+// Float ulp (1.2e-7 relative) whatever |w - M|, and a term below e^-104 is
+// 0. Double rows: `portableExp` of degree 11 (VectorMath.swift), within a
+// few ulp; below e^-745 a term is 0. Neither uses libm, so a term has the
+// same bits at every CPU level (each level's copy only computes them in its
+// own vector width) and on every run.
 //
 // Sums are taken in blocks of 64 elements (`termBlock`), each block's 64
 // terms added in Double in one fixed order, the blocks in row order: a row
@@ -77,7 +79,8 @@ func terms16<P: ArithmeticPolicy, T: LogitsFloat>(_: P.Type, _ r: ShiftedRow<T>,
         return (zero.replacing(with: one, where: a .== .infinity),
                 zero.replacing(with: one, where: b .== .infinity))
     }
-    return (plainExp8((a - r.shift) * invT), plainExp8((b - r.shift) * invT))
+    return (portableExp(SamplerArithmetic<P>.self, (a - r.shift) * invT, .eleven),
+            portableExp(SamplerArithmetic<P>.self, (b - r.shift) * invT, .eleven))
 }
 
 /// The term of element i: the same bits as its lane in `terms16`.
@@ -89,7 +92,8 @@ func term<P: ArithmeticPolicy, T: LogitsFloat>(_: P.Type, _ r: ShiftedRow<T>, _ 
         return Double(fastTerm(SamplerArithmetic<P>.self, v, FloatLanes(), r.shift, invT, true)
             .lowHalf.lowHalf.lowHalf.x)
     }
-    return plainExp((r.w[i].doubleValue - r.shift) * invT)
+    let d = Lanes(repeating: (r.w[i].doubleValue - r.shift) * invT)
+    return portableExp(SamplerArithmetic<P>.self, d, .eleven).lowHalf.lowHalf.x
 }
 
 /// The sum of the 64 terms of the block of `r` starting at i, in one fixed
