@@ -904,7 +904,9 @@ void logits_sampler_options_init(logits_sampler_options *options);
  * below exp(-104) a weight is 0), for float64 logits a double exp (within
  * a few ulp); they are added in double. The log-probabilities, rounded once to T, match
  * a float64 sorting reference of the frameworks' formulas to 1e-6 relative
- * in probability (float32 outputs 2e-6), and each drawn token is that
+ * in probability, plus the output's own rounding (a float32 log-probability
+ * holds exp(lp) to |lp| 2^-24 relative: 2e-6 in all at lp = -16), and each
+ * drawn token is that
  * reference's inverse-CDF token for its uniform, but for a uniform within
  * 1e-6 (float32) of a boundary between two tokens (Tests/python/
  * test_sampling.py, Tests/c/test_sampling.c). No filter sorts the row: see

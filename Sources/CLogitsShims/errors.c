@@ -148,8 +148,12 @@ const char *lgt_shims_format(const lgt_shims_refusal *r, char *buf, unsigned lon
         index_tuple(at, sizeof at, r, 2);
         snprintf(buf, size, "logits at %s is NaN; the sampler needs numbers (-inf masks a token)", at);
     } else if (r->reason == LOGITS_REASON_NOTHING_TO_SAMPLE) {
-        snprintf(buf, size, "row %lld has nothing left to sample: every logit is -inf after the penalties and the bias",
-                 (long long)r->position);
+        if (r->value != r->value)
+            snprintf(buf, size, "row %lld has nothing left to sample: the penalties made a logit NaN "
+                     "(an infinite logit and an infinite penalty)", (long long)r->position);
+        else
+            snprintf(buf, size, "row %lld has nothing left to sample: every logit is -inf after the penalties and the bias",
+                     (long long)r->position);
     } else if (value_rule(r->reason, &what, &rule, &hint)) {
         int vector = r->reason == LOGITS_REASON_CLASS_WEIGHT || r->reason == LOGITS_REASON_POS_WEIGHT
                      || r->reason == LOGITS_REASON_BIAS_ID || r->reason == LOGITS_REASON_BIAS_VALUE

@@ -227,6 +227,55 @@ def test_long_rows_match_the_reference(s, dtype):
         np.testing.assert_allclose(np.exp(raw.astype(np.float64)), softmax64(x)[tok], rtol=tol)
 
 
+def test_structured_rows_and_band_edges():
+    # Found by review: (1) a row rising then falling in index order made the
+    # crossing band's selection quadratic (the keys' order defeated a
+    # median-of-three pivot); the radix select is linear, and the result must
+    # match the reference. (2) top_p landing on the end of a band kept the
+    # whole row (the band's mass was added in two different orders).
+    # (3) float32 terms added in float lost the max's neighbours: llama.cpp
+    # order, T = 2 and top_p 0.999999 kept one tail token too many.
+    half = np.linspace(-0.01, 0, 20_000)
+    x = np.concatenate([half, half[::-1]])
+    for dtype in DTYPES:
+        xd = x.astype(dtype)
+        p = reference_probs(xd.astype(np.float64), top_p=0.5)
+        tok, lp, _ = logits.sample(xd, uniform=0.37, return_logprobs=True, top_p=0.5)
+        assert p[tok] > 0
+        np.testing.assert_allclose(np.exp(float(lp)), p[tok], rtol=2e-6)
+    # (2): the review's rows (float64), top_p on the end of the band [-9, 0]
+    heads = [([0.0, -8.530854698214407, -2.8237727784627698, -3.578552289746116, -0.008186123086705311,
+               -3.739642358768861, -5.619781344577381, -8.321153738261188, -8.220721604343838,
+               -2.913413338584471, -8.800863128009272, -1.6703069680872173], 0.9382582865102348),
+             ([0.0, -3.0019478011634213, -7.063525297052039, -3.5509865524835904, -5.287079553250596,
+               -6.56345614683302, -4.462079119312423, -6.147904363739625, -6.20608999299333,
+               -0.050842940358471804, -0.34768324597674827, -1.326440966258391], 0.9513460077274353)]
+    for head, top_p in heads:
+        row = np.array(head + [-10.0] * 3000 + [-12.0] * 3000)
+        for k in range(-4, 5):
+            tp = top_p
+            for _ in range(abs(k)):
+                tp = float(np.nextafter(tp, 2.0 if k > 0 else 0.0))
+            ref = reference_probs(row, top_p=tp)
+            tok, lp, _ = logits.sample(np.tile(row, (2, 1)), uniform=[0.0, 0.999], return_logprobs=True, top_p=tp)
+            # token 0's probability tells how many tokens were kept (a tie at
+            # -10 may go either way at an exact tie; the whole row may not)
+            np.testing.assert_allclose(np.exp(float(lp[0])), ref[0], rtol=1e-3)
+            assert ref[tok].min() > 0
+    rng = np.random.default_rng(5)
+    for dtype in DTYPES:
+        for _ in range(6):
+            n = int(rng.choice([1000, 5000]))
+            row = rng.uniform(-45, -5, n)
+            row[rng.integers(n, size=3)] = 0.0
+            row = row.astype(dtype)
+            s = dict(top_p=0.999999, temperature=2.0, order="llama.cpp")
+            ref = reference_probs(row.astype(np.float64), **s)
+            tok, lp, _ = logits.sample(row, uniform=0.3, return_logprobs=True, **s)
+            tol = 1e-6 if dtype == np.float64 else 2e-6
+            np.testing.assert_allclose(np.exp(lp.astype(np.float64)), ref[tok], rtol=tol)
+
+
 CPU_LEVEL_PROBE = """
 import json, numpy as np, logits
 rng = np.random.default_rng(7)
@@ -408,6 +457,9 @@ def test_bad_rows_name_the_row():
     y[1] = -np.inf
     with pytest.raises(logits.LogitsError, match="row 1 has nothing left to sample"):
         logits.sample(y)
+    # +inf minus an infinite penalty is NaN: said as such, not as "every logit is -inf"
+    with pytest.raises(logits.LogitsError, match="row 0 has nothing left to sample: the penalties made a logit NaN"):
+        logits.sample(np.array([np.inf, 0.0, 1.0]), history=[0, 0], frequency_penalty=1e308)
     with pytest.raises(logits.LogitsError, match="vocabulary"):
         logits.sample(np.zeros((2, 0)))
     with pytest.raises(logits.LogitsError):

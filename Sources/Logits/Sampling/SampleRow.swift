@@ -149,7 +149,10 @@ package func sampleRow<P: ArithmeticPolicy, T: LogitsFloat>(
         copy.update(from: x, count: vocab)
         applyModifiers(copy, vocab, row, s, scratch.ids)
         w = UnsafePointer(copy)
-        m = rowMaximum(w, vocab).max
+        let after = rowMaximum(w, vocab)
+        // +inf minus an infinite penalty is NaN: no distribution is left.
+        if after.nan { return Refusal(.nothingToSample, position: row, value: .nan) }
+        m = after.max
     }
     guard m > -.infinity else { return Refusal(.nothingToSample, position: row) }
 

@@ -10,7 +10,7 @@
 // (w - M) / T lies in [-9, 0], then [-14, -9), and so on (`bandCut`), each
 // band one pass over the row that skips blocks of sixteen wholly below it,
 // until the bands' mass reaches p times the row's; only the last band is
-// ordered, by a three-way partition on the order keys (`resolvePrefix`).
+// ordered, by a radix select by weight on the order keys (`resolvePrefix`).
 
 /// A candidate of the filters: its order key, index and term.
 @frozen @usableFromInline
@@ -105,8 +105,9 @@ func collectRange<P: ArithmeticPolicy, T: LogitsFloat>(
             while j < end {
                 let v = r.w[j]
                 if v >= lower && (upper == nil || v < upper.unsafelyUnwrapped) {
-                    if !computed { storeTerms(terms16(P.self, r, i, invT), terms); computed = true }
-                    c[count] = Candidate(key: orderKey(v), index: j, weight: terms[j &- i])
+                    if !computed && stored == nil { storeTerms(terms16(P.self, r, i, invT), terms); computed = true }
+                    let weight = stored?[j].doubleValue ?? terms[j &- i]
+                    c[count] = Candidate(key: orderKey(v), index: j, weight: weight)
                     count &+= 1
                 }
                 j &+= 1
@@ -125,69 +126,92 @@ func storeTerms(_ t: (Lanes, Lanes), _ p: UnsafeMutablePointer<Double>) {
     UnsafeMutableRawPointer(p + 8).storeBytes(of: t.1, as: Lanes.self)
 }
 
-/// The shortest prefix, in the filters' order, of c[0 ..< n] whose weights
-/// added to `cum` reach `target`, and that sum (`cum` plus the prefix's
-/// weights); nil if all of them do not. Reorders c.
+/// What `resolvePrefix` finds: the prefix and the sum of the kept weights
+/// (the running sum it started from included), or that the candidates fall
+/// short, with that sum over all of them.
+@frozen @usableFromInline
+enum Resolution {
+    case found(Prefix, mass: Double)
+    case short(mass: Double)
+}
+
+/// The shortest prefix, in the filters' order, of c[0 ..< n] (in index
+/// order) whose weights added to `cum` reach `target`: a radix select by
+/// weight on the order keys, most significant byte first (`keyBytes`: 4 for
+/// Float keys, 8 for Double), each level one pass over the candidates still
+/// in question: O(n keyBytes) whatever the row. The candidates of the
+/// crossing byte are kept in their order (so equal keys stay in index order,
+/// and equal keys have equal weights: the crossing tie is found by count).
+/// Reorders c.
 @inlinable
-func resolvePrefix(_ c: UnsafeMutablePointer<Candidate>, _ n: Int, _ cum: Double, _ target: Double)
-    -> (prefix: Prefix, mass: Double)? {
-    var lo = 0, hi = n
-    var s = cum
-    while hi &- lo > 16 {
-        let pivot = medianKey(c[lo].key, c[(lo &+ hi) / 2].key, c[hi &- 1].key)
-        // [lo, gt) keys above the pivot, [gt, lt) equal, [lt, hi) below.
-        var gt = lo, i = lo, lt = hi
-        while i < lt {
-            let k = c[i].key
-            if k > pivot {
-                swapAt(c, i, gt); gt &+= 1; i &+= 1
-            } else if k < pivot {
-                lt &-= 1; swapAt(c, i, lt)
-            } else {
-                i &+= 1
+func resolvePrefix(_ c: UnsafeMutablePointer<Candidate>, _ n: Int, _ cum: Double, _ target: Double,
+                   keyBytes: Int) -> Resolution {
+    guard n > 0 else { return .short(mass: cum) }
+    return withUnsafeTemporaryAllocation(of: Double.self, capacity: 256) { massBuffer -> Resolution in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { countBuffer -> Resolution in
+            let mass = massBuffer.baseAddress.unsafelyUnwrapped
+            let count = countBuffer.baseAddress.unsafelyUnwrapped
+            var active = n
+            var s = cum
+            var shift = keyBytes &* 8 &- 8
+            var first = true
+            while shift >= 0 {
+                var b = 0
+                while b < 256 { mass[b] = 0; count[b] = 0; b &+= 1 }
+                let sh = UInt64(truncatingIfNeeded: shift)
+                var i = 0
+                while i < active {
+                    let d = Int(truncatingIfNeeded: (c[i].key &>> sh) & 255)
+                    mass[d] += c[i].weight
+                    count[d] &+= 1
+                    i &+= 1
+                }
+                // The buckets from the largest keys down, until one crosses.
+                var chosen = -1
+                b = 255
+                while b >= 0 {
+                    if count[b] > 0 {
+                        if s + mass[b] >= target { chosen = b; break }
+                        s += mass[b]
+                    }
+                    b &-= 1
+                }
+                if chosen < 0 {
+                    // All of them fall short; below the first level (added in
+                    // another order than one level up) keep all that is left.
+                    if first { return .short(mass: s) }
+                    return .found(lastInOrder(c, active), mass: s)
+                }
+                first = false
+                var k = 0
+                i = 0
+                while i < active {
+                    if Int(truncatingIfNeeded: (c[i].key &>> sh) & 255) == chosen { c[k] = c[i]; k &+= 1 }
+                    i &+= 1
+                }
+                active = k
+                shift &-= 8
             }
+            // Equal keys, equal weights, in index order.
+            let w = c[0].weight
+            var m = 0
+            while m < active && s < target { s += w; m &+= 1 }
+            return .found(Prefix(key: c[0].key, index: c[Swift.max(m, 1) &- 1].index), mass: s)
         }
-        let above = massOf(c, lo, gt)
-        if s + above >= target { hi = gt; continue }
-        s += above
-        // Equal keys have equal weights: the crossing tie is found by count,
-        // then by index (the m-th lowest index of the ties).
-        let w = c[gt].weight
-        var m = 0
-        while gt &+ m < lt && s < target { s += w; m &+= 1 }
-        if s >= target { return (Prefix(key: pivot, index: nthLowestIndex(c + gt, lt &- gt, m &- 1)), s) }
-        lo = lt
     }
-    // A few left: in order, by insertion.
-    var i = lo &+ 1
-    while i < hi {
-        let e = c[i]
-        var j = i
-        while j > lo && before(e, c[j &- 1]) { c[j] = c[j &- 1]; j &-= 1 }
-        c[j] = e
-        i &+= 1
-    }
-    i = lo
-    while i < hi {
-        s += c[i].weight
-        if s >= target { return (Prefix(key: c[i].key, index: c[i].index), s) }
-        i &+= 1
-    }
-    return nil
 }
 
-/// Whether a comes before b in the filters' order.
-@inlinable @inline(__always)
-func before(_ a: Candidate, _ b: Candidate) -> Bool { a.key > b.key || (a.key == b.key && a.index < b.index) }
-
-@inlinable @inline(__always)
-func swapAt(_ c: UnsafeMutablePointer<Candidate>, _ i: Int, _ j: Int) {
-    let t = c[i]; c[i] = c[j]; c[j] = t
-}
-
-@inlinable @inline(__always)
-func medianKey(_ a: UInt64, _ b: UInt64, _ c: UInt64) -> UInt64 {
-    Swift.max(Swift.min(a, b), Swift.min(Swift.max(a, b), c))
+/// The last of c[0 ..< n] (in index order) in the filters' order: the
+/// smallest key, at its highest index.
+@inlinable
+func lastInOrder(_ c: UnsafeMutablePointer<Candidate>, _ n: Int) -> Prefix {
+    var last = 0
+    var i = 1
+    while i < n {
+        if c[i].key <= c[last].key { last = i }
+        i &+= 1
+    }
+    return Prefix(key: c[last].key, index: c[last].index)
 }
 
 /// Σ of c[lo ..< hi]'s weights, in order.
@@ -199,35 +223,11 @@ func massOf(_ c: UnsafeMutablePointer<Candidate>, _ lo: Int, _ hi: Int) -> Doubl
     return s
 }
 
-/// The m-th lowest (0 <= m < n) index among c[0 ..< n] (distinct
-/// indices), by selection. Reorders c.
-@inlinable
-func nthLowestIndex(_ c: UnsafeMutablePointer<Candidate>, _ n: Int, _ m: Int) -> Int {
-    var lo = 0, hi = n
-    while hi &- lo > 1 {
-        // The middle entry's index as the pivot, moved to lo; the lower
-        // indices after it, then the pivot to their end.
-        swapAt(c, lo, lo &+ (hi &- lo) / 2)
-        let pivot = c[lo].index
-        var store = lo &+ 1
-        var i = lo &+ 1
-        while i < hi {
-            if c[i].index < pivot { swapAt(c, i, store); store &+= 1 }
-            i &+= 1
-        }
-        let at = store &- 1
-        swapAt(c, lo, at)
-        if m == at { return pivot }
-        if m < at { hi = at } else { lo = at &+ 1 }
-    }
-    return c[lo].index
-}
-
 /// The survivors of `prefix` in index order into `c` with their terms
-/// under `invT` (read from `stored` when given), and the draw among them.
+/// under `invT`, and the draw among them.
 @inlinable
 func drawSurvivors<P: ArithmeticPolicy, T: LogitsFloat>(
-    _: P.Type, _ r: ShiftedRow<T>, _ prefix: Prefix, _ invT: Double, _ u: Double, stored: UnsafePointer<T>?,
+    _: P.Type, _ r: ShiftedRow<T>, _ prefix: Prefix, _ invT: Double, _ u: Double,
     _ c: UnsafeMutablePointer<Candidate>, _ out: inout SampledToken
 ) {
     let bound: T = valueOfKey(prefix.key)
@@ -254,11 +254,6 @@ func drawSurvivors<P: ArithmeticPolicy, T: LogitsFloat>(
                 bits &= bits &- 1
                 if j >= end { break }
                 if prefix.holds(orderKey(r.w[j]), j) {
-                    if let stored {
-                        c[n] = Candidate(key: 0, index: j, weight: stored[j].doubleValue)
-                        n &+= 1
-                        continue
-                    }
                     if !computed { storeTerms(terms16(P.self, r, i, invT), terms); computed = true }
                     c[n] = Candidate(key: 0, index: j, weight: terms[j &- i])
                     n &+= 1
@@ -335,17 +330,17 @@ func drawFiltered<P: ArithmeticPolicy, T: LogitsFloat>(
         }
         prefix = prefix.shorter(Prefix(key: lowest, index: .max))
     }
-    var stored: UnsafePointer<T>? = nil
     if topP {
         if topK || minP {
             // top-p renormalises over what top-k kept (else over the row).
             let total = topK ? massOf(c, 0, n) : rowTermSum(P.self, r, invTf, nil)
-            if let p = resolvePrefix(c, n, 0, s.topP * total) { prefix = prefix.shorter(p.prefix) }
+            if case .found(let p, _) = resolvePrefix(c, n, 0, s.topP * total, keyBytes: MemoryLayout<T>.size) {
+                prefix = prefix.shorter(p)
+            }
         } else {
             let store = scratch.terms.assumingMemoryBound(to: T.self)
             let (p, mass) = topPBands(P.self, r, tf, invTf, s.topP, store, c)
             prefix = p
-            stored = UnsafePointer(store)
             // In transformers' order the draw's terms are the filters': their
             // sum over the survivors is known, and the draw stops where the
             // running sum passes u times it.
@@ -353,10 +348,9 @@ func drawFiltered<P: ArithmeticPolicy, T: LogitsFloat>(
                 walkSurvivors(P.self, r, prefix, mass, u, invT, UnsafePointer(store), &out)
                 return
             }
-            stored = nil
         }
     }
-    drawSurvivors(P.self, r, prefix, invT, u, stored: stored, c, &out)
+    drawSurvivors(P.self, r, prefix, invT, u, c, &out)
 }
 
 /// The draw among the survivors of `prefix` whose terms (`stored`, under
@@ -424,14 +418,14 @@ func topPBands<P: ArithmeticPolicy, T: LogitsFloat>(
         let lower: T = last ? -.infinity : T(roundingDouble: r.shift + tf * cut)
         let start = n
         n = collectRange(P.self, r, lower: lower, upper: upper, invTf, stored: UnsafePointer(store), c, start)
-        let mass = massOf(c, start, n)
-        if cum + mass >= target || last {
-            // (Added in another order, the band may fall short: then the
-            // next band decides.)
-            if let found = resolvePrefix(c + start, n &- start, cum, target) { return found }
-            if last { return (.all, cum + mass) }
+        // The band's mass is added as resolvePrefix adds it, so the running
+        // sum the next band starts from is the one this band fell short with.
+        switch resolvePrefix(c + start, n &- start, cum, target, keyBytes: MemoryLayout<T>.size) {
+        case .found(let prefix, let mass): return (prefix, mass)
+        case .short(let mass):
+            if last { return (.all, mass) }
+            cum = mass
         }
-        cum += mass
         upper = lower
         band &+= 1
     }

@@ -97,9 +97,9 @@ func term<P: ArithmeticPolicy, T: LogitsFloat>(_: P.Type, _ r: ShiftedRow<T>, _ 
 }
 
 /// The sum of the 64 terms of the block of `r` starting at i, in one fixed
-/// order: Float terms by pairs of vectors in Float ((a + b) + (c + d), two
-/// roundings), then in Double across the lanes (`blockSum`); Double terms
-/// lane-wise in Double in the same order.
+/// order, in Double: lane-wise ((a + b) + (c + d)) over the four vectors of
+/// sixteen (low halves, then high halves), then across the lanes
+/// (`blockSum`).
 @inlinable @inline(__always)
 func blockTermSum<P: ArithmeticPolicy, T: LogitsFloat>(_: P.Type, _ r: ShiftedRow<T>, _ i: Int,
                                                        _ invT: Double, _ store: UnsafeMutablePointer<T>?) -> Double {
@@ -115,8 +115,11 @@ func blockTermSum<P: ArithmeticPolicy, T: LogitsFloat>(_: P.Type, _ r: ShiftedRo
             let y = UnsafeMutableRawPointer(store + i).assumingMemoryBound(to: Float.self)
             storeF(e0, y); storeF(e1, y + 16); storeF(e2, y + 32); storeF(e3, y + 48)
         }
-        let f = (e0 + e1) + (e2 + e3)
-        return blockSum(widen8(f.lowHalf) + widen8(f.highHalf))
+        // Widened before any addition: in Float, a lane holding the max's 1
+        // would round its neighbours' terms to 6e-8 absolute (a review found
+        // top_p = 0.999999 keeping one token too many).
+        return blockSum(((widen8(e0.lowHalf) + widen8(e1.lowHalf)) + (widen8(e2.lowHalf) + widen8(e3.lowHalf)))
+                        + ((widen8(e0.highHalf) + widen8(e1.highHalf)) + (widen8(e2.highHalf) + widen8(e3.highHalf))))
     }
     let (a0, a1) = terms16(P.self, r, i, invT)
     let (b0, b1) = terms16(P.self, r, i &+ 16, invT)
