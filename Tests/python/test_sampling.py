@@ -175,11 +175,18 @@ def test_tokens_and_logprobs_match_the_reference(s, dtype):
     if "history" in kw:
         kw["history"] = np.tile(np.array(kw["history"]), (rows, 1))
     tok, lp, raw = logits.sample(xs, uniform=u, return_logprobs=True, **kw)
+    # u within 1e-9 of a boundary may round either way
+    check_draws(x, p, u, tok, lp, raw, dtype, near=1e-9)
+
+
+def check_draws(x, p, u, tok, lp, raw, dtype, near):
+    """Each drawn token is the reference's inverse-CDF token for its u (but
+    for u within ``near`` of a boundary), has positive probability, and its
+    log-probabilities match the reference's and softmax's."""
     want = np.array([inverse_cdf(p, ui) for ui in u])
     cum = np.cumsum(p)
-    # u within 1e-9 of a boundary may round either way
-    near = np.min(np.abs(u[:, None] * cum[-1] - cum[None, :]), axis=1) < 1e-9
-    assert np.array_equal(tok[~near], want[~near])
+    close = np.min(np.abs(u[:, None] * cum[-1] - cum[None, :]), axis=1) < near
+    assert np.array_equal(tok[~close], want[~close])
     assert p[tok].min() > 0
     tol = 1e-6 if dtype == np.float64 else 2e-6
     np.testing.assert_allclose(np.exp(lp.astype(np.float64)), p[tok], rtol=tol)
@@ -216,15 +223,8 @@ def test_long_rows_match_the_reference(s, dtype):
         p = reference_probs(x.astype(np.float64), **ref_kwargs(s))
         u = np.array([0.013, 0.25, 0.5, 0.77, 0.9999])
         tok, lp, raw = logits.sample(np.tile(x, (u.size, 1)), uniform=u, return_logprobs=True, **call_kwargs(s))
-        want = np.array([inverse_cdf(p, ui) for ui in u])
-        cum = np.cumsum(p)
         # float32 terms are within about 1e-7: u that close to a boundary may go either way
-        near = np.min(np.abs(u[:, None] * cum[-1] - cum[None, :]), axis=1) < 1e-6
-        assert np.array_equal(tok[~near], want[~near])
-        assert p[tok].min() > 0
-        tol = 1e-6 if dtype == np.float64 else 2e-6
-        np.testing.assert_allclose(np.exp(lp.astype(np.float64)), p[tok], rtol=tol)
-        np.testing.assert_allclose(np.exp(raw.astype(np.float64)), softmax64(x)[tok], rtol=tol)
+        check_draws(x, p, u, tok, lp, raw, dtype, near=1e-6)
 
 
 def test_structured_rows_and_band_edges():

@@ -222,6 +222,16 @@ func massOf(_ c: UnsafeMutablePointer<Candidate>, _ lo: Int, _ hi: Int) -> Doubl
     return s
 }
 
+/// The lanes of the block from i to `end` (sixteen, or fewer at the row's
+/// end) that may hold survivors of a prefix whose bound is `bound`: none
+/// for a whole block wholly below it, else those at or above it (`skips`
+/// false, or a partial block: every lane); `Prefix.holds` decides each.
+@inlinable @inline(__always)
+func laneCandidates<T: LogitsFloat>(_ r: ShiftedRow<T>, _ bound: T, _ skips: Bool, _ i: Int, _ end: Int) -> UInt32 {
+    guard skips && end &- i == 16 else { return 0xFFFF }
+    return blockBelow(r.w + i, bound) ? 0 : lanesInRange(r.w + i, bound, .infinity)
+}
+
 /// The survivors of `prefix` in index order into `c` with their terms
 /// under `invT`, and the draw among them.
 @inlinable
@@ -237,16 +247,7 @@ func drawSurvivors<P: ArithmeticPolicy, T: LogitsFloat>(
         var i = 0
         while i < r.n {
             let end = Swift.min(i &+ 16, r.n)
-            // Whole blocks: skipped when wholly below the bound, else only the
-            // lanes at or above it are looked at.
-            var bits: UInt32 = 0xFFFF
-            if skips && end &- i == 16 {
-                if blockBelow(r.w + i, bound) {
-                    i = end
-                    continue
-                }
-                bits = lanesInRange(r.w + i, bound, .infinity)
-            }
+            var bits = laneCandidates(r, bound, skips, i, end)
             var computed = false
             while bits != 0 {
                 let j = i &+ bits.trailingZeroBitCount
@@ -371,14 +372,7 @@ func walkSurvivors<P: ArithmeticPolicy, T: LogitsFloat>(
     var i = 0
     scan: while i < r.n {
         let end = Swift.min(i &+ 16, r.n)
-        var bits: UInt32 = 0xFFFF
-        if skips && end &- i == 16 {
-            if blockBelow(r.w + i, bound) {
-                i = end
-                continue
-            }
-            bits = lanesInRange(r.w + i, bound, .infinity)
-        }
+        var bits = laneCandidates(r, bound, skips, i, end)
         while bits != 0 {
             let j = i &+ bits.trailingZeroBitCount
             bits &= bits &- 1
