@@ -21,6 +21,8 @@
 // precision's, unchanged), and so do rows of up to 32 elements
 // (shortRowLimit), whose exact kernels are as fast.
 
+import CLogitsShims
+
 /// exp((x - m) / t) for sixteen lanes (`scaled`: t != 1), the argument's
 /// rounding error carried into the exp as a low part, so that each term is
 /// off by about 0.6 ulp whatever |z|: the sums S, log S and the loss are
@@ -61,18 +63,20 @@ func fastAccumulate(_ a: inout FloatLanes, _ c: inout FloatLanes, _ e: FloatLane
 
 /// The sum of exp((x_i - m) / t) over a row of n > 0 elements with finite
 /// max m (`fastTerm`), each term stored into `e` when given (may be `x`).
-/// Returns (number of maxima, sum of the other terms).
+/// Returns (number of maxima, sum of the other terms). `ahead` > 0: the
+/// lines `ahead` elements on (the next row's) are prefetched as the loop
+/// goes (`prefetchRowMinimum`).
 @inlinable @inline(__always)
 func fastExpSum<P: ArithmeticPolicy>(
     _ p: P.Type, _ x: UnsafePointer<Float>, _ n: Int, _ m: Double, _ invT: Double,
-    _ e: UnsafeMutablePointer<Float>?
+    _ e: UnsafeMutablePointer<Float>?, ahead: Int = 0
 ) -> (Double, Double) {
     let none = UnsafeMutablePointer(mutating: x)
     switch (invT == 1, e) {
-    case (true, let e?): return fastExpSumLoop(p, x, n, m, invT, e, true, false)
-    case (true, nil): return fastExpSumLoop(p, x, n, m, invT, none, false, false)
-    case (false, let e?): return fastExpSumLoop(p, x, n, m, invT, e, true, true)
-    case (false, nil): return fastExpSumLoop(p, x, n, m, invT, none, false, true)
+    case (true, let e?): return fastExpSumLoop(p, x, n, m, invT, e, true, false, ahead)
+    case (true, nil): return fastExpSumLoop(p, x, n, m, invT, none, false, false, ahead)
+    case (false, let e?): return fastExpSumLoop(p, x, n, m, invT, e, true, true, ahead)
+    case (false, nil): return fastExpSumLoop(p, x, n, m, invT, none, false, true, ahead)
     }
 }
 
@@ -81,7 +85,7 @@ func fastExpSum<P: ArithmeticPolicy>(
 @inlinable @inline(__always)
 func fastExpSumLoop<P: ArithmeticPolicy>(
     _ p: P.Type, _ x: UnsafePointer<Float>, _ n: Int, _ m: Double, _ invT: Double,
-    _ e: UnsafeMutablePointer<Float>, _ store: Bool, _ scaled: Bool
+    _ e: UnsafeMutablePointer<Float>, _ store: Bool, _ scaled: Bool, _ ahead: Int
 ) -> (Double, Double) {
     let mv = FloatLanes(repeating: Float(m))
     var total = Lanes(), count = Lanes()
@@ -93,6 +97,11 @@ func fastExpSumLoop<P: ArithmeticPolicy>(
         let end = Swift.min(n, i &+ 1024)
         while i &+ 64 <= end {
             let v0 = loadF(x + i), v1 = loadF(x + (i &+ 16)), v2 = loadF(x + (i &+ 32)), v3 = loadF(x + (i &+ 48))
+            if ahead != 0 {
+                let a = UnsafeRawPointer(x + (i &+ ahead))
+                lgt_shims_prefetch(a); lgt_shims_prefetch(a + 64)
+                lgt_shims_prefetch(a + 128); lgt_shims_prefetch(a + 192)
+            }
             let e0 = fastTerm(p, v0, mv, m, invT, scaled), e1 = fastTerm(p, v1, mv, m, invT, scaled)
             let e2 = fastTerm(p, v2, mv, m, invT, scaled), e3 = fastTerm(p, v3, mv, m, invT, scaled)
             if store {
@@ -128,6 +137,14 @@ func fastExpSumLoop<P: ArithmeticPolicy>(
     return (laneSum(count), laneSum(total))
 }
 
+/// Rows of at least this many elements (32 KiB of Float, beyond a core's L1)
+/// fetch the next row's lines while their exp pass runs, the pass bound by
+/// arithmetic: the next row's max pass then reads from the cache instead of
+/// waiting on memory (measured on 64x50257: 10-12% less time; on rows of
+/// 1000 the hardware prefetcher already keeps up). A hint only: a prefetch
+/// never faults, whatever the address.
+@usableFromInline let prefetchRowMinimum = 1 << 13
+
 /// softmax / log-softmax / logsumexp of x / t over `rows` contiguous Float
 /// rows of n > 0 elements (`rowsForward`'s contract, fast precision).
 @inlinable @inline(__always)
@@ -150,15 +167,16 @@ package func fastRowsForward<P: ArithmeticPolicy>(
             specialForward(op, xr, yr, n, 1, m)
             continue
         }
+        let ahead = r < rows && n >= prefetchRowMinimum ? n : 0
         switch op {
         case .softmax:
-            let (count, rest) = fastExpSum(p, xr, n, m, invT, yr)
+            let (count, rest) = fastExpSum(p, xr, n, m, invT, yr, ahead: ahead)
             scaleRow(p, yr, n, 1 / (count + rest))
         case .logSumExp:
-            let (count, rest) = fastExpSum(p, xr, n, m, invT, nil)
+            let (count, rest) = fastExpSum(p, xr, n, m, invT, nil, ahead: ahead)
             yr[0] = Float(m * invT + log1pOfSum(count, rest))
         case .logSoftmax:
-            let (count, rest) = fastExpSum(p, xr, n, m, invT, nil)
+            let (count, rest) = fastExpSum(p, xr, n, m, invT, nil, ahead: ahead)
             logSoftmaxOutputs(xr, yr, n, m, invT, log1pOfSum(count, rest))
         }
     }
@@ -194,7 +212,8 @@ package func fastCrossEntropyRow<P: ArithmeticPolicy>(
     let m = rowMaxF(p, x, n)
     guard m.isFinite else { return nil }
     let xl = Double(x[label])  // read before g (maybe x) is written
-    let (count, rest) = fastExpSum(p, x, n, m, invT, g)
+    // The next sample's row, when there is one, is usually x + n.
+    let (count, rest) = fastExpSum(p, x, n, m, invT, g, ahead: n >= prefetchRowMinimum ? n : 0)
     let loss = w == 0 ? 0 : w * (log1pOfSum(count, rest) + (m - xl) * invT)
     if let g {
         let total = count + rest

@@ -9,6 +9,8 @@
 // the stored exp and the scaled result, as before); Double sums are
 // compensated (Fast2Sum per lane, biasedSumAdd in LaneReductions.swift).
 
+import CLogitsShims
+
 /// The maximum of a row of n > 0 elements; NaN if the row holds a NaN.
 @inlinable @inline(__always)
 func rowMax<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int) -> Double {
@@ -62,11 +64,12 @@ func rowMax<T: LogitsFloat>(_ x: UnsafePointer<T>, _ n: Int) -> Double {
 /// `plain`: log-softmax, logsumexp and the cross-entropy need log(S) =
 /// log1p(S - 1) with S - 1 exact even when every other term is below the
 /// rounding of 1 + term; only the Float softmax (which divides by S) can
-/// use the plain sum.
+/// use the plain sum. `ahead` > 0: the elements `ahead` on (the next row's)
+/// are prefetched as the loop goes (`prefetchRowMinimum`).
 @inlinable @inline(__always)
 func rowExpSum<T: LogitsFloat, P: ArithmeticPolicy>(
     _ p: P.Type, _ x: UnsafePointer<T>, _ n: Int, _ m: Double, _ invT: Double,
-    _ e: UnsafeMutablePointer<T>?, plain: Bool = false
+    _ e: UnsafeMutablePointer<T>?, plain: Bool = false, ahead: Int = 0
 ) -> (Double, Double) {
     let full = T.self == Double.self
     let degree: ExpDegree = full ? .eleven : .seven
@@ -78,6 +81,7 @@ func rowExpSum<T: LogitsFloat, P: ArithmeticPolicy>(
         var (s, c) = simple ? (Lanes(repeating: 0), Lanes(repeating: 0)) : biasedSums()
         var i = 0
         while i &+ laneCount <= n {
+            if ahead != 0 { lgt_shims_prefetch(x + (i &+ ahead)) }
             let d = load8(x + i) - mm
             let v = expNonPositive(p, scale ? d * invT : d, degree)
             if simple { s += v } else { biasedSumAdd(&s, &c, v) }
@@ -130,7 +134,8 @@ package func rowsForward<T: LogitsFloat, P: ArithmeticPolicy>(
             specialForward(op, xr, yr, n, 1, m)
             continue
         }
-        let (s, c) = rowExpSum(p, xr, n, m, invT, op == .softmax ? yr : nil, plain: op == .softmax)
+        let ahead = r < rows && n >= prefetchRowMinimum ? n : 0
+        let (s, c) = rowExpSum(p, xr, n, m, invT, op == .softmax ? yr : nil, plain: op == .softmax, ahead: ahead)
         switch op {
         case .logSumExp:
             yr[0] = T(roundingDouble: m * invT + log1pOfSum(s, c))
@@ -270,7 +275,8 @@ package func crossEntropyRow<T: LogitsFloat, P: ArithmeticPolicy>(
     let m = rowMax(x, n)
     guard m.isFinite else { return nil }
     let xl = x[label].doubleValue  // read before g (maybe x) is written
-    let (s, c) = rowExpSum(p, x, n, m, invT, g)
+    // The next sample's row, when there is one, is usually x + n.
+    let (s, c) = rowExpSum(p, x, n, m, invT, g, ahead: n >= prefetchRowMinimum ? n : 0)
     let lse = log1pOfSum(s, c)
     // log-sum-exp - z_label = log S + (m - x_label)/t: both terms >= 0.
     // A zero weight counts 0, even against x_label = -inf.
