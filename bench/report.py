@@ -46,20 +46,28 @@ exp argument's rounding error carried into the exp. "Logits (exact)" is LOGITS_P
 double lanes, each result rounded once. Bounds: ACCURACY.md. The copy floor rows copy the same
 bytes (x to y) with memcpy and with streaming stores.
 
-**Where the fast misses come from** (measured while building the kernels; the numbers above are
-this run's). The peers' float32 exp takes its argument x − max as float32 rounds it, which
-costs them |z|·2⁻²⁴ relative per term (their error column: up to 1e-3 on the 1×10⁷ softmax).
-Logits (fast) keeps every term to about 0.6 ulp: without the carried rounding error (a TwoSum,
-six operations per sixteen lanes) its softmax measured 1.61 ulp × (1 + |z|) at z = 0 (over the
-1.5 bound, through S) and its cross-entropy 2.3e-6 relative (over 1e-6); without the counted
-maxima a 1 in a float accumulator cost 5 ulp near 1. Those operations cost about 10–15% on
-the exp pass, which is throughput-bound (about 30 vector operations per sixteen lanes on this
-Zen 4, whose 512-bit operations issue as two 256-bit halves): the fast softmax measures
-1.0–1.3× ONNX Runtime on long rows and 0.5 ns/element against a 0.2 copy floor. Rows of up to
-32 still run the exact kernels (the one-row-per-register float version measured slower:
-horizontal reductions per row). log-sigmoid and softplus need exp and log1p: about 2× the
-sigmoid's operations in float lanes, and in double lanes (exact, float64) a division and the
-atanh series besides.
+**Where the fast misses come from** (measured while building the kernels, A/B in one process, 1
+thread; the numbers above are this run's). The peers' float32 exp takes its argument x − max as
+float32 rounds it, which costs them |z|·2⁻²⁴ relative per term (their error column: up to 1e-3 on
+the 1×10⁷ softmax). Logits (fast) keeps every term to about 0.6 ulp: without the carried rounding
+error (a TwoSum) its softmax measured 1.61 ulp × (1 + |z|) at z = 0 (over the 1.5 bound, through
+S) and its cross-entropy 2.3e-6 relative (over 1e-6); without the counted maxima a 1 in a float
+accumulator cost 5 ulp near 1. That accuracy is the gap: dropping the carried error measured 15%
+off the softmax of rows of 1000 (0.427 → 0.365 ns/element in cache; flushed 4096×1000 0.46 → 0.41,
+still about ONNX Runtime's time), and the prototype in ../shared/research reached 0.72–0.83×
+ONNX Runtime only with 32-ulp terms (its exact-shift variants: 1.08–1.42×). The rest is the exp
+pass's arithmetic on this Zen 4 (512-bit operations issue as two 256-bit halves). Tried, and
+measured no faster or slower on rows of 1000: Fast2Sum (3 operations where TwoSum takes 6) with
+the row's min taken in the max pass (the min cost the 4–6% the exp pass saved); a 16-entry-table
+exp with 7 multiply-adds instead of 10 (3% slower); the next row's max folded into the exp pass
+(10% slower); the sigmoid's division by a reciprocal and a Newton step (27% slower; the division
+is 15% of the sigmoid); short rows in sixteen Float lanes through transposed columns (rows of 10:
+slower than the exact kernel's in-register transposes, so rows of up to 32 elements run the
+exact kernels in both precisions). What helped: rows of at least 8192
+elements prefetch the next row during their exp pass (softmax 64×50257 8–10% faster,
+cross-entropy 16%, exact softmax 12%). log-sigmoid and softplus need exp and log1p: about 2× the
+sigmoid's operations in float lanes, and in double lanes (exact, float64) a division and the atanh
+series besides.
 """
 
 
