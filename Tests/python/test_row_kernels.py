@@ -159,3 +159,39 @@ def test_exp_arguments_at_the_clamp_and_beyond(dtype):
     s = logits.sigmoid(np.array([-1399, -1401, -1e30, -big, -np.inf, np.nan, 1401, np.inf] * 3, dtype))
     assert np.all(s.reshape(3, 8)[:, :5] == 0) and np.all(np.isnan(s.reshape(3, 8)[:, 5]))
     assert np.all(s.reshape(3, 8)[:, 6:] == 1)
+
+
+@pytest.fixture(params=[1, 2], ids=["1thread", "2threads"])
+def threads(request):
+    logits.set_num_threads(request.param)
+    yield request.param
+    logits.set_num_threads(0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", FUNCS)
+def test_long_rows_stream_and_prefetch_without_changing_bits(name, dtype, threads):
+    # Rows of at least 8192 elements prefetch the next row, and a fast float32
+    # log_softmax of 2^17 elements or more writes them with streaming stores
+    # from the first 64-byte boundary of each row: the same bits as each row
+    # alone (neither), whatever the output's alignment, in place or not, and
+    # within the reference's bound.
+    # 31 x 9001 elements: above 2^18, so a call splits into parts (fixed by
+    # the shape) of more than 2^17 elements.
+    x = mixed_rows(31, 9001, dtype, seed=11)
+    x[5, 100] = np.float32(3.0e38) if dtype == np.float32 else 1.0e300
+    ref = SoftmaxRef(x)
+    fn = getattr(logits, name)
+    whole = fn(x)
+    ref.check(name, whole, extra="long rows")
+    alone = np.stack([fn(x[r:r + 1])[0] for r in range(31)])
+    assert np.array_equal(whole, alone, equal_nan=True)
+    if name == "logsumexp":
+        return
+    buf = np.empty(x.size + 1, dtype=dtype)
+    shifted = buf[1:].reshape(x.shape)  # 4 (or 8) bytes past an aligned start
+    fn(x, out=shifted)
+    assert np.array_equal(shifted, whole, equal_nan=True)
+    y = x.copy()
+    fn(y, out=y)
+    assert np.array_equal(y, whole, equal_nan=True)

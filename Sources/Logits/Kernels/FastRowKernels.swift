@@ -157,6 +157,8 @@ package func fastRowsForward<P: ArithmeticPolicy>(
         return
     }
     let invT = 1 / t
+    // Log-softmax outputs beyond the caches skip the read of y's lines.
+    let stream = P.streams && op == .logSoftmax && t == 1 && n >= prefetchRowMinimum && rows &* n >= streamingLength
     var r = 0
     while r < rows {
         let xr = x + r &* n
@@ -177,9 +179,35 @@ package func fastRowsForward<P: ArithmeticPolicy>(
             yr[0] = Float(m * invT + log1pOfSum(count, rest))
         case .logSoftmax:
             let (count, rest) = fastExpSum(p, xr, n, m, invT, nil, ahead: ahead)
-            logSoftmaxOutputs(xr, yr, n, m, invT, log1pOfSum(count, rest))
+            if stream {
+                streamLogSoftmaxOutputs(p, xr, yr, n, m, log1pOfSum(count, rest))
+            } else {
+                logSoftmaxOutputs(xr, yr, n, m, invT, log1pOfSum(count, rest))
+            }
         }
     }
+    if stream { lgt_shims_store_fence() }
+}
+
+/// `logSoftmaxOutputs` without a temperature, the 64-byte aligned part of
+/// the row written with streaming stores (the same values: y = (x - m) -
+/// log S in Double, rounded once). For outputs too large to stay in the
+/// caches, whose lines are then not read before they are written.
+@inlinable @inline(__always)
+func streamLogSoftmaxOutputs<P: ArithmeticPolicy>(
+    _ p: P.Type, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int, _ m: Double, _ logS: Double
+) {
+    let head = Swift.min(n, ((64 &- Int(bitPattern: UInt(bitPattern: y) & 63)) & 63) >> 2)
+    if head > 0 { logSoftmaxOutputs(x, y, head, m, 1, logS) }
+    let mm = Lanes(repeating: m), l = Lanes(repeating: logS)
+    var i = head
+    while i &+ 16 <= n {
+        let v = loadF(x + i)
+        P.storeStreamingF(FloatLanes(lowHalf: narrow8((widen8(v.lowHalf) - mm) - l),
+                                     highHalf: narrow8((widen8(v.highHalf) - mm) - l)), y + i)
+        i &+= 16
+    }
+    if i < n { logSoftmaxOutputs(x + i, y + i, n &- i, m, 1, logS) }
 }
 
 /// `rowChunk` in the fast precision: the same phases and outputs; the sums
@@ -198,6 +226,10 @@ package func fastRowChunk<P: ArithmeticPolicy>(
         let (count, rest) = fastExpSum(p, x, n, m, invT, op == .softmax ? y : nil)
         out[0] = op == .softmax ? count + rest : count
         out[1] = op == .softmax ? 0 : rest
+    case _ where P.streams && op == .logSoftmax && invT == 1 && n >= prefetchRowMinimum:
+        // A chunk of a row long enough to be split: beyond the caches.
+        streamLogSoftmaxOutputs(p, x, y, n, m, k)
+        lgt_shims_store_fence()
     default:
         rowChunk(p, phase, op, x, y, n, m, invT, k, out)
     }
