@@ -65,7 +65,8 @@ is 15% of the sigmoid); short rows in sixteen Float lanes through transposed col
 slower than the exact kernel's in-register transposes, so rows of up to 32 elements run the
 exact kernels in both precisions). What helped: rows of at least 8192
 elements prefetch the next row during their exp pass (softmax 64×50257 8–10% faster,
-cross-entropy 16%, exact softmax 12%). log-sigmoid and softplus need exp and log1p: about 2× the
+cross-entropy 16%, exact softmax 12%), and their fast log-softmax outputs go out with
+streaming stores (64×50257 8% faster). log-sigmoid and softplus need exp and log1p: about 2× the
 sigmoid's operations in float lanes, and in double lanes (exact, float64) a division and the atanh
 series besides.
 """
