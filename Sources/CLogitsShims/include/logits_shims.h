@@ -92,9 +92,6 @@ void lgt_shims_store_fence(void);
  * that issue it. */
 static inline void lgt_shims_prefetch(const void *p) { __builtin_prefetch(p, 0, 3); }
 
-/* The same for a line that will be written (prefetchw where the CPU has it). */
-static inline void lgt_shims_prefetch_write(const void *p) { __builtin_prefetch(p, 1, 3); }
-
 /* A static description of a status code ("invalid argument: ..."). */
 const char *lgt_shims_status_string(int32_t status);
 

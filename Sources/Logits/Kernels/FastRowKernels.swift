@@ -145,6 +145,22 @@ func fastExpSumLoop<P: ArithmeticPolicy>(
 /// never faults, whatever the address.
 @usableFromInline let prefetchRowMinimum = 1 << 13
 
+/// How far ahead a row of n elements prefetches (`fastExpSum`, `rowExpSum`):
+/// the next row (n on) when there is one and the row is long enough, else 0.
+@inlinable @inline(__always)
+func nextRowAhead(_ n: Int, hasNext: Bool) -> Int {
+    hasNext && n >= prefetchRowMinimum ? n : 0
+}
+
+/// Whether the fast log-softmax outputs of rows of n elements, in a call or
+/// part of `total` elements, go out with streaming stores
+/// (`streamLogSoftmaxOutputs`): long rows without a temperature, on a policy
+/// that streams, and more output than the caches keep.
+@inlinable @inline(__always)
+func streamsLogSoftmax<P: ArithmeticPolicy>(_ p: P.Type, _ op: AxisOp, _ invT: Double, _ n: Int, _ total: Int) -> Bool {
+    P.streams && op == .logSoftmax && invT == 1 && n >= prefetchRowMinimum && total >= streamingLength
+}
+
 /// softmax / log-softmax / logsumexp of x / t over `rows` contiguous Float
 /// rows of n > 0 elements (`rowsForward`'s contract, fast precision).
 @inlinable @inline(__always)
@@ -158,7 +174,7 @@ package func fastRowsForward<P: ArithmeticPolicy>(
     }
     let invT = 1 / t
     // Log-softmax outputs beyond the caches skip the read of y's lines.
-    let stream = P.streams && op == .logSoftmax && t == 1 && n >= prefetchRowMinimum && rows &* n >= streamingLength
+    let stream = streamsLogSoftmax(p, op, invT, n, rows &* n)
     var r = 0
     while r < rows {
         let xr = x + r &* n
@@ -169,7 +185,7 @@ package func fastRowsForward<P: ArithmeticPolicy>(
             specialForward(op, xr, yr, n, 1, m)
             continue
         }
-        let ahead = r < rows && n >= prefetchRowMinimum ? n : 0
+        let ahead = nextRowAhead(n, hasNext: r < rows)
         switch op {
         case .softmax:
             let (count, rest) = fastExpSum(p, xr, n, m, invT, yr, ahead: ahead)
@@ -226,8 +242,9 @@ package func fastRowChunk<P: ArithmeticPolicy>(
         let (count, rest) = fastExpSum(p, x, n, m, invT, op == .softmax ? y : nil)
         out[0] = op == .softmax ? count + rest : count
         out[1] = op == .softmax ? 0 : rest
-    case _ where P.streams && op == .logSoftmax && invT == 1 && n >= prefetchRowMinimum:
-        // A chunk of a row long enough to be split: beyond the caches.
+    case _ where streamsLogSoftmax(p, op, invT, n, streamingLength):
+        // A chunk of a row long enough to be split: the row is beyond the
+        // caches whatever the chunk's own size.
         streamLogSoftmaxOutputs(p, x, y, n, m, k)
         lgt_shims_store_fence()
     default:
@@ -245,7 +262,7 @@ package func fastCrossEntropyRow<P: ArithmeticPolicy>(
     guard m.isFinite else { return nil }
     let xl = Double(x[label])  // read before g (maybe x) is written
     // The next sample's row, when there is one, is usually x + n.
-    let (count, rest) = fastExpSum(p, x, n, m, invT, g, ahead: n >= prefetchRowMinimum ? n : 0)
+    let (count, rest) = fastExpSum(p, x, n, m, invT, g, ahead: nextRowAhead(n, hasNext: true))
     let loss = w == 0 ? 0 : w * (log1pOfSum(count, rest) + (m - xl) * invT)
     if let g {
         let total = count + rest

@@ -134,7 +134,7 @@ package func rowsForward<T: LogitsFloat, P: ArithmeticPolicy>(
             specialForward(op, xr, yr, n, 1, m)
             continue
         }
-        let ahead = r < rows && n >= prefetchRowMinimum ? n : 0
+        let ahead = nextRowAhead(n, hasNext: r < rows)
         let (s, c) = rowExpSum(p, xr, n, m, invT, op == .softmax ? yr : nil, plain: op == .softmax, ahead: ahead)
         switch op {
         case .logSumExp:
@@ -276,7 +276,7 @@ package func crossEntropyRow<T: LogitsFloat, P: ArithmeticPolicy>(
     guard m.isFinite else { return nil }
     let xl = x[label].doubleValue  // read before g (maybe x) is written
     // The next sample's row, when there is one, is usually x + n.
-    let (s, c) = rowExpSum(p, x, n, m, invT, g, ahead: n >= prefetchRowMinimum ? n : 0)
+    let (s, c) = rowExpSum(p, x, n, m, invT, g, ahead: nextRowAhead(n, hasNext: true))
     let lse = log1pOfSum(s, c)
     // log-sum-exp - z_label = log S + (m - x_label)/t: both terms >= 0.
     // A zero weight counts 0, even against x_label = -inf.
